@@ -1,0 +1,89 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+)
+
+// ReadBaseline reads an earlier JSON report and returns the set of fingerprints it holds;
+// errors name the file ("baseline report.json: ...").
+func ReadBaseline(path string) (map[string]bool, error) {
+	fail := func(format string, args ...any) (map[string]bool, error) {
+		return nil, fmt.Errorf("baseline %s: %s", path, fmt.Sprintf(format, args...))
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return fail("file does not exist")
+		case errors.As(err, &pe):
+			return fail("%v", pe.Err)
+		}
+		return fail("%v", err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return fail("file is empty, expected a keyhound JSON report")
+	}
+
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line, col := lineCol(data, se.Offset)
+			return fail("invalid JSON at line %d, column %d: %v", line, col, err)
+		}
+		return fail("not a keyhound JSON report (expected an object with a \"findings\" array)")
+	}
+	raw, ok := top["findings"]
+	if !ok {
+		return fail("not a keyhound JSON report (no \"findings\" array; write one with --format json)")
+	}
+	if rawVersion, ok := top["version"]; ok {
+		var v int
+		if err := json.Unmarshal(rawVersion, &v); err != nil {
+			return fail("not a keyhound JSON report (\"version\" is %s, expected a number)", rawVersion)
+		}
+		if v != jsonVersion {
+			return fail("unsupported report version %d (expected %d)", v, jsonVersion)
+		}
+	}
+	var findings []map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &findings); err != nil || findings == nil {
+		return fail("not a keyhound JSON report (\"findings\" is not an array of objects)")
+	}
+
+	set := make(map[string]bool, len(findings))
+	for i, f := range findings {
+		var fp string
+		if rawFP, ok := f["fingerprint"]; ok {
+			if err := json.Unmarshal(rawFP, &fp); err != nil {
+				return fail("finding %d: \"fingerprint\" is not a string", i+1)
+			}
+		}
+		if fp == "" {
+			return fail("finding %d has no fingerprint", i+1)
+		}
+		set[fp] = true
+	}
+	return set, nil
+}
+
+// lineCol converts the offset of a json.SyntaxError (the number of bytes read
+// when the error was found) to the 1-based line and column of the byte at fault.
+func lineCol(data []byte, offset int64) (line, col int) {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	if offset > 0 {
+		offset--
+	}
+	before := data[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = len(before) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}

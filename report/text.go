@@ -1,0 +1,90 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+
+	"github.com/keyhound/keyhound/finding"
+)
+
+// ANSI escape sequences used when Options.Color is set.
+const (
+	ansiBold  = "\x1b[1m"
+	ansiRed   = "\x1b[31m"
+	ansiReset = "\x1b[0m"
+)
+
+// writeText writes one line per finding,
+//
+//	path:line:col: rule-id (severity) description: preview
+//
+// followed, for a finding from git history, by an indented line with the
+// short commit id, author and date. Only a preview of the secret is shown.
+// Control characters from the scanned content (file names, commit
+// metadata) are escaped so that they cannot drive the terminal.
+func writeText(w io.Writer, rep *finding.Report, opts Options) error {
+	bw := bufio.NewWriter(w)
+	paint := func(code, s string) string {
+		if !opts.Color {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
+		fmt.Fprintf(bw, "%s:%d:%d: %s", paint(ansiBold, clean(f.File)), f.Line, f.Column, paint(ansiRed, clean(f.RuleID)))
+		if f.Severity != "" {
+			fmt.Fprintf(bw, " (%s)", clean(f.Severity))
+		}
+		if f.Description != "" {
+			fmt.Fprintf(bw, " %s", clean(f.Description))
+		}
+		fmt.Fprintf(bw, ": %s\n", clean(finding.Preview(f.Secret)))
+		if f.Commit != "" || f.Repository != "" {
+			var parts []string
+			if f.Commit != "" {
+				parts = append(parts, "commit "+clean(shortCommit(f.Commit)))
+			}
+			if f.Author != "" {
+				parts = append(parts, "by "+clean(f.Author))
+			}
+			if f.Date != "" {
+				parts = append(parts, "on "+clean(f.Date))
+			}
+			if f.Repository != "" {
+				parts = append(parts, "in "+clean(f.Repository))
+			}
+			fmt.Fprintf(bw, "    %s\n", strings.Join(parts, " "))
+		}
+	}
+	return bw.Flush()
+}
+
+// clean escapes control characters (C0, DEL, C1, which include ESC and
+// newlines) and bidirectional-text controls as Go-style escapes, leaving
+// other text untouched.
+func clean(s string) string {
+	if strings.IndexFunc(s, unsafeRune) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r <= 0xff && unsafeRune(r):
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case unsafeRune(r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// unsafeRune reports runes that can change how a terminal shows what follows.
+func unsafeRune(r rune) bool {
+	return unicode.IsControl(r) || (0x202a <= r && r <= 0x202e) || (0x2066 <= r && r <= 0x2069) || r == 0x200e || r == 0x200f
+}
