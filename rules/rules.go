@@ -1,0 +1,384 @@
+// Package rules loads, validates and compiles keyhound's TOML rule files.
+package rules
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"regexp/syntax"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/keyhound/keyhound/validate"
+)
+
+// Rule is one compiled detection rule.
+type Rule struct {
+	ID               string
+	Description      string
+	Severity         string
+	Tags             []string
+	Regex            *regexp.Regexp
+	SecretGroup      int
+	Keywords         []string // lower-case; the rule runs only near one of them
+	Entropy          float64
+	ValidateName     string
+	Validate         func(secret string) bool // nil when the rule has no validator
+	Path             *regexp.Regexp           // nil: every path
+	Allowlist        *Allowlist               // nil: none
+	Generic          bool                     // tagged "generic": yields to a specific rule on the same secret
+	Examples         []string
+	NegativeExamples []string
+}
+
+// Allowlist holds compiled exceptions.
+type Allowlist struct {
+	Paths     []*regexp.Regexp
+	Regexes   []*regexp.Regexp
+	Stopwords []string // lower-case
+}
+
+// Set is a compiled rule set ready for matching.
+type Set struct {
+	Rules     []*Rule
+	Allowlist *Allowlist
+	Webhooks  []WebhookSpec
+	Sources   []string // files the set was built from, for messages
+}
+
+// Severities lists the allowed severities, lowest first.
+var severities = []string{"info", "low", "medium", "high", "critical"}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Parse decodes one rule file strictly: an unknown key is an error naming it.
+func Parse(name string, data []byte) (*File, error) {
+	var f File
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&f)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s: line %d: %s", name, pe.Position.Line, pe.Message)
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return nil, fmt.Errorf("%s: unknown key %s", name, strings.Join(keys, ", "))
+	}
+	return &f, nil
+}
+
+// LoadOptions says where rules come from.
+type LoadOptions struct {
+	Default     []byte // the built-in rules.toml
+	DefaultName string // name for messages, e.g. "rules.toml (built-in)"
+	Path        string // a user's rule file; empty: the built-in rules only
+}
+
+// Load reads and compiles the rule set described by opts.
+func Load(opts LoadOptions) (*Set, error) {
+	defName := opts.DefaultName
+	if defName == "" {
+		defName = "rules.toml (built-in)"
+	}
+	if opts.Path == "" {
+		f, err := Parse(defName, opts.Default)
+		if err != nil {
+			return nil, err
+		}
+		return Compile([]string{defName}, f)
+	}
+	data, err := os.ReadFile(opts.Path)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", opts.Path, unwrapPathError(err))
+	}
+	user, err := Parse(opts.Path, data)
+	if err != nil {
+		return nil, err
+	}
+	if !user.Extend.UseDefault {
+		return Compile([]string{opts.Path}, user)
+	}
+	def, err := Parse(defName, opts.Default)
+	if err != nil {
+		return nil, err
+	}
+	return Compile([]string{defName, opts.Path}, Merge(def, user))
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Merge combines the built-in file def with a user file that extends it: the
+// user's rules replace built-in rules of the same id, both allowlists apply,
+// and the user's disabled_rules and webhooks are kept.
+func Merge(def, user *File) *File {
+	out := &File{Extend: Extend{DisabledRules: user.Extend.DisabledRules}, Webhooks: user.Webhooks}
+	mine := map[string]bool{}
+	for _, r := range user.Rules {
+		mine[r.ID] = true
+	}
+	for _, r := range def.Rules {
+		if !mine[r.ID] {
+			out.Rules = append(out.Rules, r)
+		}
+	}
+	out.Rules = append(out.Rules, user.Rules...)
+	a, b := def.Allowlist, user.Allowlist
+	out.Allowlist = AllowlistSpec{
+		Description: strings.TrimSpace(a.Description + " " + b.Description),
+		Paths:       append(append([]string{}, a.Paths...), b.Paths...),
+		Regexes:     append(append([]string{}, a.Regexes...), b.Regexes...),
+		Stopwords:   append(append([]string{}, a.Stopwords...), b.Stopwords...),
+	}
+	return out
+}
+
+// Compile validates f and compiles it. name lists the source files for messages.
+func Compile(names []string, f *File) (*Set, error) {
+	src := strings.Join(names, " + ")
+	set := &Set{Sources: names, Webhooks: f.Webhooks}
+	al, err := compileAllowlist(f.Allowlist)
+	if err != nil {
+		return nil, fmt.Errorf("%s: allowlist: %w", src, err)
+	}
+	set.Allowlist = al
+	disabled := map[string]bool{}
+	for _, id := range f.Extend.DisabledRules {
+		disabled[id] = true
+	}
+	seen := map[string]bool{}
+	for i := range f.Rules {
+		spec := &f.Rules[i]
+		if spec.ID == "" {
+			return nil, fmt.Errorf("%s: rule #%d: missing id", src, i+1)
+		}
+		if seen[spec.ID] {
+			return nil, fmt.Errorf("%s: rule %s: duplicate id", src, spec.ID)
+		}
+		seen[spec.ID] = true
+		r, err := compileRule(spec)
+		if err != nil {
+			return nil, fmt.Errorf("%s: rule %s: %w", src, spec.ID, err)
+		}
+		if !disabled[spec.ID] {
+			set.Rules = append(set.Rules, r)
+		}
+	}
+	for _, id := range f.Extend.DisabledRules {
+		if !seen[id] {
+			return nil, fmt.Errorf("%s: disabled_rules: no rule %q", src, id)
+		}
+	}
+	return set, nil
+}
+
+func compileRule(s *RuleSpec) (*Rule, error) {
+	if !idPattern.MatchString(s.ID) {
+		return nil, fmt.Errorf("id must be kebab-case (lower-case letters, digits and single hyphens)")
+	}
+	if s.Regex == "" {
+		return nil, fmt.Errorf("missing regex")
+	}
+	re, err := regexp.Compile(s.Regex)
+	if err != nil {
+		return nil, fmt.Errorf("regex: %w", err)
+	}
+	if s.SecretGroup < 0 || s.SecretGroup > re.NumSubexp() {
+		return nil, fmt.Errorf("secret_group %d out of range: the regex has %d capture groups", s.SecretGroup, re.NumSubexp())
+	}
+	if s.Entropy < 0 || s.Entropy > 8 {
+		return nil, fmt.Errorf("entropy %g out of range 0..8", s.Entropy)
+	}
+	r := &Rule{
+		ID:               s.ID,
+		Description:      s.Description,
+		Severity:         strings.ToLower(s.Severity),
+		Tags:             append([]string{}, s.Tags...),
+		Regex:            re,
+		SecretGroup:      s.SecretGroup,
+		Entropy:          s.Entropy,
+		ValidateName:     s.Validate,
+		Examples:         s.Examples,
+		NegativeExamples: s.NegativeExamples,
+	}
+	if r.Description == "" {
+		r.Description = s.ID
+	}
+	if r.Severity == "" {
+		r.Severity = "medium"
+	}
+	if SeverityRank(r.Severity) < 0 {
+		return nil, fmt.Errorf("severity %q: want one of %s", s.Severity, strings.Join(severities, ", "))
+	}
+	for _, t := range r.Tags {
+		if t == "generic" {
+			r.Generic = true
+		}
+	}
+	if s.Validate != "" {
+		fn, ok := validate.Lookup(s.Validate)
+		if !ok {
+			return nil, fmt.Errorf("validate %q: unknown validator (known: %s)", s.Validate, strings.Join(validate.Names(), ", "))
+		}
+		r.Validate = fn
+	}
+	if s.Path != "" {
+		if r.Path, err = regexp.Compile(s.Path); err != nil {
+			return nil, fmt.Errorf("path: %w", err)
+		}
+	}
+	if s.Allowlist != nil {
+		if r.Allowlist, err = compileAllowlist(*s.Allowlist); err != nil {
+			return nil, fmt.Errorf("allowlist: %w", err)
+		}
+	}
+	kw := s.Keywords
+	if len(kw) == 0 {
+		kw = DeriveKeywords(s.Regex)
+		if len(kw) == 0 {
+			return nil, fmt.Errorf("no keywords, and none can be derived from the regex (give keywords = [...])")
+		}
+	}
+	uniq := map[string]bool{}
+	for _, k := range kw {
+		k = strings.ToLower(k)
+		if k == "" {
+			return nil, fmt.Errorf("empty keyword")
+		}
+		if !uniq[k] {
+			uniq[k] = true
+			r.Keywords = append(r.Keywords, k)
+		}
+	}
+	return r, nil
+}
+
+func compileAllowlist(s AllowlistSpec) (*Allowlist, error) {
+	a := &Allowlist{}
+	for _, p := range s.Paths {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("paths %q: %w", p, err)
+		}
+		a.Paths = append(a.Paths, re)
+	}
+	for _, p := range s.Regexes {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("regexes %q: %w", p, err)
+		}
+		a.Regexes = append(a.Regexes, re)
+	}
+	for _, w := range s.Stopwords {
+		if w == "" {
+			return nil, fmt.Errorf("empty stopword")
+		}
+		a.Stopwords = append(a.Stopwords, strings.ToLower(w))
+	}
+	return a, nil
+}
+
+// SeverityRank orders severities (info=0 … critical=4); -1 for an unknown one.
+func SeverityRank(s string) int {
+	for i, v := range severities {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// AllowsPath reports whether path is allowlisted.
+func (a *Allowlist) AllowsPath(path string) bool {
+	if a == nil {
+		return false
+	}
+	for _, re := range a.Paths {
+		if re.MatchString(path) {
+			return true
+		}
+	}
+	return false
+}
+
+// AllowsSecret reports whether secret is allowlisted by a regex or stopword.
+func (a *Allowlist) AllowsSecret(secret string) bool {
+	if a == nil {
+		return false
+	}
+	for _, re := range a.Regexes {
+		if re.MatchString(secret) {
+			return true
+		}
+	}
+	if len(a.Stopwords) > 0 {
+		low := strings.ToLower(secret)
+		for _, w := range a.Stopwords {
+			if strings.Contains(low, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// DeriveKeywords returns literal strings that every match of the regex
+// starts with (case-insensitively), or nil when there is no such literal of
+// at least three characters.
+func DeriveKeywords(expr string) []string {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	lits := leadingLiterals(re.Simplify())
+	for _, l := range lits {
+		if len(l) < 3 {
+			return nil
+		}
+	}
+	sort.Strings(lits)
+	return lits
+}
+
+// leadingLiterals returns the set of literals one of which begins every match.
+func leadingLiterals(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{strings.ToLower(string(re.Rune))}
+	case syntax.OpCapture:
+		return leadingLiterals(re.Sub[0])
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			switch sub.Op {
+			case syntax.OpBeginLine, syntax.OpBeginText, syntax.OpWordBoundary, syntax.OpEmptyMatch:
+				continue
+			}
+			return leadingLiterals(sub)
+		}
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			l := leadingLiterals(sub)
+			if len(l) == 0 {
+				return nil
+			}
+			out = append(out, l...)
+		}
+		return out
+	}
+	return nil
+}

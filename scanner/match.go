@@ -1,0 +1,342 @@
+package scanner
+
+import (
+	"bytes"
+	"math"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/keyhound/keyhound/finding"
+	"github.com/keyhound/keyhound/rules"
+)
+
+// AllowMarker on the line of a finding suppresses it.
+const AllowMarker = "keyhound:allow"
+
+// windowMargin is how far around a keyword hit a rule's regex first looks.
+const windowMargin = 256
+
+// maxWiden bounds how far a window grows around a hit that found no match of
+// a multi-line rule; matches longer than this are not expected.
+const maxWiden = overlap / 2
+
+// Matcher is a compiled rule set ready to scan content; it is immutable and
+// shared by all workers.
+type Matcher struct {
+	set       *rules.Set
+	pf        *prefilter
+	patRule   [][]int // prefilter pattern -> indexes of the rules that use it
+	multiline []bool  // rule -> its matches may run far across lines (see spansLines)
+}
+
+// NewMatcher builds the keyword prefilter over every rule of set.
+func NewMatcher(set *rules.Set) *Matcher {
+	m := &Matcher{set: set, multiline: make([]bool, len(set.Rules))}
+	for ri, r := range set.Rules {
+		m.multiline[ri] = spansLines(r.Regex.String())
+	}
+	index := map[string]int{}
+	var pats []string
+	for ri, r := range set.Rules {
+		for _, k := range r.Keywords {
+			pi, ok := index[k]
+			if !ok {
+				pi = len(pats)
+				index[k] = pi
+				pats = append(pats, k)
+				m.patRule = append(m.patRule, nil)
+			}
+			m.patRule[pi] = append(m.patRule[pi], ri)
+		}
+	}
+	m.pf = newPrefilter(pats)
+	return m
+}
+
+// Rules returns the rule set the matcher was built from.
+func (m *Matcher) Rules() *rules.Set { return m.set }
+
+// match is one confirmed rule match, in offsets of the buffer being scanned.
+type match struct {
+	rule           int
+	start, end     int // whole match
+	secStart, sEnd int // secret
+}
+
+// span is a window of the buffer in which a rule's regex runs.
+type span struct{ start, end int }
+
+// chunkMatcher holds one goroutine's scratch state for matching buffers.
+type chunkMatcher struct {
+	m       *Matcher
+	hits    []hit
+	windows [][]span // per rule
+	touched []int    // rules with windows in this buffer
+	matches []match
+}
+
+func newChunkMatcher(m *Matcher) *chunkMatcher {
+	return &chunkMatcher{m: m, windows: make([][]span, len(m.set.Rules))}
+}
+
+// lineStart returns the offset of the start of the line holding off, looking
+// back at most limit bytes.
+func lineStart(buf []byte, off, limit int) int {
+	lo := off - limit
+	if lo < 0 {
+		lo = 0
+	}
+	if i := bytes.LastIndexByte(buf[lo:off], '\n'); i >= 0 {
+		return lo + i + 1
+	}
+	return lo
+}
+
+// lineEnd returns the offset just past the end of the line holding off (before
+// its newline), looking ahead at most limit bytes.
+func lineEnd(buf []byte, off, limit int) int {
+	hi := off + limit
+	if hi > len(buf) {
+		hi = len(buf)
+	}
+	if off >= hi {
+		return hi
+	}
+	if i := bytes.IndexByte(buf[off:hi], '\n'); i >= 0 {
+		return off + i
+	}
+	return hi
+}
+
+// window returns the line-aligned window around [s, e).
+func window(buf []byte, s, e, margin int) span {
+	ws := s - margin
+	if ws < 0 {
+		ws = 0
+	}
+	we := e + margin
+	if we > len(buf) {
+		we = len(buf)
+	}
+	return span{lineStart(buf, ws, margin), lineEnd(buf, we, margin)}
+}
+
+// find returns the confirmed matches in buf whose start lies in [from, to),
+// sorted by start. enabled says which rules apply to this content (nil: all).
+// The slice is reused by the next call.
+func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
+	c.matches = c.matches[:0]
+	c.hits = c.m.pf.find(buf, c.hits[:0])
+	if len(c.hits) == 0 {
+		return nil
+	}
+	for _, h := range c.hits {
+		start := h.end - c.m.pf.plen[h.pat]
+		for _, ri := range c.m.patRule[h.pat] {
+			if enabled != nil && !enabled[ri] {
+				continue
+			}
+			w := window(buf, start, h.end, windowMargin)
+			ws := c.windows[ri]
+			if n := len(ws); n > 0 && w.start <= ws[n-1].end {
+				if w.start < ws[n-1].start {
+					ws[n-1].start = w.start
+				}
+				if w.end > ws[n-1].end {
+					ws[n-1].end = w.end
+				}
+				continue
+			}
+			if len(ws) == 0 {
+				c.touched = append(c.touched, ri)
+			}
+			c.windows[ri] = append(ws, w)
+		}
+	}
+	for _, ri := range c.touched {
+		c.runRule(buf, ri, from, to)
+		c.windows[ri] = c.windows[ri][:0]
+	}
+	c.touched = c.touched[:0]
+	sort.Slice(c.matches, func(i, j int) bool {
+		a, b := &c.matches[i], &c.matches[j]
+		if a.start != b.start {
+			return a.start < b.start
+		}
+		return a.rule < b.rule
+	})
+	return c.dropGeneric(c.matches)
+}
+
+// runRule runs rule ri's regex in each of its windows, widening a window
+// whenever a match touches its edge so that no match is cut short.
+func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
+	r := c.m.set.Rules[ri]
+	lastEnd := -1 // matches are reported once even when widened windows overlap
+	for _, w := range c.windows[ri] {
+		if w.end <= lastEnd {
+			continue
+		}
+		margin := windowMargin
+		for {
+			locs := r.Regex.FindAllSubmatchIndex(buf[w.start:w.end], -1)
+			widen := false
+			for _, loc := range locs {
+				if (loc[0] == 0 && w.start > 0) || (loc[1] == w.end-w.start && w.end < len(buf)) {
+					widen = true
+					break
+				}
+			}
+			// A multi-line match (a PEM block) may start in the window and end
+			// far past it: look further before concluding there is none.
+			if len(locs) == 0 && c.m.multiline[ri] && margin < maxWiden && (w.start > 0 || w.end < len(buf)) {
+				widen = true
+			}
+			if widen {
+				margin *= 4
+				w = window(buf, w.start, w.end, margin)
+				continue
+			}
+			for _, loc := range locs {
+				s, e := w.start+loc[0], w.start+loc[1]
+				if s < lastEnd || s < from || s >= to {
+					continue
+				}
+				gs, ge := loc[2*r.SecretGroup], loc[2*r.SecretGroup+1]
+				if gs < 0 || ge <= gs {
+					continue
+				}
+				c.matches = append(c.matches, match{rule: ri, start: s, end: e, secStart: w.start + gs, sEnd: w.start + ge})
+			}
+			if w.end > lastEnd {
+				lastEnd = w.end
+			}
+			break
+		}
+	}
+}
+
+// dropGeneric removes matches of generic rules whose secret overlaps the
+// secret of a specific rule's match: the specific rule names the provider.
+func (c *chunkMatcher) dropGeneric(ms []match) []match {
+	rs := c.m.set.Rules
+	anyGeneric := false
+	for i := range ms {
+		if rs[ms[i].rule].Generic {
+			anyGeneric = true
+			break
+		}
+	}
+	if !anyGeneric {
+		return ms
+	}
+	out := ms[:0]
+	for i := range ms {
+		if rs[ms[i].rule].Generic {
+			shadowed := false
+			for j := range ms {
+				if !rs[ms[j].rule].Generic && ms[j].secStart < ms[i].sEnd && ms[i].secStart < ms[j].sEnd {
+					shadowed = true
+					break
+				}
+			}
+			if shadowed {
+				continue
+			}
+		}
+		out = append(out, ms[i])
+	}
+	return out
+}
+
+// accept applies entropy, validator, allowlists and the inline marker.
+func (m *Matcher) accept(r *rules.Rule, buf []byte, mt *match, secret string) bool {
+	if r.Entropy > 0 && Entropy(secret) < r.Entropy {
+		return false
+	}
+	if r.Validate != nil && !r.Validate(secret) {
+		return false
+	}
+	if r.Allowlist.AllowsSecret(secret) || m.set.Allowlist.AllowsSecret(secret) {
+		return false
+	}
+	ls := lineStart(buf, mt.start, mt.start)
+	le := lineEnd(buf, mt.end, len(buf))
+	return !bytes.Contains(buf[ls:le], []byte(AllowMarker))
+}
+
+// Entropy is the Shannon entropy of s in bits per byte.
+func Entropy(s string) float64 {
+	if s == "" {
+		return 0
+	}
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+	}
+	n := float64(len(s))
+	h := 0.0
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / n
+			h -= p * math.Log2(p)
+		}
+	}
+	return h
+}
+
+// position tracks line and column (1-based, in Unicode code points) while
+// moving forward through content.
+type position struct {
+	off  int // offset in the current buffer
+	line int
+	col  int // column of the byte at off
+}
+
+// advance moves p forward to offset to in buf.
+func (p *position) advance(buf []byte, to int) {
+	if to <= p.off {
+		return
+	}
+	seg := buf[p.off:to]
+	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+		p.line += n
+		seg = seg[bytes.LastIndexByte(seg, '\n')+1:]
+		p.col = 1
+	}
+	p.col += utf8.RuneCount(seg)
+	p.off = to
+}
+
+// lastRuneStart returns the offset of the first byte of the last rune in buf[s:e].
+func lastRuneStart(buf []byte, s, e int) int {
+	if e <= s {
+		return s
+	}
+	_, size := utf8.DecodeLastRune(buf[s:e])
+	return e - size
+}
+
+// toFinding builds the finding for mt, moving pos to the match start.
+func (m *Matcher) toFinding(buf []byte, mt *match, path string, pos *position) finding.Finding {
+	r := m.set.Rules[mt.rule]
+	secret := string(buf[mt.secStart:mt.sEnd])
+	pos.advance(buf, mt.start)
+	end := *pos
+	end.advance(buf, lastRuneStart(buf, mt.start, mt.end))
+	return finding.Finding{
+		RuleID:      r.ID,
+		Description: r.Description,
+		Severity:    r.Severity,
+		File:        path,
+		Line:        pos.line,
+		Column:      pos.col,
+		EndLine:     end.line,
+		EndColumn:   end.col,
+		Secret:      secret,
+		Match:       string(buf[mt.start:mt.end]),
+		Entropy:     math.Round(Entropy(secret)*1000) / 1000,
+		Fingerprint: finding.Fingerprint(r.ID, secret, path),
+		Tags:        append([]string{}, r.Tags...),
+	}
+}

@@ -1,0 +1,139 @@
+package scanner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/keyhound/keyhound/finding"
+)
+
+// Item is one piece of content to scan, with the path findings are reported under.
+type Item struct {
+	Path string                        // reported path, relative and /-separated
+	Size int64                         // -1 when unknown
+	Open func() (io.ReadCloser, error) // opened by a worker when its turn comes
+}
+
+// Options configure a scan run.
+type Options struct {
+	Workers     int                          // 0: one per CPU
+	MaxFileSize int64                        // 0: no limit
+	OnError     func(path string, err error) // an item could not be read; the scan goes on
+	OnSkip      func(path, reason string)    // an item was skipped on purpose (e.g. too large)
+	OnProgress  func(bytes int64)            // bytes of an item finished scanning
+}
+
+// Counters are a run's statistics, safe to update concurrently.
+type Counters struct {
+	Files, Bytes, SkippedBinary, SkippedLarge, SkippedOther, Errors atomic.Int64
+}
+
+// Stats copies the counters into report stats.
+func (c *Counters) Stats() finding.Stats {
+	return finding.Stats{
+		Files:         c.Files.Load(),
+		Bytes:         c.Bytes.Load(),
+		SkippedBinary: c.SkippedBinary.Load(),
+		SkippedLarge:  c.SkippedLarge.Load(),
+		SkippedOther:  c.SkippedOther.Load(),
+		Errors:        c.Errors.Load(),
+	}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// Run scans every item from items with a pool of workers and calls emit, from
+// one goroutine at a time, for each finding. It returns when items is closed
+// and drained, or ctx is done.
+func Run(ctx context.Context, m *Matcher, items <-chan Item, opts Options, cnt *Counters, emit func(finding.Finding)) {
+	n := opts.Workers
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	var mu sync.Mutex
+	safeEmit := func(f finding.Finding) {
+		mu.Lock()
+		defer mu.Unlock()
+		emit(f)
+	}
+	onErr := func(path string, err error) {
+		cnt.Errors.Add(1)
+		if opts.OnError != nil {
+			mu.Lock()
+			opts.OnError(path, err)
+			mu.Unlock()
+		}
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := m.NewWorker()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case it, ok := <-items:
+					if !ok {
+						return
+					}
+					scanItem(w, it, opts, cnt, safeEmit, onErr, &mu)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func scanItem(w *Worker, it Item, opts Options, cnt *Counters, emit func(finding.Finding), onErr func(string, error), mu *sync.Mutex) {
+	if opts.MaxFileSize > 0 && it.Size > opts.MaxFileSize {
+		cnt.SkippedLarge.Add(1)
+		if opts.OnSkip != nil {
+			mu.Lock()
+			opts.OnSkip(it.Path, fmt.Sprintf("larger than --max-file-size (%d > %d bytes)", it.Size, opts.MaxFileSize))
+			mu.Unlock()
+		}
+		return
+	}
+	rc, err := it.Open()
+	if err != nil {
+		onErr(it.Path, err)
+		return
+	}
+	defer rc.Close()
+	cr := &countingReader{r: rc}
+	var r io.Reader = cr
+	if opts.MaxFileSize > 0 {
+		// The size may have grown since it was listed: never read past the limit.
+		r = io.LimitReader(cr, opts.MaxFileSize)
+	}
+	err = w.Scan(r, it.Path, emit)
+	cnt.Bytes.Add(cr.n)
+	if opts.OnProgress != nil {
+		opts.OnProgress(cr.n)
+	}
+	switch {
+	case errors.Is(err, ErrBinary):
+		cnt.SkippedBinary.Add(1)
+	case err != nil:
+		onErr(it.Path, err)
+	default:
+		cnt.Files.Add(1)
+	}
+}

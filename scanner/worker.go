@@ -1,0 +1,143 @@
+package scanner
+
+import (
+	"bytes"
+	"errors"
+	"io"
+
+	"github.com/keyhound/keyhound/finding"
+)
+
+const (
+	// chunkSize is how much of a file is matched at once; larger files are
+	// read in chunks so memory stays bounded whatever their size.
+	chunkSize = 4 << 20
+	// overlap is how much of the previous chunk is kept in front of the next
+	// one: half of it is context before the first owned byte, half is room
+	// for a match to extend past the owned region.
+	overlap = 64 << 10
+	// sniffLen is how much of the start of a file decides whether it is binary.
+	sniffLen = 8000
+)
+
+// ErrBinary says content was not scanned because it is binary.
+var ErrBinary = errors.New("binary content")
+
+// Worker scans content with a Matcher; it holds reusable buffers and is not
+// safe for concurrent use: use one per goroutine.
+type Worker struct {
+	m       *Matcher
+	cm      *chunkMatcher
+	buf     []byte
+	enabled []bool
+}
+
+// NewWorker returns a Worker for m.
+func (m *Matcher) NewWorker() *Worker {
+	return &Worker{m: m, cm: newChunkMatcher(m), enabled: make([]bool, len(m.set.Rules))}
+}
+
+// pathRules decides which rules apply to path (nil: all of them); it reports
+// false when none does, e.g. because the whole path is allowlisted.
+func (w *Worker) pathRules(path string) ([]bool, bool) {
+	set := w.m.set
+	if path == "" {
+		return nil, len(set.Rules) > 0 // no path (stdin, rule examples): every rule applies
+	}
+	if set.Allowlist.AllowsPath(path) {
+		return nil, false
+	}
+	any := false
+	for i, r := range set.Rules {
+		ok := true
+		if r.Path != nil && !r.Path.MatchString(path) {
+			ok = false
+		}
+		if ok && r.Allowlist.AllowsPath(path) {
+			ok = false
+		}
+		w.enabled[i] = ok
+		any = any || ok
+	}
+	return w.enabled, any
+}
+
+// ScanBytes scans data, known to be the whole content of path, calling emit
+// for each finding. It returns ErrBinary (and emits nothing) for binary data.
+func (w *Worker) ScanBytes(data []byte, path string, emit func(finding.Finding)) error {
+	return w.Scan(bytes.NewReader(data), path, emit)
+}
+
+// Scan reads r to the end in bounded memory and calls emit for each finding
+// in it, attributed to path. Binary content yields ErrBinary; UTF-16 text
+// with a byte order mark is decoded first.
+func (w *Worker) Scan(r io.Reader, path string, emit func(finding.Finding)) error {
+	enabled, any := w.pathRules(path)
+	if !any {
+		_, err := io.Copy(io.Discard, r) // drain: callers count bytes read
+		return err
+	}
+	if cap(w.buf) < chunkSize+overlap {
+		w.buf = make([]byte, 0, chunkSize+overlap)
+	}
+	buf := w.buf[:0]
+	// Sniff the start for a BOM or binary content.
+	n, err := io.ReadFull(r, buf[:sniffLen])
+	buf = buf[:n]
+	eof := err == io.EOF || err == io.ErrUnexpectedEOF
+	if err != nil && !eof {
+		return err
+	}
+	if enc := utf16BOM(buf); enc != nil {
+		r = newUTF16Reader(io.MultiReader(bytes.NewReader(append([]byte{}, buf[2:]...)), r), enc)
+		buf = buf[:0]
+		eof = false
+	} else {
+		if bytes.HasPrefix(buf, []byte{0xEF, 0xBB, 0xBF}) {
+			buf = buf[:copy(buf, buf[3:])]
+		}
+		if bytes.IndexByte(buf, 0) >= 0 {
+			_, err := io.Copy(io.Discard, r)
+			if err != nil {
+				return err
+			}
+			return ErrBinary
+		}
+	}
+	pos := position{line: 1, col: 1}
+	from := 0
+	for {
+		if !eof {
+			n, err := io.ReadFull(r, buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				eof = true
+			} else if err != nil {
+				return err
+			}
+		}
+		to := len(buf)
+		if !eof {
+			to = len(buf) - overlap/2
+		}
+		for _, mt := range w.cm.find(buf, from, to, enabled) {
+			mt := mt
+			r := w.m.set.Rules[mt.rule]
+			secret := string(buf[mt.secStart:mt.sEnd])
+			if !w.m.accept(r, buf, &mt, secret) {
+				continue
+			}
+			emit(w.m.toFinding(buf, &mt, path, &pos))
+		}
+		if eof {
+			return nil
+		}
+		// Keep the last overlap bytes in front of the next chunk.
+		keep := len(buf) - overlap
+		pos.advance(buf, keep)
+		pos.off -= keep
+		copy(buf, buf[keep:])
+		buf = buf[:overlap]
+		from = overlap / 2
+	}
+}
