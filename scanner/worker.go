@@ -88,7 +88,9 @@ func (w *Worker) Scan(r io.Reader, path string, emit func(finding.Finding)) erro
 	if err != nil && !eof {
 		return err
 	}
-	if enc := utf16BOM(buf); enc != nil {
+	if enc := utf16BOM(buf); enc != nil && (len(buf) < 8 || bytes.IndexByte(buf[2:], 0) >= 0) {
+		// UTF-16 text has NUL bytes (any ASCII character, a newline); bytes
+		// that merely start like a BOM but have none are scanned as they are.
 		r = newUTF16Reader(io.MultiReader(bytes.NewReader(append([]byte{}, buf[2:]...)), r), enc)
 		buf = buf[:0]
 		eof = false

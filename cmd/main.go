@@ -1,0 +1,136 @@
+// Package cmd holds keyhound's cobra commands: each parses its flags into an
+// options struct, calls into the scanning and reporting packages and maps the
+// outcome to an exit status.
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// Exit statuses (see CONTRACT.md).
+const (
+	ExitOK       = 0
+	ExitFindings = 1
+	ExitError    = 2
+)
+
+// Env is everything the commands take from the process; tests supply their own.
+type Env struct {
+	DefaultRules []byte // the embedded rules.toml
+	Version      string // "": from the build info
+	Stdin        io.Reader
+	Stdout       io.Writer
+	Stderr       io.Writer
+	Getenv       func(string) string // nil: os.Getenv
+	IsTerminal   func(w any) bool    // nil: true for a terminal *os.File
+}
+
+// exitError carries an exit status through cobra without a message.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// Main runs keyhound with args (without the program name) and returns the exit status.
+func Main(env Env, args []string) int {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	if env.IsTerminal == nil {
+		env.IsTerminal = isTerminal
+	}
+	if env.Stdin == nil {
+		env.Stdin = strings.NewReader("")
+	}
+	env.Stderr = &lockedWriter{w: env.Stderr}
+	if env.Version == "" {
+		env.Version = buildVersion()
+	}
+	root := newRootCmd(&env)
+	root.SetArgs(args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.Execute()
+	var ee exitError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ee):
+		return ee.code
+	default:
+		fmt.Fprintf(env.Stderr, "keyhound: %s\n", oneLine(err.Error()))
+		return ExitError
+	}
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+func newRootCmd(env *Env) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "keyhound",
+		Short:         "Find leaked credentials in files, git history and standard input",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       env.Version,
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%s: %w", c.CommandPath(), err)
+	})
+	root.AddCommand(
+		newDirCmd(env),
+		newStdinCmd(env),
+		newRulesCmd(env),
+		newVersionCmd(env),
+	)
+	return root
+}
+
+// lockedWriter serialises writes from concurrent goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func isTerminal(w any) bool {
+	if lw, ok := w.(*lockedWriter); ok {
+		w = lw.w
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+func buildCommit() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				return s.Value
+			}
+		}
+	}
+	return "unknown"
+}

@@ -1,0 +1,120 @@
+package cmd
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyhound/keyhound/finding"
+	"github.com/keyhound/keyhound/rules"
+	"github.com/keyhound/keyhound/scanner"
+)
+
+func newRulesCmd(env *Env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "rules",
+		Short: "List the loaded rules or check their examples",
+	}
+	c.AddCommand(newRulesListCmd(env), newRulesTestCmd(env))
+	return c
+}
+
+func loadRules(env *Env, path string) (*rules.Set, error) {
+	return rules.Load(rules.LoadOptions{Default: env.DefaultRules, Path: path})
+}
+
+func newRulesListCmd(env *Env) *cobra.Command {
+	var config string
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "List the loaded rules",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			set, err := loadRules(env, config)
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tSEVERITY\tKEYWORDS\tDESCRIPTION")
+			for _, r := range set.Rules {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, strings.Join(r.Keywords, ","), r.Description)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stderr, "%d rules from %s\n", len(set.Rules), strings.Join(set.Sources, " + "))
+			return nil
+		},
+	}
+	c.Flags().StringVarP(&config, "config", "c", "", "rule file (default: the built-in rules)")
+	return c
+}
+
+func newRulesTestCmd(env *Env) *cobra.Command {
+	var config string
+	c := &cobra.Command{
+		Use:   "test",
+		Short: "Check that every rule finds its examples and none of its negative examples",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			set, err := loadRules(env, config)
+			if err != nil {
+				return err
+			}
+			failures := TestRules(set)
+			for _, f := range failures {
+				fmt.Fprintln(env.Stdout, "FAIL", f)
+			}
+			nEx := 0
+			for _, r := range set.Rules {
+				nEx += len(r.Examples) + len(r.NegativeExamples)
+			}
+			if len(failures) > 0 {
+				fmt.Fprintf(env.Stdout, "%d rules, %d examples: %d failed\n", len(set.Rules), nEx, len(failures))
+				return exitError{ExitFindings}
+			}
+			fmt.Fprintf(env.Stdout, "%d rules, %d examples: all passed\n", len(set.Rules), nEx)
+			return nil
+		},
+	}
+	c.Flags().StringVarP(&config, "config", "c", "", "rule file (default: the built-in rules)")
+	return c
+}
+
+// TestRules runs every rule's examples (each must yield a finding of that
+// rule) and negative examples (none may) through the full matching pipeline
+// and returns one message per failure.
+func TestRules(set *rules.Set) []string {
+	w := scanner.NewMatcher(set).NewWorker()
+	var out []string
+	check := func(r *rules.Rule, kind string, i int, ex string, want bool) {
+		got := false
+		err := w.ScanBytes([]byte(ex), "", func(f finding.Finding) {
+			if f.RuleID == r.ID {
+				got = true
+			}
+		})
+		switch {
+		case err != nil:
+			out = append(out, fmt.Sprintf("rule %s: %s %d: %v", r.ID, kind, i+1, err))
+		case got != want && want:
+			out = append(out, fmt.Sprintf("rule %s: example %d produced no finding: %q", r.ID, i+1, ex))
+		case got != want:
+			out = append(out, fmt.Sprintf("rule %s: negative example %d produced a finding: %q", r.ID, i+1, ex))
+		}
+	}
+	for _, r := range set.Rules {
+		if len(r.Examples) == 0 {
+			out = append(out, fmt.Sprintf("rule %s: no examples", r.ID))
+		}
+		for i, ex := range r.Examples {
+			check(r, "example", i, ex, true)
+		}
+		for i, ex := range r.NegativeExamples {
+			check(r, "negative example", i, ex, false)
+		}
+	}
+	return out
+}
