@@ -13,11 +13,14 @@ import (
 // AllowMarker on the line of a finding suppresses it.
 const AllowMarker = "keyhound:allow"
 
+// markerReach bounds how far from a match the marker is looked for.
+const markerReach = 4096
+
 // windowMargin is how far around a keyword hit a rule's regex first looks.
 const windowMargin = 256
 
-// maxWiden bounds how far a window grows around a hit that found no match of
-// a multi-line rule; matches longer than this are not expected.
+// maxWiden is how far past its keyword a multi-line rule looks at once; a
+// match longer than this is found only if it touches the window's edge.
 const maxWiden = overlap / 2
 
 // Matcher is a compiled rule set ready to scan content; it is immutable and
@@ -137,6 +140,13 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 				continue
 			}
 			w := window(buf, start, h.end, windowMargin)
+			if c.m.multiline[ri] {
+				// A multi-line match (a PEM block) may run far past its
+				// keyword: look as far as such a match may reach at once.
+				// Dense hits then merge into one window, so the regex runs
+				// over each byte about once, however many hits there are.
+				w.end = min(len(buf), h.end+maxWiden)
+			}
 			ws := c.windows[ri]
 			if n := len(ws); n > 0 && w.start <= ws[n-1].end {
 				if w.start < ws[n-1].start {
@@ -186,11 +196,6 @@ func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
 					widen = true
 					break
 				}
-			}
-			// A multi-line match (a PEM block) may start in the window and end
-			// far past it: look further before concluding there is none.
-			if len(locs) == 0 && c.m.multiline[ri] && margin < maxWiden && (w.start > 0 || w.end < len(buf)) {
-				widen = true
 			}
 			if widen {
 				margin *= 4
@@ -260,8 +265,10 @@ func (m *Matcher) accept(r *rules.Rule, buf []byte, mt *match, secret string) bo
 	if r.Allowlist.AllowsSecret(secret) || m.set.Allowlist.AllowsSecret(secret) {
 		return false
 	}
-	ls := lineStart(buf, mt.start, mt.start)
-	le := lineEnd(buf, mt.end, len(buf))
+	// The marker counts on the lines of the match, looking at most
+	// markerReach bytes either side (a minified file is one huge line).
+	ls := lineStart(buf, mt.start, markerReach)
+	le := lineEnd(buf, mt.end, markerReach)
 	return !bytes.Contains(buf[ls:le], []byte(AllowMarker))
 }
 

@@ -64,8 +64,54 @@ func (w *Worker) pathRules(path string) ([]bool, bool) {
 
 // ScanBytes scans data, known to be the whole content of path, calling emit
 // for each finding. It returns ErrBinary (and emits nothing) for binary data.
+// Content that fits in one chunk is matched in place, without a copy.
 func (w *Worker) ScanBytes(data []byte, path string, emit func(finding.Finding)) error {
-	return w.Scan(bytes.NewReader(data), path, emit)
+	if len(data) > chunkSize || isUTF16(data) {
+		return w.Scan(bytes.NewReader(data), path, emit)
+	}
+	enabled, any := w.pathRules(path)
+	if !any {
+		return nil
+	}
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if isBinary(data) {
+		return ErrBinary
+	}
+	pos := position{line: 1, col: 1}
+	w.matchChunk(data, 0, len(data), enabled, path, &pos, emit)
+	return nil
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// isUTF16 reports whether b starts like UTF-16 text with a byte order mark.
+// UTF-16 text has NUL bytes (any ASCII character, a newline); bytes that
+// merely start like a BOM but have none are scanned as they are.
+func isUTF16(b []byte) bool {
+	if utf16BOM(b) == nil {
+		return false
+	}
+	sniff := b[2:min(len(b), sniffLen)]
+	return len(b) < 8 || bytes.IndexByte(sniff, 0) >= 0
+}
+
+// isBinary reports whether content is binary: a NUL byte near its start.
+func isBinary(b []byte) bool {
+	return bytes.IndexByte(b[:min(len(b), sniffLen)], 0) >= 0
+}
+
+// matchChunk reports the accepted matches of buf that start in [from, to),
+// moving pos forward to each.
+func (w *Worker) matchChunk(buf []byte, from, to int, enabled []bool, path string, pos *position, emit func(finding.Finding)) {
+	for _, mt := range w.cm.find(buf, from, to, enabled) {
+		mt := mt
+		r := w.m.set.Rules[mt.rule]
+		secret := string(buf[mt.secStart:mt.sEnd])
+		if !w.m.accept(r, buf, &mt, secret) {
+			continue
+		}
+		emit(w.m.toFinding(buf, &mt, path, pos))
+	}
 }
 
 // Scan reads r to the end in bounded memory and calls emit for each finding
@@ -88,17 +134,15 @@ func (w *Worker) Scan(r io.Reader, path string, emit func(finding.Finding)) erro
 	if err != nil && !eof {
 		return err
 	}
-	if enc := utf16BOM(buf); enc != nil && (len(buf) < 8 || bytes.IndexByte(buf[2:], 0) >= 0) {
-		// UTF-16 text has NUL bytes (any ASCII character, a newline); bytes
-		// that merely start like a BOM but have none are scanned as they are.
-		r = newUTF16Reader(io.MultiReader(bytes.NewReader(append([]byte{}, buf[2:]...)), r), enc)
+	if isUTF16(buf) {
+		r = newUTF16Reader(io.MultiReader(bytes.NewReader(append([]byte{}, buf[2:]...)), r), utf16BOM(buf))
 		buf = buf[:0]
 		eof = false
 	} else {
-		if bytes.HasPrefix(buf, []byte{0xEF, 0xBB, 0xBF}) {
+		if bytes.HasPrefix(buf, utf8BOM) {
 			buf = buf[:copy(buf, buf[3:])]
 		}
-		if bytes.IndexByte(buf, 0) >= 0 {
+		if isBinary(buf) {
 			_, err := io.Copy(io.Discard, r)
 			if err != nil {
 				return err
@@ -122,15 +166,7 @@ func (w *Worker) Scan(r io.Reader, path string, emit func(finding.Finding)) erro
 		if !eof {
 			to = len(buf) - overlap/2
 		}
-		for _, mt := range w.cm.find(buf, from, to, enabled) {
-			mt := mt
-			r := w.m.set.Rules[mt.rule]
-			secret := string(buf[mt.secStart:mt.sEnd])
-			if !w.m.accept(r, buf, &mt, secret) {
-				continue
-			}
-			emit(w.m.toFinding(buf, &mt, path, &pos))
-		}
+		w.matchChunk(buf, from, to, enabled, path, &pos, emit)
 		if eof {
 			return nil
 		}

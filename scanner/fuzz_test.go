@@ -1,0 +1,98 @@
+package scanner
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/keyhound/keyhound/finding"
+)
+
+// differentialRules are the test rules whose matches always contain their
+// keyword and that have no entropy, validator or rule allowlist: for them the
+// windowed matcher must agree exactly with a whole-input regex scan.
+var differentialRules = map[string]bool{"test-token": true, "test-live": true, "test-any-sk": true, "test-pem": true}
+
+// reference runs each differential rule's regex over the whole input and
+// positions matches by counting from the start: the slow, obvious path.
+func reference(m *Matcher, data []byte) []string {
+	var out []string
+	for _, r := range m.set.Rules {
+		if !differentialRules[r.ID] {
+			continue
+		}
+		for _, loc := range r.Regex.FindAllIndex(data, -1) {
+			if m.set.Allowlist.AllowsSecret(string(data[loc[0]:loc[1]])) {
+				continue
+			}
+			line := 1 + strings.Count(string(data[:loc[0]]), "\n")
+			ls := strings.LastIndexByte(string(data[:loc[0]]), '\n') + 1
+			col := 1 + utf8.RuneCount(data[ls:loc[0]])
+			out = append(out, fmt.Sprintf("%s@%d:%d", r.ID, line, col))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func FuzzMatcher(f *testing.F) {
+	for _, s := range []string{
+		"", "kht_abcdefghij0123456789", "x sk_live_ABCDEFGH12345678 y",
+		"-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----",
+		"\xff\xfe k\x00h\x00t\x00_", "api_secret = \"Zq8xW3pL0vB7nM2k\"", "é\n\r\nkht_", "token = \"QWERTYUIOPASDFGHJ\"",
+	} {
+		f.Add([]byte(s))
+	}
+	m := testMatcher(f)
+	w := m.NewWorker()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got []string
+		err := w.ScanBytes(data, "f.txt", func(fd finding.Finding) {
+			if fd.Line < 1 || fd.Column < 1 || fd.EndLine < fd.Line || fd.Secret == "" || !strings.Contains(fd.Match, fd.Secret) {
+				t.Fatalf("malformed finding %+v", fd)
+			}
+			if differentialRules[fd.RuleID] {
+				got = append(got, fmt.Sprintf("%s@%d:%d", fd.RuleID, fd.Line, fd.Column))
+			}
+		})
+		if err == ErrBinary {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if utf16BOM(data) != nil || len(data) >= 3 && string(data[:3]) == "\xef\xbb\xbf" {
+			return // decoded or shifted content: positions differ from the raw bytes by design
+		}
+		sort.Strings(got)
+		if want := reference(m, data); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("windowed %v, whole-input %v", got, want)
+		}
+	})
+}
+
+func FuzzPosition(f *testing.F) {
+	f.Add([]byte("ab\ncé\n\nx"), 5)
+	f.Add([]byte("\xff\xfe\n\xc3"), 3)
+	f.Fuzz(func(t *testing.T, data []byte, off int) {
+		if len(data) == 0 {
+			return
+		}
+		if off < 0 {
+			off = -off
+		}
+		off %= len(data) + 1
+		p := position{line: 1, col: 1}
+		// advance in two steps, as the scanner does across matches
+		p.advance(data, off/2)
+		p.advance(data, off)
+		line := 1 + strings.Count(string(data[:off]), "\n")
+		ls := strings.LastIndexByte(string(data[:off]), '\n') + 1
+		col := 1 + utf8.RuneCount(data[ls:off])
+		if p.line != line || p.col != col {
+			t.Fatalf("position at %d = %d:%d, want %d:%d", off, p.line, p.col, line, col)
+		}
+	})
+}
