@@ -14,7 +14,7 @@ import (
 
 // corpus reads up to limit bytes of the Go distribution's own source files:
 // realistic source text that every machine with Go has.
-func corpus(b *testing.B, limit int) [][]byte {
+func corpus(b testing.TB, limit int) [][]byte {
 	b.Helper()
 	out, err := exec.Command("go", "env", "GOROOT").Output()
 	if err != nil {
@@ -41,7 +41,7 @@ func corpus(b *testing.B, limit int) [][]byte {
 	return files
 }
 
-func defaultMatcher(b *testing.B) *Matcher {
+func defaultMatcher(b testing.TB) *Matcher {
 	b.Helper()
 	set, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
 	if err != nil {

@@ -30,13 +30,15 @@ type Matcher struct {
 	pf        *prefilter
 	patRule   [][]int // prefilter pattern -> indexes of the rules that use it
 	multiline []bool  // rule -> its matches may run far across lines (see spansLines)
+	lineLocal []bool  // rule -> each match lies on one line (see withinLine)
 }
 
 // NewMatcher builds the keyword prefilter over every rule of set.
 func NewMatcher(set *rules.Set) *Matcher {
-	m := &Matcher{set: set, multiline: make([]bool, len(set.Rules))}
+	m := &Matcher{set: set, multiline: make([]bool, len(set.Rules)), lineLocal: make([]bool, len(set.Rules))}
 	for ri, r := range set.Rules {
 		m.multiline[ri] = spansLines(r.Regex.String())
+		m.lineLocal[ri] = withinLine(r.Regex.String())
 	}
 	index := map[string]int{}
 	var pats []string
@@ -139,7 +141,18 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 			if enabled != nil && !enabled[ri] {
 				continue
 			}
-			w := window(buf, start, h.end, windowMargin)
+			var w span
+			switch {
+			case c.m.lineLocal[ri]:
+				// Every match lies on one line: the keyword's line (with its
+				// newline) is the whole window, unless the line is very long.
+				w = span{lineStart(buf, start, windowMargin), lineEnd(buf, h.end, windowMargin)}
+				if w.end < len(buf) && buf[w.end] == '\n' {
+					w.end++
+				}
+			default:
+				w = window(buf, start, h.end, windowMargin)
+			}
 			if c.m.multiline[ri] {
 				// A multi-line match (a PEM block) may run far past its
 				// keyword: look as far as such a match may reach at once.
@@ -182,6 +195,7 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 // whenever a match touches its edge so that no match is cut short.
 func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
 	r := c.m.set.Rules[ri]
+	line := c.m.lineLocal[ri] // a match cannot continue past a line boundary
 	lastEnd := -1 // matches are reported once even when widened windows overlap
 	for _, w := range c.windows[ri] {
 		if w.end <= lastEnd {
@@ -192,7 +206,8 @@ func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
 			locs := r.Regex.FindAllSubmatchIndex(buf[w.start:w.end], -1)
 			widen := false
 			for _, loc := range locs {
-				if (loc[0] == 0 && w.start > 0) || (loc[1] == w.end-w.start && w.end < len(buf)) {
+				if (loc[0] == 0 && w.start > 0 && !(line && buf[w.start-1] == '\n')) ||
+					(loc[1] == w.end-w.start && w.end < len(buf) && !(line && buf[w.end-1] == '\n')) {
 					widen = true
 					break
 				}

@@ -79,3 +79,108 @@ func mixesNewline(re *syntax.Regexp) bool {
 func isSpace(r rune) bool {
 	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f'
 }
+
+// withinLine reports whether every match of a regex lies on one line: it can
+// match a newline at most as its very last character (a terminator such as
+// `(?:["'\s]|$)`). Such a rule only needs the line around its keyword.
+func withinLine(expr string) bool {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	return newlineAt(re.Simplify()) != nlInside
+}
+
+const (
+	nlNever  = iota // never matches a newline
+	nlLast          // only as the last character of what it matches
+	nlInside        // possibly followed by more matched text
+)
+
+func newlineAt(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		for i, r := range re.Rune {
+			if r == '\n' {
+				if i == len(re.Rune)-1 {
+					return nlLast
+				}
+				return nlInside
+			}
+		}
+		return nlNever
+	case syntax.OpCharClass, syntax.OpAnyChar:
+		if matchesNewline(re) {
+			return nlLast
+		}
+		return nlNever
+	case syntax.OpCapture:
+		return newlineAt(re.Sub[0])
+	case syntax.OpAlternate:
+		worst := nlNever
+		for _, sub := range re.Sub {
+			worst = max(worst, newlineAt(sub))
+		}
+		return worst
+	case syntax.OpConcat:
+		// A newline followed by anything that matches text is inside; be
+		// conservative and count any element after a newline-capable one.
+		res := nlNever
+		for i, sub := range re.Sub {
+			k := newlineAt(sub)
+			if k == nlInside {
+				return nlInside
+			}
+			if res == nlLast && !zeroWidth(sub) {
+				return nlInside
+			}
+			if k == nlLast {
+				res = nlLast
+				if i == len(re.Sub)-1 {
+					break
+				}
+			}
+		}
+		return res
+	case syntax.OpStar, syntax.OpPlus, syntax.OpRepeat, syntax.OpQuest:
+		k := newlineAt(re.Sub[0])
+		if k == nlNever {
+			return nlNever
+		}
+		if re.Op == syntax.OpQuest || (re.Op == syntax.OpRepeat && re.Max == 1) {
+			return k
+		}
+		return nlInside
+	}
+	return nlNever // empty-width assertions, empty match
+}
+
+func matchesNewline(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpAnyChar {
+		return true
+	}
+	for i := 0; i+1 < len(re.Rune); i += 2 {
+		if re.Rune[i] <= '\n' && '\n' <= re.Rune[i+1] {
+			return true
+		}
+	}
+	return false
+}
+
+func zeroWidth(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpEmptyMatch:
+		return true
+	case syntax.OpCapture:
+		return zeroWidth(re.Sub[0])
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if !zeroWidth(sub) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
