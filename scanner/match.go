@@ -196,7 +196,7 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
 	r := c.m.set.Rules[ri]
 	line := c.m.lineLocal[ri] // a match cannot continue past a line boundary
-	lastEnd := -1 // matches are reported once even when widened windows overlap
+	lastEnd := -1             // matches are reported once even when widened windows overlap
 	for _, w := range c.windows[ri] {
 		if w.end <= lastEnd {
 			continue
