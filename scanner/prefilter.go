@@ -6,7 +6,7 @@ package scanner
 type prefilter struct {
 	class  [256]uint8 // byte -> class; 0 is "no keyword has this byte"
 	nclass int
-	trans  []int32 // state*nclass+class -> next state | outFlag
+	trans  []int32 // state*nclass+class -> next state*nclass | outFlag
 	out    [][]int // state -> patterns that end here (incl. via failure links)
 	plen   []int   // pattern -> length
 }
@@ -94,23 +94,28 @@ func newPrefilter(patterns []string) *prefilter {
 			}
 		}
 	}
+	// Store next states premultiplied by the row width, so the hot loop
+	// indexes without a multiplication.
 	for i, v := range p.trans {
-		if len(p.out[v&^outFlag]) > 0 {
-			p.trans[i] = v | outFlag
+		st := v &^ outFlag
+		v = st * int32(p.nclass)
+		if len(p.out[st]) > 0 {
+			v |= outFlag
 		}
+		p.trans[i] = v
 	}
 	return p
 }
 
 // find appends every keyword occurrence in data to hits, in order of end offset.
 func (p *prefilter) find(data []byte, hits []hit) []hit {
-	trans, class, n := p.trans, &p.class, int32(p.nclass)
+	trans, class := p.trans, &p.class
 	s := int32(0)
 	for i, b := range data {
-		s = trans[s*n+int32(class[b])]
+		s = trans[s+int32(class[b])]
 		if s&outFlag != 0 {
 			s &^= outFlag
-			for _, pat := range p.out[s] {
+			for _, pat := range p.out[s/int32(p.nclass)] {
 				hits = append(hits, hit{pat: pat, end: i + 1})
 			}
 		}
