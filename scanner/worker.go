@@ -120,8 +120,7 @@ func (w *Worker) matchChunk(buf []byte, from, to int, enabled []bool, path strin
 func (w *Worker) Scan(r io.Reader, path string, emit func(finding.Finding)) error {
 	enabled, any := w.pathRules(path)
 	if !any {
-		_, err := io.Copy(io.Discard, r) // drain: callers count bytes read
-		return err
+		return nil // no rule applies to this path: nothing to read
 	}
 	if cap(w.buf) < chunkSize+overlap {
 		w.buf = make([]byte, 0, chunkSize+overlap)
@@ -143,11 +142,7 @@ func (w *Worker) Scan(r io.Reader, path string, emit func(finding.Finding)) erro
 			buf = buf[:copy(buf, buf[3:])]
 		}
 		if isBinary(buf) {
-			_, err := io.Copy(io.Discard, r)
-			if err != nil {
-				return err
-			}
-			return ErrBinary
+			return ErrBinary // the rest is never read
 		}
 	}
 	pos := position{line: 1, col: 1}
