@@ -90,9 +90,9 @@ func send(ctx context.Context, out chan<- Item, it Item) error {
 
 func fileItem(p, rel string, size int64) Item {
 	return Item{Path: rel, Size: size, Open: func() (io.ReadCloser, error) {
-		f, err := os.Open(p)
+		f, err := openRegular(p)
 		if err != nil {
-			return nil, unwrapPathError(err)
+			return nil, err
 		}
 		return f, nil
 	}}

@@ -119,8 +119,12 @@ func scanItem(w *Worker, it Item, opts Options, cnt *Counters, emit func(finding
 	defer rc.Close()
 	cr := &countingReader{r: rc}
 	var r io.Reader = cr
-	if opts.MaxFileSize > 0 {
-		// The size may have grown since it was listed: never read past the limit.
+	switch {
+	case it.Size >= 0:
+		// A file that grows while it is read (a log) is scanned as it was
+		// listed, so the scan always ends.
+		r = io.LimitReader(cr, it.Size)
+	case opts.MaxFileSize > 0:
 		r = io.LimitReader(cr, opts.MaxFileSize)
 	}
 	err = w.Scan(r, it.Path, emit)
