@@ -93,6 +93,7 @@ func newRootCmd(env *Env) *cobra.Command {
 		newStdinCmd(env),
 		newRulesCmd(env),
 		newVersionCmd(env),
+		newIgnoreCmd(env),
 	)
 	return root
 }

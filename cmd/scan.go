@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keyhound/keyhound/finding"
+	"github.com/keyhound/keyhound/ignore"
 	"github.com/keyhound/keyhound/report"
 	"github.com/keyhound/keyhound/report/webhook"
 	"github.com/keyhound/keyhound/rules"
@@ -22,11 +23,13 @@ import (
 // scanOptions are the flags every scanning command shares (CONTRACT.md).
 type scanOptions struct {
 	config      string
-	format      string
-	output      string
+	formats     []string // -f, repeatable: FMT or FMT=FILE
+	outputs     []string // -o, repeatable: one per -f without =FILE, in order
 	exitCode    int
 	redact      bool
 	baseline    string
+	ignoreFile  string
+	noIgnore    bool
 	workers     int
 	noProgress  bool
 	maxFileSize string
@@ -35,16 +38,23 @@ type scanOptions struct {
 	webhookLog  string
 	webhookHard bool
 	quiet       bool
+
+	// Set by prepare from formats and outputs: the first report's format and
+	// file ("" for standard output).
+	format string
+	output string
 }
 
 func addScanFlags(c *cobra.Command, o *scanOptions) {
 	f := c.Flags()
-	f.StringVarP(&o.config, "config", "c", "", "rule file (default: the built-in rules, or .keyhound.toml at the scanned root)")
-	f.StringVarP(&o.format, "format", "f", "text", "report format: "+strings.Join(report.Formats(), ", "))
-	f.StringVarP(&o.output, "output", "o", "", "write the report to this file (default: standard output)")
+	f.StringVarP(&o.config, "config", "c", "", "rule file, keyhound or gitleaks format (default: the built-in rules, or .keyhound.toml at the scanned root)")
+	f.StringArrayVarP(&o.formats, "format", "f", []string{"text"}, "report format: "+strings.Join(report.Formats(), ", ")+"; repeatable, and FMT=FILE writes that report to FILE")
+	f.StringArrayVarP(&o.outputs, "output", "o", nil, "write the report to this file (default: standard output); with several -f, one -o per format in order")
 	f.IntVar(&o.exitCode, "exit-code", ExitFindings, "exit status when findings exist")
 	f.BoolVar(&o.redact, "redact", false, "keep secrets out of every output")
 	f.StringVar(&o.baseline, "baseline", "", "an earlier JSON report whose findings are not reported again")
+	f.StringVar(&o.ignoreFile, "ignore-file", "", "ignore file (default: "+ignore.FileName+" at the scanned root)")
+	f.BoolVar(&o.noIgnore, "no-ignore", false, "do not read "+ignore.FileName+": report every finding")
 	f.IntVarP(&o.workers, "workers", "j", 0, "scanning goroutines (default: one per CPU)")
 	f.BoolVar(&o.noProgress, "no-progress", false, "never show a progress bar")
 	f.StringVar(&o.maxFileSize, "max-file-size", "", "skip files larger than this (e.g. 10MB, 1GiB; default: no limit)")
@@ -58,6 +68,12 @@ func addScanFlags(c *cobra.Command, o *scanOptions) {
 // scanFunc runs a scan, calling emit for each finding (from one goroutine at a time).
 type scanFunc func(ctx context.Context, m *scanner.Matcher, run scanner.Options, cnt *scanner.Counters, emit func(finding.Finding)) error
 
+// reportOut is one report to write: a format and a file ("" for standard output).
+type reportOut struct {
+	format string
+	path   string
+}
+
 // scanJob is a prepared scan: rules loaded, flags checked, output ready.
 type scanJob struct {
 	env      *Env
@@ -66,16 +82,23 @@ type scanJob struct {
 	maxSize  int64
 	baseline map[string]bool
 	hooks    []webhook.Hook
+	reports  []reportOut
+	ignore   *ignore.File // nil: no ignore file
+	notices  []string     // what translating a gitleaks-format config left out
 }
 
 // prepare checks every flag and loads the rules before anything is scanned,
 // so that a usage or configuration error exits 2 without scanning.
-// root is where a .keyhound.toml is looked for when no --config is given.
+// root is where a .keyhound.toml and a .keyhoundignore are looked for when
+// no --config or --ignore-file is given.
 func prepare(env *Env, o *scanOptions, root string) (*scanJob, error) {
 	j := &scanJob{env: env, opts: o}
-	if !contains(report.Formats(), o.format) {
-		return nil, fmt.Errorf("--format %q: want one of %s", o.format, strings.Join(report.Formats(), ", "))
+	reps, err := reportOuts(o.formats, o.outputs)
+	if err != nil {
+		return nil, err
 	}
+	j.reports = reps
+	o.format, o.output = reps[0].format, reps[0].path
 	if o.workers < 0 {
 		return nil, fmt.Errorf("--workers %d: must be 0 or more", o.workers)
 	}
@@ -96,15 +119,23 @@ func prepare(env *Env, o *scanOptions, root string) (*scanJob, error) {
 			cfg = p
 		}
 	}
-	set, err := rules.Load(rules.LoadOptions{Default: env.DefaultRules, Path: cfg})
+	set, notices, err := rules.LoadNotices(rules.LoadOptions{Default: env.DefaultRules, Path: cfg})
 	if err != nil {
 		return nil, err
 	}
-	j.set = set
+	j.set, j.notices = set, notices
+	if !o.quiet {
+		for _, n := range notices {
+			fmt.Fprintf(env.Stderr, "keyhound: notice: %s\n", n)
+		}
+	}
 	if o.baseline != "" {
 		if j.baseline, err = report.ReadBaseline(o.baseline); err != nil {
 			return nil, err
 		}
+	}
+	if j.ignore, err = loadIgnore(o, root); err != nil {
+		return nil, err
 	}
 	if j.hooks, err = webhook.Configure(set.Webhooks, o.webhooks, env.Getenv); err != nil {
 		return nil, err
@@ -115,20 +146,94 @@ func prepare(env *Env, o *scanOptions, root string) (*scanJob, error) {
 	return j, nil
 }
 
-// run performs the scan and writes the report; it returns the exit status as an error.
-func (j *scanJob) run(cmd *cobra.Command, scan scanFunc) error {
-	o, env := j.opts, j.env
-	out := env.Stdout
-	var file *os.File
-	if o.output != "" {
-		f, err := os.OpenFile(o.output, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-		if err != nil {
-			return fmt.Errorf("--output %s: %w", o.output, unwrapErr(err))
+// loadIgnore reads --ignore-file, or the .keyhoundignore at root if there is one.
+func loadIgnore(o *scanOptions, root string) (*ignore.File, error) {
+	if o.noIgnore {
+		if o.ignoreFile != "" {
+			return nil, fmt.Errorf("--ignore-file and --no-ignore: give one of them")
 		}
-		file = f
-		out = f
-		defer f.Close()
+		return nil, nil
 	}
+	p := o.ignoreFile
+	if p == "" && root != "" {
+		c := filepath.Join(root, ignore.FileName)
+		if st, err := os.Stat(c); err == nil && st.Mode().IsRegular() {
+			p = c
+		}
+	}
+	if p == "" {
+		return nil, nil
+	}
+	return ignore.Load(p)
+}
+
+// reportOuts pairs the -f and -o flags: a format given as FMT=FILE goes to
+// FILE, the others take the -o flags in order, and at most one report goes
+// to standard output.
+func reportOuts(formats, outputs []string) ([]reportOut, error) {
+	if len(formats) == 0 {
+		formats = []string{"text"}
+	}
+	var outs []reportOut
+	var plain []int
+	for _, f := range formats {
+		name, path, hasPath := strings.Cut(f, "=")
+		if !contains(report.Formats(), name) {
+			return nil, fmt.Errorf("--format %q: want one of %s (optionally FMT=FILE)", f, strings.Join(report.Formats(), ", "))
+		}
+		if hasPath && path == "" {
+			return nil, fmt.Errorf("--format %q: no file after =", f)
+		}
+		if !hasPath {
+			plain = append(plain, len(outs))
+		}
+		outs = append(outs, reportOut{format: name, path: path})
+	}
+	if len(outputs) > len(plain) {
+		return nil, fmt.Errorf("--output %s: more -o (%d) than formats without =FILE (%d); give one -o per -f, in order", outputs[len(plain)], len(outputs), len(plain))
+	}
+	for i, p := range outputs {
+		if p == "" {
+			return nil, fmt.Errorf("--output: empty file name")
+		}
+		outs[plain[i]].path = p
+	}
+	var stdout []string
+	files := map[string]string{}
+	for _, r := range outs {
+		if r.path == "" {
+			stdout = append(stdout, r.format)
+			continue
+		}
+		abs, err := filepath.Abs(r.path)
+		if err != nil {
+			abs = r.path
+		}
+		if prev, ok := files[abs]; ok {
+			return nil, fmt.Errorf("--format %s and %s both write to %s", prev, r.format, r.path)
+		}
+		files[abs] = r.format
+	}
+	if len(stdout) > 1 {
+		return nil, fmt.Errorf("--format %s: %d reports would go to standard output; give all but one a file (-f FMT=FILE or -o FILE)", strings.Join(stdout, ", "), len(stdout))
+	}
+	return outs, nil
+}
+
+// scanResult is what a scan found, before redaction.
+type scanResult struct {
+	found     []finding.Finding // sorted
+	stats     finding.Stats
+	hooks     webhook.Summary
+	baselined int             // left out: in the --baseline report
+	ignored   int             // left out: suppressed by the ignore file
+	ignores   *ignore.Matcher // which ignore entries matched
+}
+
+// collect runs the scan: findings are deduplicated, those in the baseline or
+// the ignore file are left out, and the rest go to the webhooks as they come.
+func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error) {
+	o, env := j.opts, j.env
 	m := scanner.NewMatcher(j.set)
 	var cnt scanner.Counters
 	runOpts := scanner.Options{
@@ -163,34 +268,65 @@ func (j *scanJob) run(cmd *cobra.Command, scan scanFunc) error {
 		if o.webhookLog != "" {
 			lf, err := os.OpenFile(o.webhookLog, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 			if err != nil {
-				return fmt.Errorf("--webhook-log %s: %w", o.webhookLog, unwrapErr(err))
+				return nil, fmt.Errorf("--webhook-log %s: %w", o.webhookLog, unwrapErr(err))
 			}
 			defer lf.Close()
 			wo.Log = lf
 		}
 		sender = webhook.NewSender(j.hooks, wo)
 	}
+	res := &scanResult{ignores: ignore.NewMatcher(j.ignore, time.Now())}
 	seen := map[string]bool{}
-	var found []finding.Finding
 	emit := func(f finding.Finding) {
 		key := f.Fingerprint + "\x00" + f.Commit + fmt.Sprintf("\x00%d:%d", f.Line, f.Column)
-		if seen[key] || j.baseline[f.Fingerprint] {
+		if seen[key] {
 			return
 		}
 		seen[key] = true
-		found = append(found, f)
-		sender.Send(f) // while the scan goes on; the sender redacts unless a hook says include_secret
+		switch {
+		case j.baseline[f.Fingerprint]:
+			res.baselined++
+		case res.ignores.Suppress(&f):
+			res.ignored++
+		default:
+			res.found = append(res.found, f)
+			sender.Send(f) // while the scan goes on; the sender redacts unless a hook says include_secret
+		}
 	}
 	start := time.Now()
 	scanErr := scan(cmd.Context(), m, runOpts, &cnt, emit)
-	hookSummary := sender.Close()
+	res.hooks = sender.Close()
 	if scanErr != nil {
-		return scanErr
+		return nil, scanErr
 	}
-	stats := cnt.Stats()
-	stats.Findings = len(found)
-	stats.DurationSecond = time.Since(start).Seconds()
-	finding.Sort(found)
+	res.stats = cnt.Stats()
+	res.stats.Findings = len(res.found)
+	res.stats.DurationSecond = time.Since(start).Seconds()
+	finding.Sort(res.found)
+	return res, nil
+}
+
+// run performs the scan and writes the reports; it returns the exit status as an error.
+func (j *scanJob) run(cmd *cobra.Command, scan scanFunc) error {
+	o, env := j.opts, j.env
+	// Every report file is opened before the scan, so a bad path fails fast.
+	files := make([]*os.File, len(j.reports))
+	for i, r := range j.reports {
+		if r.path == "" {
+			continue
+		}
+		f, err := os.OpenFile(r.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return fmt.Errorf("--output %s: %w", r.path, unwrapErr(err))
+		}
+		defer f.Close()
+		files[i] = f
+	}
+	res, err := j.collect(cmd, scan)
+	if err != nil {
+		return err
+	}
+	found := res.found
 	if o.redact {
 		for i := range found {
 			found[i].Redact()
@@ -199,22 +335,29 @@ func (j *scanJob) run(cmd *cobra.Command, scan scanFunc) error {
 	if found == nil {
 		found = []finding.Finding{}
 	}
-	rep := &finding.Report{Findings: found, Stats: stats, Version: env.Version, Redacted: o.redact}
+	rep := &finding.Report{Findings: found, Stats: res.stats, Version: env.Version, Redacted: o.redact}
 	for _, r := range j.set.Rules {
 		rep.Rules = append(rep.Rules, finding.RuleInfo{ID: r.ID, Description: r.Description, Severity: r.Severity, Tags: r.Tags})
 	}
-	color := file == nil && o.format == "text" && env.IsTerminal(env.Stdout) && env.Getenv("NO_COLOR") == ""
-	if err := report.Write(out, o.format, rep, report.Options{Color: color}); err != nil {
-		return fmt.Errorf("writing %s report: %w", o.format, err)
-	}
-	if file != nil {
-		if err := file.Close(); err != nil {
-			return fmt.Errorf("--output %s: %w", o.output, err)
+	for i, r := range j.reports {
+		var out io.Writer = env.Stdout
+		if files[i] != nil {
+			out = files[i]
+		}
+		color := files[i] == nil && r.format == "text" && env.IsTerminal(env.Stdout) && env.Getenv("NO_COLOR") == ""
+		if err := report.Write(out, r.format, rep, report.Options{Color: color}); err != nil {
+			return fmt.Errorf("writing %s report: %w", r.format, err)
+		}
+		if files[i] != nil {
+			if err := files[i].Close(); err != nil {
+				return fmt.Errorf("--output %s: %w", r.path, err)
+			}
 		}
 	}
 	if !o.quiet {
-		fmt.Fprintln(env.Stderr, summary(stats))
-		for _, h := range hookSummary.Hooks {
+		j.reportIgnores(res)
+		fmt.Fprintln(env.Stderr, summary(res, j.ignore))
+		for _, h := range res.hooks.Hooks {
 			verb := "delivered"
 			if o.webhookDry {
 				verb = "printed (dry run)"
@@ -222,8 +365,8 @@ func (j *scanJob) run(cmd *cobra.Command, scan scanFunc) error {
 			fmt.Fprintf(env.Stderr, "keyhound: webhook %s: %d %s, %d failed, %d skipped\n", h.URL, h.Delivered, verb, h.Failed, h.Skipped)
 		}
 	}
-	if o.webhookHard && hookSummary.Failed() > 0 {
-		return fmt.Errorf("--webhook-strict: %d webhook deliveries failed", hookSummary.Failed())
+	if o.webhookHard && res.hooks.Failed() > 0 {
+		return fmt.Errorf("--webhook-strict: %d webhook deliveries failed", res.hooks.Failed())
 	}
 	if len(found) > 0 && o.exitCode != 0 {
 		return exitError{o.exitCode}
@@ -231,9 +374,55 @@ func (j *scanJob) run(cmd *cobra.Command, scan scanFunc) error {
 	return nil
 }
 
-func summary(s finding.Stats) string {
+// reportIgnores names on stderr every expired ignore entry: it no longer
+// suppresses anything.
+func (j *scanJob) reportIgnores(res *scanResult) {
+	for _, e := range res.ignores.Entries() {
+		if !e.Expired(time.Now()) {
+			continue
+		}
+		n := res.ignores.Expired[e]
+		fmt.Fprintf(j.env.Stderr, "keyhound: %s expired on %s: no longer suppresses (%d findings reported); renew or remove it\n",
+			e.Describe(j.ignore.Path), e.Expires.Format(time.DateOnly), n)
+	}
+}
+
+var severityOrder = []string{"critical", "high", "medium", "low", "info"}
+
+func summary(res *scanResult, ign *ignore.File) string {
+	s := res.stats
 	var b strings.Builder
-	fmt.Fprintf(&b, "keyhound: scanned %d files (%s) in %.2fs: %d findings", s.Files, humanBytes(s.Bytes), s.DurationSecond, s.Findings)
+	if s.Commits > 0 {
+		fmt.Fprintf(&b, "keyhound: scanned %d commits, %d blobs (%s) in %.2fs: %d findings", s.Commits, max(s.Blobs, s.Files), humanBytes(s.Bytes), s.DurationSecond, s.Findings)
+	} else {
+		fmt.Fprintf(&b, "keyhound: scanned %d files (%s) in %.2fs: %d findings", s.Files, humanBytes(s.Bytes), s.DurationSecond, s.Findings)
+	}
+	if len(res.found) > 0 {
+		by := map[string]int{}
+		for i := range res.found {
+			by[res.found[i].Severity]++
+		}
+		var parts []string
+		for _, sev := range severityOrder {
+			if by[sev] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", by[sev], sev))
+				delete(by, sev)
+			}
+		}
+		for sev, n := range by { // a severity outside the known ones
+			if sev == "" {
+				sev = "unrated"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", n, sev))
+		}
+		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
+	}
+	if res.ignored > 0 {
+		fmt.Fprintf(&b, ", %d ignored by %s", res.ignored, ign.Path)
+	}
+	if res.baselined > 0 {
+		fmt.Fprintf(&b, ", %d in the baseline", res.baselined)
+	}
 	if s.SkippedBinary > 0 {
 		fmt.Fprintf(&b, ", %d binary skipped", s.SkippedBinary)
 	}
@@ -265,41 +454,51 @@ func newDirCmd(env *Env) *cobra.Command {
 					return fmt.Errorf("path %s: %w", a, unwrapErr(err))
 				}
 			}
-			root := ""
-			if st, err := os.Stat(args[0]); err == nil && st.IsDir() {
-				root = args[0]
-			}
-			j, err := prepare(env, o, root)
+			j, err := prepare(env, o, dirRoot(args))
 			if err != nil {
 				return err
 			}
-			return j.run(cmd, func(ctx context.Context, m *scanner.Matcher, run scanner.Options, cnt *scanner.Counters, emit func(finding.Finding)) error {
-				items := make(chan scanner.Item, 256)
-				errc := make(chan error, 1)
-				go func() {
-					defer close(items)
-					for _, a := range args {
-						prefix := ""
-						if len(args) > 1 {
-							prefix = filepath.ToSlash(filepath.Clean(a))
-						}
-						if st, err := os.Stat(a); err == nil && !st.IsDir() {
-							prefix = "" // a file is reported under the path as given
-						}
-						if err := scanner.Walk(ctx, a, scanner.WalkOptions{Prefix: prefix, OnError: run.OnError}, cnt, items); err != nil {
-							errc <- err
-							return
-						}
-					}
-					errc <- nil
-				}()
-				scanner.Run(ctx, m, items, run, cnt, emit)
-				return <-errc
-			})
+			return j.run(cmd, dirScan(args))
 		},
 	}
 	addScanFlags(c, o)
 	return c
+}
+
+// dirRoot is the scanned root of a dir scan: the first path when it is a
+// directory ("" for a file), where .keyhound.toml and .keyhoundignore are read.
+func dirRoot(args []string) string {
+	if st, err := os.Stat(args[0]); err == nil && st.IsDir() {
+		return args[0]
+	}
+	return ""
+}
+
+// dirScan scans the files under each of paths.
+func dirScan(paths []string) scanFunc {
+	return func(ctx context.Context, m *scanner.Matcher, run scanner.Options, cnt *scanner.Counters, emit func(finding.Finding)) error {
+		items := make(chan scanner.Item, 256)
+		errc := make(chan error, 1)
+		go func() {
+			defer close(items)
+			for _, a := range paths {
+				prefix := ""
+				if len(paths) > 1 {
+					prefix = filepath.ToSlash(filepath.Clean(a))
+				}
+				if st, err := os.Stat(a); err == nil && !st.IsDir() {
+					prefix = "" // a file is reported under the path as given
+				}
+				if err := scanner.Walk(ctx, a, scanner.WalkOptions{Prefix: prefix, OnError: run.OnError}, cnt, items); err != nil {
+					errc <- err
+					return
+				}
+			}
+			errc <- nil
+		}()
+		scanner.Run(ctx, m, items, run, cnt, emit)
+		return <-errc
+	}
 }
 
 func newStdinCmd(env *Env) *cobra.Command {

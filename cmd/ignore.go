@@ -1,0 +1,247 @@
+package cmd
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyhound/keyhound/finding"
+	"github.com/keyhound/keyhound/ignore"
+)
+
+func newIgnoreCmd(env *Env) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "ignore",
+		Short: "Manage " + ignore.FileName + ": findings not to report",
+		Long: ignore.FileName + " at the scanned root (or --ignore-file) lists findings keyhound does not report.\n" +
+			"Entries are keyed by content, never by line: a finding's fingerprint (rule, secret and\n" +
+			"path; it survives the line moving) or sha256:<hex SHA-256 of the secret> (that secret\n" +
+			"anywhere; a different secret on the same line is still reported, and the file holds no\n" +
+			"secret). rule and path (a glob) narrow an entry; reason is required; owner and expires\n" +
+			"(a date) say who answers for it and until when. After expires an entry stops\n" +
+			"suppressing and every scan says so on stderr.\n\n" +
+			"  [[ignore]]\n" +
+			"  fingerprint = \"sha256:…\"     # or a fingerprint from a JSON report\n" +
+			"  rule = \"aws-access-key\"      # optional\n" +
+			"  path = \"docs/**/*.md\"        # optional\n" +
+			"  reason = \"AWS's documented example key\"\n" +
+			"  owner = \"platform-team\"\n" +
+			"  expires = 2027-06-30",
+	}
+	c.AddCommand(newIgnoreAddCmd(env), newIgnoreCheckCmd(env))
+	return c
+}
+
+func newIgnoreAddCmd(env *Env) *cobra.Command {
+	var (
+		e           ignore.NewEntry
+		expires     string
+		file        string
+		secretStdin bool
+	)
+	c := &cobra.Command{
+		Use:   "add [FINGERPRINT] --reason TEXT",
+		Short: "Append an entry to " + ignore.FileName,
+		Long: "Append an entry for FINGERPRINT (the \"fingerprint\" of a finding in a JSON, CSV or SARIF\n" +
+			"report, or sha256:<hex SHA-256 of the secret>) to " + ignore.FileName + " in the current\n" +
+			"directory (or --ignore-file). With --secret-stdin the secret is read from standard input\n" +
+			"(so it stays out of the shell history) and only its SHA-256 is written.",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case secretStdin && len(args) > 0:
+				return fmt.Errorf("give a FINGERPRINT or --secret-stdin, not both")
+			case secretStdin:
+				data, err := io.ReadAll(env.Stdin)
+				if err != nil {
+					return fmt.Errorf("reading the secret from standard input: %w", err)
+				}
+				secret := strings.TrimRight(string(data), "\r\n")
+				if secret == "" {
+					return fmt.Errorf("--secret-stdin: standard input is empty")
+				}
+				e.Fingerprint = ignore.SecretHash(secret)
+			case len(args) == 1:
+				e.Fingerprint = strings.TrimSpace(args[0])
+			default:
+				return fmt.Errorf("give the FINGERPRINT of a finding (from a report) or --secret-stdin")
+			}
+			if expires != "" {
+				d, err := ignore.ParseDate(expires)
+				if err != nil {
+					return fmt.Errorf("--expires %w", err)
+				}
+				if d.Before(today()) {
+					return fmt.Errorf("--expires %s is in the past", expires)
+				}
+				e.Expires = d
+			}
+			if err := ignore.Append(file, e); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stderr, "keyhound: added %s to %s\n", e.Fingerprint, file)
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&e.Reason, "reason", "", "why this finding is not a leak (required)")
+	f.StringVar(&e.Owner, "owner", "", "who answers for the entry")
+	f.StringVar(&expires, "expires", "", "last day the entry suppresses (YYYY-MM-DD)")
+	f.StringVar(&e.Rule, "rule", "", "only findings of this rule")
+	f.StringVar(&e.Path, "path", "", "only findings in paths matching this glob (e.g. docs/**/*.md)")
+	f.StringVar(&file, "ignore-file", ignore.FileName, "the ignore file to append to")
+	f.BoolVar(&secretStdin, "secret-stdin", false, "read the secret from standard input and add its sha256")
+	return c
+}
+
+func today() time.Time {
+	n := time.Now()
+	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func newIgnoreCheckCmd(env *Env) *cobra.Command {
+	o := &scanOptions{}
+	var (
+		strict     bool
+		reportFile string
+	)
+	c := &cobra.Command{
+		Use:   "check [PATH...]",
+		Short: "List stale and expired entries of " + ignore.FileName,
+		Long: "Scan PATH (default .) as 'keyhound dir' does, but without the ignore file, and list each\n" +
+			"entry that matched nothing (stale: the secret is gone, the entry can go) or has expired.\n" +
+			"With --report FILE no scan is run: the findings are read from a JSON report, which must\n" +
+			"come from a scan with --no-ignore (for git history: keyhound git --no-ignore -f json -o FILE).\n" +
+			"Exits 0, or with --strict 1 when an entry is stale or expired.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if reportFile != "" && len(args) > 0 {
+				return fmt.Errorf("give PATH or --report, not both")
+			}
+			if len(args) == 0 {
+				args = []string{"."}
+			}
+			for _, a := range args {
+				if _, err := os.Stat(a); err != nil {
+					return fmt.Errorf("path %s: %w", a, unwrapErr(err))
+				}
+			}
+			root := dirRoot(args)
+			if reportFile != "" {
+				root = "."
+			}
+			file, err := loadIgnore(o, root)
+			if err != nil {
+				return err
+			}
+			if file == nil {
+				return fmt.Errorf("no %s in %s (give --ignore-file)", ignore.FileName, root)
+			}
+			var found []finding.Finding
+			if reportFile != "" {
+				if found, err = readReportFindings(reportFile); err != nil {
+					return err
+				}
+			} else {
+				o.noIgnore = true // every finding, to see what each entry matches
+				ignoreFile := o.ignoreFile
+				o.ignoreFile = ""
+				j, err := prepare(env, o, root)
+				o.ignoreFile = ignoreFile
+				if err != nil {
+					return err
+				}
+				j.hooks = nil // a check sends nothing
+				res, err := j.collect(cmd, dirScan(args))
+				if err != nil {
+					return err
+				}
+				found = res.found
+			}
+			stale, expired := checkIgnore(env.Stdout, file, found, time.Now())
+			if strict && stale+expired > 0 {
+				return exitError{ExitFindings}
+			}
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.BoolVar(&strict, "strict", false, "exit 1 when an entry is stale or expired")
+	f.StringVar(&reportFile, "report", "", "read findings from this JSON report (written with --no-ignore) instead of scanning")
+	f.StringVarP(&o.config, "config", "c", "", "rule file (default: the built-in rules, or .keyhound.toml at the scanned root)")
+	f.StringVar(&o.ignoreFile, "ignore-file", "", "ignore file (default: "+ignore.FileName+" at the scanned root)")
+	f.IntVarP(&o.workers, "workers", "j", 0, "scanning goroutines (default: one per CPU)")
+	f.StringVar(&o.maxFileSize, "max-file-size", "", "skip files larger than this")
+	f.BoolVar(&o.noProgress, "no-progress", false, "never show a progress bar")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on stderr but errors")
+	return c
+}
+
+// checkIgnore writes one line per stale, expired or undecidable entry and a
+// summary line; it returns the number of stale and expired entries.
+func checkIgnore(w io.Writer, file *ignore.File, found []finding.Finding, now time.Time) (stale, expired int) {
+	hashes := make([]string, len(found))
+	redacted := false
+	for i := range found {
+		hashes[i] = ignore.SecretHash(found[i].Secret)
+		redacted = redacted || found[i].Secret == finding.Redacted
+	}
+	inUse, unknown := 0, 0
+	for _, e := range file.Entries {
+		n := 0
+		for i := range found {
+			if e.Matches(&found[i], hashes[i]) {
+				n++
+			}
+		}
+		desc := e.Describe(file.Path)
+		switch {
+		case e.Expired(now):
+			expired++
+			fmt.Fprintf(w, "%s: expired on %s (matches %d findings)\n", desc, e.Expires.Format(time.DateOnly), n)
+		case n > 0:
+			inUse++
+		case redacted && strings.HasPrefix(e.Fingerprint, "sha256:"):
+			unknown++
+			fmt.Fprintf(w, "%s: cannot tell: the report is redacted, so secrets cannot be hashed\n", desc)
+		default:
+			stale++
+			fmt.Fprintf(w, "%s: stale: matched nothing\n", desc)
+		}
+	}
+	fmt.Fprintf(w, "%s: %d entries: %d in use, %d stale, %d expired", file.Path, len(file.Entries), inUse, stale, expired)
+	if unknown > 0 {
+		fmt.Fprintf(w, ", %d undecided", unknown)
+	}
+	fmt.Fprintln(w)
+	return stale, expired
+}
+
+// readReportFindings reads the findings of a keyhound JSON report.
+func readReportFindings(path string) ([]finding.Finding, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--report %s: %w", path, unwrapErr(err))
+	}
+	var rep struct {
+		Findings *[]finding.Finding `json:"findings"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&rep); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("--report %s: invalid JSON at byte %d", path, se.Offset)
+		}
+		return nil, fmt.Errorf("--report %s: not a keyhound JSON report (%v)", path, err)
+	}
+	if rep.Findings == nil {
+		return nil, fmt.Errorf("--report %s: not a keyhound JSON report (no \"findings\"; write one with -f json)", path)
+	}
+	return *rep.Findings, nil
+}
