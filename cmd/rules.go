@@ -17,12 +17,18 @@ func newRulesCmd(env *Env) *cobra.Command {
 		Use:   "rules",
 		Short: "List the loaded rules or check their examples",
 	}
-	c.AddCommand(newRulesListCmd(env), newRulesTestCmd(env))
+	c.AddCommand(newRulesListCmd(env), newRulesTestCmd(env), newRulesConvertCmd(env))
 	return c
 }
 
+// loadRules loads the rules as a scan does: a gitleaks-format file is
+// translated, with its notices on stderr.
 func loadRules(env *Env, path string) (*rules.Set, error) {
-	return rules.Load(rules.LoadOptions{Default: env.DefaultRules, Path: path})
+	set, notices, err := rules.LoadNotices(rules.LoadOptions{Default: env.DefaultRules, Path: path})
+	for _, n := range notices {
+		fmt.Fprintf(env.Stderr, "keyhound: notice: %s\n", n)
+	}
+	return set, err
 }
 
 func newRulesListCmd(env *Env) *cobra.Command {
