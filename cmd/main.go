@@ -94,6 +94,7 @@ func newRootCmd(env *Env) *cobra.Command {
 		newRulesCmd(env),
 		newVersionCmd(env),
 		newIgnoreCmd(env),
+		newInstallHookCmd(env),
 	)
 	return root
 }
