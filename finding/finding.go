@@ -32,6 +32,33 @@ type Finding struct {
 	Email      string `json:"email,omitempty"`
 	Date       string `json:"date,omitempty"`
 	Message    string `json:"message,omitempty"`
+
+	// Exposure in git history (git mode only). Occurrences are the commits
+	// that committed a version of a file holding the secret (capped; the
+	// count is the total); RemovedIn is the commit that removed it from the
+	// last branch still holding it; PresentAtHead says whether HEAD's tree
+	// still holds it; PresentIn names the branches whose tips still do.
+	Occurrences     []Occurrence `json:"occurrences,omitempty"`
+	OccurrenceCount int          `json:"occurrence_count,omitempty"`
+	RemovedIn       *CommitRef   `json:"removed_in,omitempty"`
+	PresentAtHead   *bool        `json:"present_at_head,omitempty"`
+	PresentIn       []string     `json:"present_in,omitempty"`
+}
+
+// Occurrence is one commit and path where a secret was committed.
+type Occurrence struct {
+	Commit string `json:"commit"`
+	Path   string `json:"path"`
+	Date   string `json:"date,omitempty"`
+}
+
+// CommitRef identifies a commit with its author, date and message.
+type CommitRef struct {
+	Commit  string `json:"commit"`
+	Author  string `json:"author,omitempty"`
+	Email   string `json:"email,omitempty"`
+	Date    string `json:"date,omitempty"`
+	Message string `json:"message,omitempty"`
 }
 
 // Fingerprint is the stable identity of a secret: a hash of rule id, secret

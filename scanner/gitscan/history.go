@@ -1,0 +1,517 @@
+// Package gitscan scans git repositories: the whole history reachable from
+// every ref, part of it (a range, a branch, what came after a commit), or
+// what is staged in the index. Each distinct blob is read and matched once,
+// decoded straight from the pack files delta tree by delta tree; findings
+// are grouped into one per rule, secret and path, with the commit that
+// introduced the secret, where else it was committed, the commit that
+// removed it and whether HEAD still holds it.
+package gitscan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/keyhound/keyhound/finding"
+	"github.com/keyhound/keyhound/scanner"
+)
+
+// Options select what part of a repository is scanned.
+type Options struct {
+	Staged      bool   // only what the index adds over HEAD
+	Range       string // "A..B": commits reachable from B and not from A
+	SinceCommit string // commits after this one, up to HEAD (or Branch)
+	Branch      string // only commits reachable from this ref
+
+	Repository     string           // put on every finding ("" leaves it unset)
+	Reader         string           // blob reader: "pack" (default) or "go-git"
+	MaxOccurrences int              // occurrences listed per finding (0: 20)
+	Warn           func(msg string) // problems that do not stop the scan (a missing or corrupt object)
+	Note           func(msg string) // things worth knowing (a shallow clone, an empty repository)
+	Progress       Progress         // nil: no progress reporting
+}
+
+// Progress receives progress reports; calls may come from several goroutines.
+type Progress interface {
+	// Phase starts a phase ("walking commits", "scanning blobs") whose
+	// length is total units (-1 when unknown).
+	Phase(name string, total int64)
+	// Add reports n more units done and bytes more bytes read.
+	Add(n, bytes int64)
+}
+
+// Result summarises one repository's scan.
+type Result struct {
+	Commits int64 // commits walked (or 0 for --staged)
+	Blobs   int64 // distinct blobs read
+	Shallow bool  // the repository is a shallow clone
+}
+
+// Change flags.
+const (
+	chIntro   = 1 << iota // the blob is new at this path in this commit (vs every parent)
+	chDirGone             // a whole directory was deleted
+)
+
+// change is one file-level difference of a commit against its first parent.
+type change struct {
+	path  int32
+	blob  int32 // -1: deleted
+	old   int32 // the old blob, recorded only where the parent is outside the scan
+	flags uint8
+}
+
+// Blob flags.
+const (
+	blobScan    = 1 << iota // introduced by a scanned commit: findings are reported
+	blobContext             // the version before a scanned change, outside the scan: findings only suppress
+)
+
+type blobInfo struct {
+	hash  hash
+	first int32 // position in the order of the introducing node, -1 none
+	path  int32 // the path it was first seen at (scanned under it)
+	flags uint8
+}
+
+// session is one repository's scan in progress.
+type session struct {
+	r    *repo
+	opts Options
+	warn func(string)
+	tc   *treeCache
+
+	g        *graph
+	changes  []change
+	chStart  []int32 // per position in g.order
+	paths    []string
+	pathIdx  map[string]int32
+	blobs    []blobInfo
+	blobIdx  map[hash]int32
+	finds    [][]finding.Finding // per blob
+	headNode int32               // -1 when HEAD is not in the scanned history
+	tips     map[int32][]string  // branch-like refs by their tip node
+	staged   bool
+}
+
+func (s *session) intern(p []byte) int32 {
+	if id, ok := s.pathIdx[string(p)]; ok {
+		return id
+	}
+	id := int32(len(s.paths))
+	str := string(p)
+	s.paths = append(s.paths, str)
+	s.pathIdx[str] = id
+	return id
+}
+
+func (s *session) blob(h hash) int32 {
+	if id, ok := s.blobIdx[h]; ok {
+		return id
+	}
+	id := int32(len(s.blobs))
+	s.blobs = append(s.blobs, blobInfo{hash: h, first: -1, path: -1})
+	s.blobIdx[h] = id
+	return id
+}
+
+// Scan scans the repository at target (a path or a clone URL) and emits one
+// finding per rule, secret and path.
+func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Options, cnt *scanner.Counters, emit func(finding.Finding), opts Options) (Result, error) {
+	var res Result
+	warn := func(msg string) {
+		cnt.Errors.Add(1)
+		if opts.Warn != nil {
+			opts.Warn(msg)
+		}
+	}
+	note := func(msg string) {
+		if opts.Note != nil {
+			opts.Note(msg)
+		}
+	}
+	r, err := openRepo(ctx, target, note)
+	if err != nil {
+		return res, err
+	}
+	defer r.close()
+	s := &session{r: r, opts: opts, warn: warn, pathIdx: map[string]int32{}, blobIdx: map[hash]int32{}, headNode: -1, tips: map[int32][]string{}}
+	s.tc = newTreeCache(r.db, 48<<20, warn)
+	if opts.Staged {
+		if err := s.planStaged(); err != nil {
+			return res, err
+		}
+	} else {
+		if err := s.walk(ctx); err != nil {
+			return res, err
+		}
+		res.Commits = int64(len(s.g.nodes))
+		res.Shallow = s.g.shallow > 0
+		if s.g.shallow > 0 {
+			note(fmt.Sprintf("repository %s is a shallow clone: history stops at %d commit(s), whose files are attributed to them; older history is not scanned", target, s.g.shallow))
+		}
+		s.diffAll(ctx)
+	}
+	if ctx.Err() != nil {
+		return res, ctx.Err()
+	}
+	n, err := s.scanBlobs(ctx, m, run, cnt)
+	res.Blobs = n
+	if err != nil {
+		return res, err
+	}
+	for _, f := range s.replay() {
+		emit(f)
+	}
+	return res, nil
+}
+
+// walk selects the roots and the excluded history, and walks the commits.
+func (s *session) walk(ctx context.Context) error {
+	r, o := s.r, s.opts
+	var wo walkOptions
+	var excl []hash
+	tipName := ""
+	switch {
+	case o.Range != "":
+		a, b, ok := strings.Cut(o.Range, "..")
+		if !ok || strings.HasPrefix(b, ".") {
+			return fmt.Errorf("--range %q: want A..B", o.Range)
+		}
+		if a == "" {
+			a = "HEAD"
+		}
+		if b == "" {
+			b = "HEAD"
+		}
+		ah, err := r.resolveRev(a)
+		if err != nil {
+			return fmt.Errorf("--range: %w", err)
+		}
+		bh, err := r.resolveRev(b)
+		if err != nil {
+			return fmt.Errorf("--range: %w", err)
+		}
+		excl, wo.roots, tipName = []hash{ah}, []hash{bh}, b
+	case o.SinceCommit != "" || o.Branch != "":
+		tip := "HEAD"
+		if o.Branch != "" {
+			tip = o.Branch
+		}
+		th, err := r.resolveRev(tip)
+		if err != nil {
+			if o.Branch != "" {
+				return fmt.Errorf("--branch: %w", err)
+			}
+			return fmt.Errorf("HEAD: %w", err)
+		}
+		wo.roots, tipName = []hash{th}, tip
+		if o.SinceCommit != "" {
+			ch, err := r.resolveRev(o.SinceCommit)
+			if err != nil {
+				return fmt.Errorf("--since-commit: %w", err)
+			}
+			excl = []hash{ch}
+		}
+	default:
+		wo.names = map[hash]string{}
+		byRoot := map[hash][]string{}
+		for _, ref := range r.allRefs(s.warn) {
+			target, t, _, err := r.peel(ref.hash)
+			if err != nil {
+				s.warn(fmt.Sprintf("ref %s: %v (not scanned)", ref.name, err))
+				continue
+			}
+			switch t {
+			case objCommit, objTree, objBlob:
+			default:
+				s.warn(fmt.Sprintf("ref %s: points to a %s (not scanned)", ref.name, t))
+				continue
+			}
+			if _, ok := byRoot[target]; !ok {
+				wo.roots = append(wo.roots, target)
+			}
+			if kindOf(ref.name) == refBranch {
+				byRoot[target] = append(byRoot[target], ref.name)
+			} else if byRoot[target] == nil {
+				byRoot[target] = []string{}
+			}
+			if t != objCommit {
+				if _, ok := wo.names[target]; !ok {
+					wo.names[target] = ref.name
+				}
+			}
+		}
+		defer func() {
+			if s.g == nil {
+				return
+			}
+			for h, names := range byRoot {
+				if i, ok := s.g.index[h]; ok && len(names) > 0 {
+					s.tips[i] = append(s.tips[i], names...)
+				}
+			}
+		}()
+	}
+	if len(excl) > 0 {
+		m, err := r.excludeFrom(ctx, excl, s.warn)
+		if err != nil {
+			return err
+		}
+		wo.exclude = m
+	}
+	var prog func(int64)
+	if s.opts.Progress != nil {
+		s.opts.Progress.Phase("walking commits", -1)
+		prog = func(n int64) { s.opts.Progress.Add(n, 0) }
+	}
+	g, err := r.walk(ctx, wo, s.warn, prog)
+	if err != nil {
+		return err
+	}
+	s.g = g
+	if tipName != "" && len(wo.roots) == 1 {
+		if i, ok := g.index[wo.roots[0]]; ok {
+			s.tips[i] = append(s.tips[i], tipName)
+		}
+	}
+	if h, ok := r.head(); ok {
+		if i, ok := g.index[h]; ok {
+			s.headNode = i
+		}
+	}
+	return nil
+}
+
+// diffAll diffs every walked node against its parents, recording its changes
+// and each blob's first (commit, path).
+func (s *session) diffAll(ctx context.Context) {
+	g := s.g
+	s.chStart = make([]int32, 0, len(g.order)+1)
+	others := map[int32]int32{}
+	for pos, ni := range g.order {
+		s.chStart = append(s.chStart, int32(len(s.changes)))
+		if pos&255 == 0 && ctx.Err() != nil {
+			break
+		}
+		n := &g.nodes[ni]
+		start := len(s.changes)
+		switch {
+		case n.kind == nodeBlob:
+			name := n.name
+			if name == "" {
+				name = n.hash.String()
+			}
+			s.changes = append(s.changes, change{path: s.intern([]byte(name)), blob: s.blob(n.tree), old: -1, flags: chIntro})
+		case len(n.parents) == 0:
+			s.tc.diffTrees(zeroHash, n.tree, nil, false, s.recorder(false))
+			for i := start; i < len(s.changes); i++ {
+				s.changes[i].flags |= chIntro
+			}
+		default:
+			p1 := n.parents[0]
+			boundary := p1.idx < 0
+			s.tc.diffTrees(p1.tree, n.tree, nil, boundary, s.recorder(boundary))
+			mine := s.changes[start:]
+			if len(n.parents) == 1 {
+				for i := range mine {
+					if mine[i].blob >= 0 {
+						mine[i].flags |= chIntro
+					}
+				}
+				break
+			}
+			// A merge: a file is introduced only if it differs from every parent's.
+			intro := make([]bool, len(mine))
+			for i := range mine {
+				intro[i] = mine[i].blob >= 0
+			}
+			for _, pk := range n.parents[1:] {
+				clear(others)
+				s.tc.diffTrees(pk.tree, n.tree, nil, false, func(path []byte, old, new hash, kind int) {
+					if kind == diffFile && !new.IsZero() {
+						others[s.intern(path)] = s.blob(new)
+					}
+				})
+				for i := range mine {
+					if b, ok := others[mine[i].path]; !ok || b != mine[i].blob {
+						intro[i] = false
+					}
+				}
+			}
+			for i := range mine {
+				if intro[i] {
+					mine[i].flags |= chIntro
+				}
+			}
+		}
+		for i := start; i < len(s.changes); i++ {
+			c := &s.changes[i]
+			if c.flags&chIntro != 0 {
+				b := &s.blobs[c.blob]
+				if b.first < 0 {
+					b.first, b.path = int32(pos), c.path
+				}
+				b.flags |= blobScan
+			}
+			if c.old >= 0 {
+				b := &s.blobs[c.old]
+				b.flags |= blobContext
+				if b.path < 0 {
+					b.path = c.path
+				}
+			}
+		}
+	}
+	for len(s.chStart) < len(g.order)+1 {
+		s.chStart = append(s.chStart, int32(len(s.changes)))
+	}
+}
+
+// recorder returns a diff sink appending to s.changes; with boundary, the
+// old blob is kept too (the parent is outside the scan).
+func (s *session) recorder(boundary bool) diffSink {
+	return func(path []byte, old, new hash, kind int) {
+		c := change{path: s.intern(path), blob: -1, old: -1}
+		if kind == diffDirGone {
+			c.flags |= chDirGone
+		}
+		if !new.IsZero() {
+			c.blob = s.blob(new)
+		}
+		if boundary && !old.IsZero() {
+			c.old = s.blob(old)
+		}
+		s.changes = append(s.changes, c)
+	}
+}
+
+// scanBlobs reads and matches every blob to scan (and every context blob),
+// each once, with the worker pool; findings are kept per blob.
+func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner.Options, cnt *scanner.Counters) (int64, error) {
+	want := map[hash]int32{}
+	for id := range s.blobs {
+		if s.blobs[id].flags != 0 {
+			want[s.blobs[id].hash] = int32(id)
+		}
+	}
+	s.finds = make([][]finding.Finding, len(s.blobs))
+	workers := run.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if s.opts.Progress != nil {
+		s.opts.Progress.Phase("scanning blobs", int64(len(want)))
+	}
+	var mu sync.Mutex // serialises the OnError/OnSkip callbacks
+	ws := make([]*scanner.Worker, workers)
+	for i := range ws {
+		ws[i] = m.NewWorker()
+	}
+	var read atomic.Int64
+	sink := func(w int, id int32, data []byte, err error) {
+		read.Add(1)
+		b := &s.blobs[id]
+		path := s.paths[b.path]
+		if s.opts.Progress != nil {
+			s.opts.Progress.Add(1, int64(len(data)))
+		}
+		if err != nil {
+			cnt.Errors.Add(1)
+			if run.OnError != nil {
+				mu.Lock()
+				run.OnError(s.where(id), err)
+				mu.Unlock()
+			}
+			return
+		}
+		if run.MaxFileSize > 0 && int64(len(data)) > run.MaxFileSize {
+			cnt.SkippedLarge.Add(1)
+			if run.OnSkip != nil {
+				mu.Lock()
+				run.OnSkip(s.where(id), fmt.Sprintf("larger than --max-file-size (%d > %d bytes)", len(data), run.MaxFileSize))
+				mu.Unlock()
+			}
+			return
+		}
+		cnt.Bytes.Add(int64(len(data)))
+		var fs []finding.Finding
+		err = ws[w].ScanBytes(data, path, func(f finding.Finding) { fs = append(fs, f) })
+		switch {
+		case errors.Is(err, scanner.ErrBinary):
+			cnt.SkippedBinary.Add(1)
+		case err != nil:
+			cnt.Errors.Add(1)
+			if run.OnError != nil {
+				mu.Lock()
+				run.OnError(s.where(id), err)
+				mu.Unlock()
+			}
+		default:
+			cnt.Files.Add(1)
+			s.finds[id] = fs
+		}
+	}
+	var err error
+	if s.opts.Reader == "go-git" {
+		err = s.readBlobsGoGit(ctx, want, workers, sink)
+	} else {
+		err = s.r.db.readBlobs(ctx, want, len(s.blobs), workers, sink)
+	}
+	if err != nil && ctx.Err() == nil {
+		s.warn(err.Error())
+		err = nil
+	}
+	return read.Load(), err
+}
+
+// where names a blob for a message: its path and the commit that introduced it.
+func (s *session) where(id int32) string {
+	b := &s.blobs[id]
+	w := s.paths[b.path]
+	if b.first >= 0 && !s.staged {
+		return fmt.Sprintf("%s (blob %s in commit %s)", w, short(b.hash), short(s.g.nodes[s.g.order[b.first]].hash))
+	}
+	return fmt.Sprintf("%s (blob %s)", w, short(b.hash))
+}
+
+func short(h hash) string { return h.String()[:12] }
+
+// commitRef reads a commit's author, date and message for a report.
+func (s *session) commitRef(ni int32) finding.CommitRef {
+	n := &s.g.nodes[ni]
+	if s.staged {
+		return finding.CommitRef{}
+	}
+	if n.kind != nodeCommit {
+		return finding.CommitRef{Commit: n.hash.String(), Message: fmt.Sprintf("%s named by %s", map[uint8]string{nodeTree: "tree", nodeBlob: "blob"}[n.kind], n.name)}
+	}
+	ref := finding.CommitRef{Commit: n.hash.String()}
+	t, data, err := s.r.db.read(n.hash)
+	if err != nil || t != objCommit {
+		return ref
+	}
+	c, err := parseCommit(data, true)
+	if err != nil {
+		return ref
+	}
+	ref.Author, ref.Email, ref.Date, ref.Message = c.author, c.email, rfc3339(c.authorTime, c.authorTZ), c.message
+	return ref
+}
+
+// sortedNames returns names sorted and without duplicates.
+func sortedNames(names []string) []string {
+	sort.Strings(names)
+	out := names[:0]
+	for i, n := range names {
+		if i == 0 || n != names[i-1] {
+			out = append(out, n)
+		}
+	}
+	return out
+}

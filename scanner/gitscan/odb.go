@@ -1,0 +1,650 @@
+package gitscan
+
+import (
+	"bufio"
+	"bytes"
+	"compress/zlib"
+	"container/list"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// hash is a SHA-1 object id.
+type hash = plumbing.Hash
+
+var zeroHash hash
+
+// objType is a git object type as stored in pack headers.
+type objType int8
+
+const (
+	objBad      objType = 0
+	objCommit   objType = 1
+	objTree     objType = 2
+	objBlob     objType = 3
+	objTag      objType = 4
+	objOfsDelta objType = 6
+	objRefDelta objType = 7
+)
+
+func (t objType) String() string {
+	switch t {
+	case objCommit:
+		return "commit"
+	case objTree:
+		return "tree"
+	case objBlob:
+		return "blob"
+	case objTag:
+		return "tag"
+	case objOfsDelta:
+		return "ofs-delta"
+	case objRefDelta:
+		return "ref-delta"
+	}
+	return "bad object type " + strconv.Itoa(int(t))
+}
+
+// errNotFound says an object is in no pack and no loose object file.
+var errNotFound = errors.New("object not found")
+
+// maxObjectSize bounds the size an object header may claim, so that a
+// corrupt header cannot make us allocate without limit.
+const maxObjectSize = 1 << 34
+
+// maxChain bounds delta chains (git's own limit is 4095 by default for
+// aggressive repacks; anything deeper is corrupt or hostile).
+const maxChain = 10000
+
+// packIndex is a version 2 pack index file held in memory.
+type packIndex struct {
+	n      int
+	fanout [256]uint32
+	names  []byte // n*20
+	off32  []byte // n*4
+	off64  []byte // 8 per large offset
+}
+
+func readPackIndex(path string) (*packIndex, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) < 8+256*4 || !bytes.Equal(data[:4], []byte{0xff, 't', 'O', 'c'}) {
+		return nil, fmt.Errorf("%s: not a version 2 pack index", filepath.Base(path))
+	}
+	if v := binary.BigEndian.Uint32(data[4:]); v != 2 {
+		return nil, fmt.Errorf("%s: pack index version %d not supported", filepath.Base(path), v)
+	}
+	x := &packIndex{}
+	prev := uint32(0)
+	for i := 0; i < 256; i++ {
+		x.fanout[i] = binary.BigEndian.Uint32(data[8+4*i:])
+		if x.fanout[i] < prev {
+			return nil, fmt.Errorf("%s: corrupt fan-out table", filepath.Base(path))
+		}
+		prev = x.fanout[i]
+	}
+	x.n = int(x.fanout[255])
+	p := 8 + 256*4
+	need := p + x.n*(20+4+4) + 40
+	if x.n < 0 || need > len(data) || need < 0 {
+		return nil, fmt.Errorf("%s: truncated pack index", filepath.Base(path))
+	}
+	x.names = data[p : p+20*x.n]
+	p += 20 * x.n
+	p += 4 * x.n // CRC32s
+	x.off32 = data[p : p+4*x.n]
+	p += 4 * x.n
+	x.off64 = data[p : len(data)-40]
+	return x, nil
+}
+
+func (x *packIndex) hashAt(i int) hash {
+	var h hash
+	copy(h[:], x.names[20*i:])
+	return h
+}
+
+func (x *packIndex) offsetAt(i int) (int64, bool) {
+	o := binary.BigEndian.Uint32(x.off32[4*i:])
+	if o&0x80000000 == 0 {
+		return int64(o), true
+	}
+	j := int(o & 0x7fffffff)
+	if 8*j+8 > len(x.off64) {
+		return 0, false
+	}
+	v := binary.BigEndian.Uint64(x.off64[8*j:])
+	if v > 1<<62 {
+		return 0, false
+	}
+	return int64(v), true
+}
+
+// find returns the position of h in the index.
+func (x *packIndex) find(h hash) (int, bool) {
+	lo := 0
+	if h[0] > 0 {
+		lo = int(x.fanout[h[0]-1])
+	}
+	hi := int(x.fanout[h[0]])
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		c := bytes.Compare(x.names[20*mid:20*mid+20], h[:])
+		switch {
+		case c == 0:
+			return mid, true
+		case c < 0:
+			lo = mid + 1
+		default:
+			hi = mid
+		}
+	}
+	return 0, false
+}
+
+// pack is one pack file with its index.
+type pack struct {
+	path string
+	f    *os.File
+	size int64
+	idx  *packIndex
+}
+
+// odb reads objects from a repository's object directories (and their
+// alternates): pack files through their indexes, and loose objects. It is
+// safe for concurrent use.
+type odb struct {
+	dirs  []string // object directories: the repository's, then alternates
+	packs []*pack
+	cache *objCache
+	pool  sync.Pool // *inflater
+}
+
+// openODB opens the object directory dir and its alternates.
+func openODB(dir string) (*odb, error) {
+	db := &odb{cache: newObjCache(32 << 20)}
+	db.pool.New = func() any { return &inflater{} }
+	seen := map[string]bool{}
+	var add func(d string, depth int) error
+	add = func(d string, depth int) error {
+		d = filepath.Clean(d)
+		if seen[d] || depth > 5 {
+			return nil
+		}
+		seen[d] = true
+		st, err := os.Stat(d)
+		if err != nil {
+			return fmt.Errorf("object directory %s: %w", d, unwrapPath(err))
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("object directory %s: not a directory", d)
+		}
+		db.dirs = append(db.dirs, d)
+		if err := db.openPacks(d); err != nil {
+			return err
+		}
+		alt, err := os.ReadFile(filepath.Join(d, "info", "alternates"))
+		if err != nil {
+			return nil // no alternates
+		}
+		for _, line := range strings.Split(string(alt), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || line[0] == '#' {
+				continue
+			}
+			if !filepath.IsAbs(line) {
+				line = filepath.Join(d, line)
+			}
+			if err := add(line, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := add(dir, 0); err != nil {
+		db.close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *odb) openPacks(dir string) error {
+	names, err := filepath.Glob(filepath.Join(dir, "pack", "pack-*.idx"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, in := range names {
+		pn := strings.TrimSuffix(in, ".idx") + ".pack"
+		f, err := os.Open(pn)
+		if err != nil {
+			continue // an index without its pack (e.g. mid-repack): objects are found elsewhere or reported missing
+		}
+		st, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return fmt.Errorf("pack %s: %w", filepath.Base(pn), unwrapPath(err))
+		}
+		x, err := readPackIndex(in)
+		if err != nil {
+			f.Close()
+			return err
+		}
+		var hdr [12]byte
+		if _, err := f.ReadAt(hdr[:], 0); err != nil || !bytes.Equal(hdr[:4], []byte("PACK")) {
+			f.Close()
+			return fmt.Errorf("pack %s: not a pack file", filepath.Base(pn))
+		}
+		db.packs = append(db.packs, &pack{path: pn, f: f, size: st.Size(), idx: x})
+	}
+	return nil
+}
+
+func (db *odb) close() {
+	for _, p := range db.packs {
+		p.f.Close()
+	}
+	db.packs = nil
+}
+
+// locate finds the pack holding h.
+func (db *odb) locate(h hash) (*pack, int64, bool) {
+	for _, p := range db.packs {
+		if i, ok := p.idx.find(h); ok {
+			if off, ok := p.idx.offsetAt(i); ok {
+				return p, off, true
+			}
+		}
+	}
+	return nil, 0, false
+}
+
+// read returns an object's type and content. The content may be shared with
+// the cache and other callers: it must not be modified.
+func (db *odb) read(h hash) (objType, []byte, error) {
+	if p, off, ok := db.locate(h); ok {
+		t, data, err := db.readPacked(p, off, 0)
+		if err != nil {
+			return objBad, nil, fmt.Errorf("object %s: %w", h, err)
+		}
+		return t, data, nil
+	}
+	t, data, err := db.readLoose(h)
+	if err != nil {
+		if errors.Is(err, errNotFound) {
+			return objBad, nil, fmt.Errorf("object %s: %w", h, errNotFound)
+		}
+		return objBad, nil, fmt.Errorf("object %s: %w", h, err)
+	}
+	return t, data, nil
+}
+
+// has reports whether h exists (without reading it).
+func (db *odb) has(h hash) bool {
+	if _, _, ok := db.locate(h); ok {
+		return true
+	}
+	hx := h.String()
+	for _, d := range db.dirs {
+		if _, err := os.Stat(filepath.Join(d, hx[:2], hx[2:])); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// readLoose reads a loose object file.
+func (db *odb) readLoose(h hash) (objType, []byte, error) {
+	hx := h.String()
+	for _, d := range db.dirs {
+		f, err := os.Open(filepath.Join(d, hx[:2], hx[2:]))
+		if err != nil {
+			continue
+		}
+		t, data, err := db.inflateLoose(f)
+		f.Close()
+		if err != nil {
+			return objBad, nil, fmt.Errorf("loose object: %w", err)
+		}
+		return t, data, nil
+	}
+	return objBad, nil, errNotFound
+}
+
+func (db *odb) inflateLoose(r io.Reader) (objType, []byte, error) {
+	inf := db.pool.Get().(*inflater)
+	defer db.pool.Put(inf)
+	zr, err := inf.reset(r)
+	if err != nil {
+		return objBad, nil, err
+	}
+	br := bufio.NewReaderSize(zr, 512)
+	hdr, err := br.ReadSlice(0)
+	if err != nil || len(hdr) > 64 {
+		return objBad, nil, fmt.Errorf("corrupt header")
+	}
+	sp := bytes.IndexByte(hdr, ' ')
+	if sp < 0 {
+		return objBad, nil, fmt.Errorf("corrupt header")
+	}
+	var t objType
+	switch string(hdr[:sp]) {
+	case "commit":
+		t = objCommit
+	case "tree":
+		t = objTree
+	case "blob":
+		t = objBlob
+	case "tag":
+		t = objTag
+	default:
+		return objBad, nil, fmt.Errorf("unknown object type %q", hdr[:sp])
+	}
+	size, err := strconv.ParseInt(string(hdr[sp+1:len(hdr)-1]), 10, 64)
+	if err != nil || size < 0 || size > maxObjectSize {
+		return objBad, nil, fmt.Errorf("corrupt size in header")
+	}
+	data := make([]byte, size)
+	if _, err := io.ReadFull(br, data); err != nil {
+		return objBad, nil, fmt.Errorf("truncated content: %w", err)
+	}
+	if err := expectEOF(br); err != nil {
+		return objBad, nil, err
+	}
+	return t, data, nil
+}
+
+// objHeader is a parsed pack object header.
+type objHeader struct {
+	typ     objType
+	size    int64
+	hdrLen  int   // bytes before the compressed data
+	baseOff int64 // ofs-delta: the base's offset
+	baseRef hash  // ref-delta: the base's id
+}
+
+// parseObjHeader parses the header of the object at offset off from b, the
+// bytes starting there.
+func parseObjHeader(b []byte, off int64) (objHeader, error) {
+	var h objHeader
+	if len(b) == 0 {
+		return h, errors.New("truncated object header")
+	}
+	c := b[0]
+	h.typ = objType((c >> 4) & 7)
+	h.size = int64(c & 15)
+	shift := uint(4)
+	i := 1
+	for c&0x80 != 0 {
+		if i >= len(b) || shift > 56 {
+			return h, errors.New("corrupt object header")
+		}
+		c = b[i]
+		i++
+		h.size |= int64(c&0x7f) << shift
+		shift += 7
+	}
+	if h.size > maxObjectSize {
+		return h, fmt.Errorf("object header claims %d bytes", h.size)
+	}
+	switch h.typ {
+	case objCommit, objTree, objBlob, objTag:
+	case objOfsDelta:
+		if i >= len(b) {
+			return h, errors.New("truncated delta header")
+		}
+		c = b[i]
+		i++
+		o := int64(c & 0x7f)
+		for c&0x80 != 0 {
+			if i >= len(b) || o > 1<<55 {
+				return h, errors.New("corrupt delta offset")
+			}
+			c = b[i]
+			i++
+			o = ((o + 1) << 7) | int64(c&0x7f)
+		}
+		if o <= 0 || o > off {
+			return h, errors.New("delta base offset out of range")
+		}
+		h.baseOff = off - o
+	case objRefDelta:
+		if i+20 > len(b) {
+			return h, errors.New("truncated delta header")
+		}
+		copy(h.baseRef[:], b[i:i+20])
+		i += 20
+	default:
+		return h, fmt.Errorf("unknown object type %d", h.typ)
+	}
+	h.hdrLen = i
+	return h, nil
+}
+
+func (p *pack) header(off int64) (objHeader, error) {
+	var b [32]byte
+	if off < 12 || off >= p.size {
+		return objHeader{}, fmt.Errorf("offset %d outside pack", off)
+	}
+	n, err := p.f.ReadAt(b[:], off)
+	if n == 0 && err != nil {
+		return objHeader{}, err
+	}
+	return parseObjHeader(b[:n], off)
+}
+
+// inflater is a reusable zlib reader.
+type inflater struct {
+	zr io.ReadCloser
+	br *bufio.Reader
+	sr io.SectionReader
+}
+
+func (in *inflater) reset(r io.Reader) (io.Reader, error) {
+	if in.zr == nil {
+		zr, err := zlib.NewReader(r)
+		if err != nil {
+			return nil, err
+		}
+		in.zr = zr
+		return zr, nil
+	}
+	if err := in.zr.(zlib.Resetter).Reset(r, nil); err != nil {
+		return nil, err
+	}
+	return in.zr, nil
+}
+
+// inflateAt inflates the zlib stream at off in p into a buffer of exactly
+// size bytes (dst is reused when large enough).
+func (db *odb) inflateAt(p *pack, off int64, size int64, dst []byte) ([]byte, error) {
+	inf := db.pool.Get().(*inflater)
+	defer db.pool.Put(inf)
+	inf.sr = *io.NewSectionReader(p.f, off, p.size-off)
+	if inf.br == nil {
+		inf.br = bufio.NewReaderSize(&inf.sr, 16<<10)
+	} else {
+		inf.br.Reset(&inf.sr)
+	}
+	return inflateInto(inf, inf.br, size, dst)
+}
+
+// inflateInto inflates the zlib stream from r, which must hold exactly size
+// bytes, into dst (reallocated if too small).
+func inflateInto(inf *inflater, r io.Reader, size int64, dst []byte) ([]byte, error) {
+	zr, err := inf.reset(r)
+	if err != nil {
+		return nil, fmt.Errorf("inflate: %w", err)
+	}
+	if int64(cap(dst)) < size {
+		dst = make([]byte, size)
+	}
+	dst = dst[:size]
+	if _, err := io.ReadFull(zr, dst); err != nil {
+		return nil, fmt.Errorf("inflate: %w", err)
+	}
+	if err := expectEOF(zr); err != nil {
+		return nil, fmt.Errorf("inflate: %w", err)
+	}
+	return dst, nil
+}
+
+// expectEOF reads to the end of a zlib stream, which checks its checksum,
+// and fails if any content is left.
+func expectEOF(r io.Reader) error {
+	var one [1]byte
+	for i := 0; i < 4; i++ {
+		n, err := r.Read(one[:])
+		switch {
+		case n != 0:
+			return errors.New("content longer than its header says")
+		case err == io.EOF:
+			return nil
+		case err != nil:
+			return err
+		}
+	}
+	return errors.New("stream does not end")
+}
+
+// readPacked reads the object at off in p, resolving deltas.
+func (db *odb) readPacked(p *pack, off int64, depth int) (objType, []byte, error) {
+	if t, data, ok := db.cache.get(p, off); ok {
+		return t, data, nil
+	}
+	if depth > maxChain {
+		return objBad, nil, errors.New("delta chain too long (corrupt pack?)")
+	}
+	h, err := p.header(off)
+	if err != nil {
+		return objBad, nil, fmt.Errorf("%s at %d: %w", filepath.Base(p.path), off, err)
+	}
+	switch h.typ {
+	case objCommit, objTree, objBlob, objTag:
+		data, err := db.inflateAt(p, off+int64(h.hdrLen), h.size, nil)
+		if err != nil {
+			return objBad, nil, fmt.Errorf("%s at %d: %w", filepath.Base(p.path), off, err)
+		}
+		db.cache.put(p, off, h.typ, data)
+		return h.typ, data, nil
+	}
+	var bt objType
+	var base []byte
+	if h.typ == objOfsDelta {
+		bt, base, err = db.readPacked(p, h.baseOff, depth+1)
+	} else {
+		bp, boff, ok := db.locate(h.baseRef)
+		if !ok {
+			var t objType
+			t, base, err = db.readLoose(h.baseRef)
+			bt = t
+			if err != nil {
+				err = fmt.Errorf("delta base %s: %w", h.baseRef, err)
+			}
+		} else {
+			bt, base, err = db.readPacked(bp, boff, depth+1)
+		}
+	}
+	if err != nil {
+		return objBad, nil, err
+	}
+	delta, err := db.inflateAt(p, off+int64(h.hdrLen), h.size, nil)
+	if err != nil {
+		return objBad, nil, fmt.Errorf("%s at %d: %w", filepath.Base(p.path), off, err)
+	}
+	data, err := patchDelta(nil, base, delta)
+	if err != nil {
+		return objBad, nil, fmt.Errorf("%s at %d: %w", filepath.Base(p.path), off, err)
+	}
+	db.cache.put(p, off, bt, data)
+	return bt, data, nil
+}
+
+// objCache is an LRU cache of decoded pack objects, bounded in bytes.
+type objCache struct {
+	mu    sync.Mutex
+	max   int
+	size  int
+	ll    *list.List
+	items map[cacheKey]*list.Element
+}
+
+type cacheKey struct {
+	p   *pack
+	off int64
+}
+
+type cacheEntry struct {
+	key  cacheKey
+	typ  objType
+	data []byte
+}
+
+func newObjCache(max int) *objCache {
+	return &objCache{max: max, ll: list.New(), items: map[cacheKey]*list.Element{}}
+}
+
+func (c *objCache) get(p *pack, off int64) (objType, []byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[cacheKey{p, off}]; ok {
+		c.ll.MoveToFront(e)
+		ce := e.Value.(*cacheEntry)
+		return ce.typ, ce.data, true
+	}
+	return objBad, nil, false
+}
+
+func (c *objCache) put(p *pack, off int64, t objType, data []byte) {
+	if len(data) > c.max/8 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := cacheKey{p, off}
+	if _, ok := c.items[k]; ok {
+		return
+	}
+	c.items[k] = c.ll.PushFront(&cacheEntry{key: k, typ: t, data: data})
+	c.size += len(data) + 64
+	for c.size > c.max {
+		e := c.ll.Back()
+		ce := e.Value.(*cacheEntry)
+		c.ll.Remove(e)
+		delete(c.items, ce.key)
+		c.size -= len(ce.data) + 64
+	}
+}
+
+// parseHash parses a 40-digit hex object id.
+func parseHash(s []byte) (hash, bool) {
+	var h hash
+	if len(s) != 40 {
+		return h, false
+	}
+	if _, err := hex.Decode(h[:], s); err != nil {
+		return h, false
+	}
+	return h, true
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

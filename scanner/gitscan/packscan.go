@@ -1,0 +1,375 @@
+package gitscan
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"sync"
+)
+
+// blobSink receives each wanted blob's content (valid only during the call:
+// the buffer is reused) or the error that kept it from being read. It is
+// called from several goroutines; worker says which (0..workers-1).
+type blobSink func(worker int, id int32, data []byte, err error)
+
+// packPlan is what decoding one pack needs: its objects in pack order with
+// their delta bases, and which of them are wanted.
+type packPlan struct {
+	p          *pack
+	offs       []int64 // object offsets, ascending
+	ends       []int64 // end of each object's compressed data
+	size       []int64 // header size (delta size for deltas)
+	hdrLen     []uint8
+	typ        []objType
+	parent     []int32 // delta base (index), -1 none, -2 in another pack (see refBase)
+	want       []int32 // blob id, or -1
+	childStart []int32
+	children   []int32
+	roots      []int32
+	refBase    map[int32]hash
+}
+
+// planPack reads every object header of p and plans the decoding of the
+// wanted objects it holds (claiming them) and of the delta bases they need.
+func (db *odb) planPack(p *pack, want map[hash]int32, claimed []bool) (*packPlan, error) {
+	x := p.idx
+	n := x.n
+	type ent struct {
+		off int64
+		pos int32
+	}
+	ents := make([]ent, n)
+	for i := 0; i < n; i++ {
+		off, ok := x.offsetAt(i)
+		if !ok {
+			return nil, fmt.Errorf("pack %s: corrupt index offset", filepath.Base(p.path))
+		}
+		ents[i] = ent{off, int32(i)}
+	}
+	sort.Slice(ents, func(i, j int) bool { return ents[i].off < ents[j].off })
+	pl := &packPlan{p: p, offs: make([]int64, n), ends: make([]int64, n), size: make([]int64, n),
+		hdrLen: make([]uint8, n), typ: make([]objType, n), parent: make([]int32, n), want: make([]int32, n)}
+	end := p.size - 20
+	for i, e := range ents {
+		pl.offs[i] = e.off
+		pl.want[i] = -1
+		if e.off >= end {
+			return nil, fmt.Errorf("pack %s: index offset %d past the end", filepath.Base(p.path), e.off)
+		}
+	}
+	for i := 0; i < n; i++ {
+		if i+1 < n {
+			pl.ends[i] = pl.offs[i+1]
+		} else {
+			pl.ends[i] = end
+		}
+	}
+	// Wanted objects, each claimed by the first pack that has it.
+	anyWanted := false
+	for i, e := range ents {
+		h := x.hashAt(int(e.pos))
+		if id, ok := want[h]; ok && !claimed[id] {
+			claimed[id] = true
+			pl.want[i] = id
+			anyWanted = true
+		}
+	}
+	if !anyWanted {
+		return pl, nil
+	}
+	// Headers, read sequentially through a window.
+	const win = 1 << 20
+	buf := make([]byte, win)
+	bufOff, bufLen := int64(-1), 0
+	var badErr error
+	for i := 0; i < n; i++ {
+		off := pl.offs[i]
+		if bufOff < 0 || off+32 > bufOff+int64(bufLen) {
+			k, err := p.f.ReadAt(buf, off)
+			if k == 0 && err != nil {
+				return nil, fmt.Errorf("pack %s: %w", filepath.Base(p.path), err)
+			}
+			bufOff, bufLen = off, k
+		}
+		lim := min(int64(bufLen), pl.ends[i]-bufOff)
+		h, err := parseObjHeader(buf[off-bufOff:lim], off)
+		if err != nil {
+			pl.typ[i] = objBad
+			pl.parent[i] = -1
+			if badErr == nil {
+				badErr = fmt.Errorf("pack %s at %d: %w", filepath.Base(p.path), off, err)
+			}
+			continue
+		}
+		pl.typ[i], pl.size[i], pl.hdrLen[i] = h.typ, h.size, uint8(h.hdrLen)
+		pl.parent[i] = -1
+		switch h.typ {
+		case objOfsDelta:
+			j := sort.Search(i, func(k int) bool { return pl.offs[k] >= h.baseOff })
+			if j < i && pl.offs[j] == h.baseOff {
+				pl.parent[i] = int32(j)
+			} else {
+				pl.typ[i] = objBad
+			}
+		case objRefDelta:
+			if bp, ok := x.find(h.baseRef); ok {
+				boff, _ := x.offsetAt(bp)
+				j := sort.Search(n, func(k int) bool { return pl.offs[k] >= boff })
+				if j < n && pl.offs[j] == boff && j != i {
+					pl.parent[i] = int32(j)
+				} else {
+					pl.typ[i] = objBad
+				}
+			} else {
+				pl.parent[i] = -2
+				if pl.refBase == nil {
+					pl.refBase = map[int32]hash{}
+				}
+				pl.refBase[int32(i)] = h.baseRef
+			}
+		}
+	}
+	_ = badErr // objects with bad headers fail when decoded, naming themselves
+	// Mark what is needed: wanted objects and their delta bases.
+	need := make([]bool, n)
+	for i := 0; i < n; i++ {
+		if pl.want[i] < 0 {
+			continue
+		}
+		for j, steps := int32(i), 0; j >= 0 && !need[j]; steps++ {
+			if steps > maxChain {
+				pl.typ[i] = objBad // a cycle of ref-deltas
+				break
+			}
+			need[j] = true
+			j = pl.parent[j]
+		}
+	}
+	pl.childStart = make([]int32, n+1)
+	for i := 0; i < n; i++ {
+		if need[i] && pl.parent[i] >= 0 {
+			pl.childStart[pl.parent[i]+1]++
+		}
+	}
+	for i := 0; i < n; i++ {
+		pl.childStart[i+1] += pl.childStart[i]
+	}
+	pl.children = make([]int32, pl.childStart[n])
+	fill := append([]int32(nil), pl.childStart[:n]...)
+	for i := 0; i < n; i++ {
+		if need[i] {
+			if p := pl.parent[i]; p >= 0 {
+				pl.children[fill[p]] = int32(i)
+				fill[p]++
+			} else {
+				pl.roots = append(pl.roots, int32(i))
+			}
+		}
+	}
+	return pl, nil
+}
+
+// packWorker holds one decoding goroutine's buffers.
+type packWorker struct {
+	id    int
+	inf   inflater
+	zbuf  []byte
+	delta []byte
+	bufs  [][]byte // content per delta depth
+	rd    bytes.Reader
+}
+
+func (w *packWorker) buf(depth int) []byte {
+	for len(w.bufs) <= depth {
+		w.bufs = append(w.bufs, nil)
+	}
+	return w.bufs[depth]
+}
+
+// inflate decodes object i's compressed data into dst.
+func (pl *packPlan) inflate(w *packWorker, i int32, dst []byte) ([]byte, error) {
+	start := pl.offs[i] + int64(pl.hdrLen[i])
+	clen := pl.ends[i] - start
+	if clen <= 0 || clen > maxObjectSize {
+		return nil, errors.New("corrupt object extent")
+	}
+	if int64(cap(w.zbuf)) < clen {
+		w.zbuf = make([]byte, clen)
+	}
+	z := w.zbuf[:clen]
+	if _, err := pl.p.f.ReadAt(z, start); err != nil {
+		return nil, err
+	}
+	w.rd.Reset(z)
+	return inflateInto(&w.inf, &w.rd, pl.size[i], dst)
+}
+
+// decodeRoot decodes delta tree root i and everything needed below it.
+func (db *odb) decodeRoot(pl *packPlan, w *packWorker, i int32, sink blobSink) {
+	var data []byte
+	var typ objType
+	var err error
+	switch pl.typ[i] {
+	case objCommit, objTree, objBlob, objTag:
+		typ = pl.typ[i]
+		data, err = pl.inflate(w, i, w.buf(0))
+	case objRefDelta:
+		var base []byte
+		typ, base, err = db.read(pl.refBase[i])
+		if err == nil {
+			w.delta, err = pl.inflate(w, i, w.delta)
+		}
+		if err == nil {
+			data, err = patchDelta(w.buf(0), base, w.delta)
+		}
+	default:
+		err = errors.New("corrupt object header")
+	}
+	if err != nil {
+		pl.failTree(w, i, fmt.Errorf("%s at %d: %w", filepath.Base(pl.p.path), pl.offs[i], err), sink)
+		return
+	}
+	w.bufs[0] = data
+	pl.visit(w, i, data, typ, 0, sink)
+}
+
+func (pl *packPlan) visit(w *packWorker, i int32, data []byte, typ objType, depth int, sink blobSink) {
+	if id := pl.want[i]; id >= 0 {
+		if typ != objBlob {
+			sink(w.id, id, nil, fmt.Errorf("is a %s, not a blob", typ))
+		} else {
+			sink(w.id, id, data, nil)
+		}
+	}
+	for _, c := range pl.children[pl.childStart[i]:pl.childStart[i+1]] {
+		var out []byte
+		var err error
+		if pl.typ[c] != objOfsDelta && pl.typ[c] != objRefDelta {
+			err = errors.New("corrupt object header")
+		} else {
+			w.delta, err = pl.inflate(w, c, w.delta)
+			if err == nil {
+				out, err = patchDelta(w.buf(depth+1), data, w.delta)
+			}
+		}
+		if err != nil {
+			pl.failTree(w, c, fmt.Errorf("%s at %d: %w", filepath.Base(pl.p.path), pl.offs[c], err), sink)
+			continue
+		}
+		w.bufs[depth+1] = out
+		pl.visit(w, c, out, typ, depth+1, sink)
+		if cap(out) > 8<<20 {
+			w.bufs[depth+1] = nil // do not keep huge buffers around
+		}
+	}
+}
+
+// failTree reports every wanted object at or below i as unreadable.
+func (pl *packPlan) failTree(w *packWorker, i int32, err error, sink blobSink) {
+	stack := []int32{i}
+	for len(stack) > 0 {
+		j := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if id := pl.want[j]; id >= 0 {
+			sink(w.id, id, nil, err)
+		}
+		stack = append(stack, pl.children[pl.childStart[j]:pl.childStart[j+1]]...)
+	}
+}
+
+// readBlobs reads every wanted blob exactly once and hands it to sink:
+// objects in packs are decoded delta tree by delta tree (a base is inflated
+// once and each delta patched onto it while it is in memory), by workers
+// in parallel; then loose objects. Wanted blobs found nowhere are reported
+// to sink with an error.
+func (db *odb) readBlobs(ctx context.Context, want map[hash]int32, nblobs int, workers int, sink blobSink) error {
+	if workers < 1 {
+		workers = 1
+	}
+	claimed := make([]bool, nblobs)
+	type job struct {
+		pl   *packPlan
+		root int32
+	}
+	jobs := make(chan job, 256)
+	var wg sync.WaitGroup
+	for k := 0; k < workers; k++ {
+		wg.Add(1)
+		go func(k int) {
+			defer wg.Done()
+			w := &packWorker{id: k}
+			for j := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
+				db.decodeRoot(j.pl, w, j.root, sink)
+			}
+		}(k)
+	}
+	var planErr error
+	for _, p := range db.packs {
+		pl, err := db.planPack(p, want, claimed)
+		if err != nil {
+			if planErr == nil {
+				planErr = err
+			}
+			continue // its objects are looked for elsewhere (and reported if missing)
+		}
+		for _, r := range pl.roots {
+			if ctx.Err() != nil {
+				break
+			}
+			jobs <- job{pl, r}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	// Loose objects (and anything a broken pack could not give).
+	var rest []hash
+	for h, id := range want {
+		if !claimed[id] {
+			rest = append(rest, h)
+		}
+	}
+	sort.Slice(rest, func(i, j int) bool { return bytes.Compare(rest[i][:], rest[j][:]) < 0 })
+	lj := make(chan hash, 64)
+	for k := 0; k < workers; k++ {
+		wg.Add(1)
+		go func(k int) {
+			defer wg.Done()
+			for h := range lj {
+				id := want[h]
+				t, data, err := db.readLoose(h)
+				if err == nil && t != objBlob {
+					err = fmt.Errorf("is a %s, not a blob", t)
+				}
+				if errors.Is(err, errNotFound) {
+					// Maybe in a pack whose plan failed: try a random-access read.
+					t, data, err = db.read(h)
+					if err == nil && t != objBlob {
+						err = fmt.Errorf("is a %s, not a blob", t)
+					}
+				}
+				sink(k, id, data, err)
+			}
+		}(k)
+	}
+	for _, h := range rest {
+		if ctx.Err() != nil {
+			break
+		}
+		lj <- h
+	}
+	close(lj)
+	wg.Wait()
+	if planErr != nil {
+		return planErr
+	}
+	return ctx.Err()
+}
