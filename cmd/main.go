@@ -91,6 +91,7 @@ func newRootCmd(env *Env) *cobra.Command {
 	root.AddCommand(
 		newDirCmd(env),
 		newStdinCmd(env),
+		newGitCmd(env),
 		newRulesCmd(env),
 		newVersionCmd(env),
 		newIgnoreCmd(env),
