@@ -45,18 +45,18 @@ while read -r local_ref local_sha remote_ref remote_sha; do
 		continue # a deleted branch: nothing new
 	fi
 	if [ "$remote_sha" != "$zero" ] && git cat-file -e "$remote_sha^{commit}" 2>/dev/null; then
-		range="$remote_sha..$local_sha"
+		set -- --range "$remote_sha..$local_sha"
 	else
 		# A new branch (or a remote commit not here): from the newest commit
 		# the remote already has, or the whole history if it has none.
 		base=$(git rev-list --boundary "$local_sha" --not --remotes="$remote" | sed -n 's/^-//p' | head -n 1)
 		if [ -n "$base" ]; then
-			range="$base..$local_sha"
+			set -- --range "$base..$local_sha"
 		else
-			range="$local_sha"
+			set -- --branch "$local_sha"
 		fi
 	fi
-	"$keyhound" git --range "$range" || status=$?
+	"$keyhound" git "$@" || status=$?
 done
 exit $status
 `,
@@ -138,7 +138,7 @@ func newInstallHookCmd(env *Env) *cobra.Command {
 
 func hookCommand(kind string) string {
 	if kind == "pre-push" {
-		return "keyhound git --range <remote>..<local>"
+		return "keyhound git --range <remote>..<local> for each pushed branch"
 	}
 	return "keyhound git --staged"
 }

@@ -151,10 +151,6 @@ func TestHookBlocksCommit(t *testing.T) {
 		return string(out), err
 	}
 	git := func(args ...string) (string, error) { return gitRun(t, repo, bin, args...) }
-	if out, err := kh(repo, "", "git", "--help"); err != nil || !strings.Contains(out, "--staged") {
-		t.Skip("keyhound git --staged is not there yet (another change): " + strings.SplitN(out, "\n", 2)[0])
-	}
-
 	// The repository's own rules: a test token (no examples, which would be findings here).
 	writeFile(t, filepath.Join(repo, ".keyhound.toml"), "[[rules]]\nid = \"kh-test-token\"\nregex = '''\\bkhtok_[a-z0-9]{24}\\b'''\nkeywords = [\"khtok_\"]\nseverity = \"high\"\n")
 	writeFile(t, filepath.Join(repo, "README.md"), "# project\n")
@@ -207,5 +203,24 @@ func TestHookBlocksCommit(t *testing.T) {
 	}
 	if got := strings.TrimSpace(mustGit(t, remote, "rev-list", "--count", "main")); got != "2" {
 		t.Errorf("remote has %s commits, want 2", got)
+	}
+
+	// A new branch is scanned from what the remote already has: the old
+	// (ignored) history does not matter, a new secret does.
+	mustGit(t, repo, "checkout", "-q", "-b", "feature", "origin/main")
+	writeFile(t, filepath.Join(repo, "notes.txt"), "nothing secret\n")
+	mustGit(t, repo, "add", "notes.txt")
+	if out, err := git("commit", "-q", "-m", "notes"); err != nil {
+		t.Fatalf("clean commit refused: %v\n%s", err, out)
+	}
+	if out, err := git("push", "-q", "origin", "feature"); err != nil {
+		t.Fatalf("clean new branch refused: %v\n%s", err, out)
+	}
+	mustGit(t, repo, "checkout", "-q", "-b", "feature2", "origin/main")
+	writeFile(t, filepath.Join(repo, "ci.yml"), "token: "+token(62)+"\n")
+	mustGit(t, repo, "add", "ci.yml")
+	mustGit(t, repo, "commit", "-q", "--no-verify", "-m", "ci")
+	if out, err := git("push", "-q", "origin", "feature2"); err == nil || !strings.Contains(out, "ci.yml:1:8: kh-test-token") {
+		t.Fatalf("a new branch with a secret was pushed: %v\n%s", err, out)
 	}
 }
