@@ -2,9 +2,13 @@ package cmd
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/keyhound/keyhound/ignore"
@@ -256,5 +260,40 @@ func TestIgnoreAdd(t *testing.T) {
 	// check weighs each entry on its own: both designate the finding.
 	if r := run(t, "", "ignore", "check", "--strict", dir); r.code != 0 || !strings.Contains(r.stdout, "2 entries: 2 in use, 0 stale, 0 expired") {
 		t.Errorf("check after add: exit %d %s", r.code, r.stdout)
+	}
+}
+
+// TestBaselineIgnoreWebhooks: what the baseline or the ignore file leaves out
+// is neither reported nor sent to a webhook, and the summary says how many.
+func TestBaselineIgnoreWebhooks(t *testing.T) {
+	dir, _ := tree(t)
+	base := filepath.Join(t.TempDir(), "baseline.json")
+	if r := run(t, "", "dir", "--redact", "-f", "json", "-o", base, dir); r.code != 1 {
+		t.Fatalf("exit %d", r.code)
+	}
+	ignored, fresh := token(70), token(71)
+	writeFile(t, filepath.Join(dir, "more.txt"), ignored+"\n"+fresh+"\n")
+	writeFile(t, filepath.Join(dir, ".keyhoundignore"), ignoreEntry(ignore.SecretHash(ignored)))
+
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, string(b))
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	fs, r := jsonFindings(t, "--baseline", base, "--webhook", srv.URL, dir)
+	if s := secretsOf(fs); len(s) != 1 || s[0] != fresh {
+		t.Fatalf("reported %q, want only the new secret", s)
+	}
+	if !strings.Contains(r.stderr, "1 findings (1 high), 1 ignored by "+filepath.Join(dir, ".keyhoundignore")+", 1 in the baseline") {
+		t.Errorf("summary: %s", r.stderr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 || !strings.Contains(got[0], fs[0]["fingerprint"].(string)) || strings.Contains(got[0], "src/app.go") {
+		t.Errorf("webhook deliveries: %d %q", len(got), got)
 	}
 }
