@@ -52,7 +52,7 @@ func newRulesConvertCmd(env *Env) *cobra.Command {
 			}
 			comments := []string{"keyhound rule file converted from " + path + " by `keyhound rules convert`."}
 			if len(notices) > 0 {
-				comments = append(comments, "Not carried over:")
+				comments = append(comments, "Differences from the gitleaks config (keyhound reports more, never less):")
 				for _, n := range notices {
 					comments = append(comments, "- "+n)
 				}
