@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # keyhound benchmark suite: one command, deterministic inputs, a table and a
-# JSON file of results that can be compared across commits.
+# JSON file of results that can be compared across commits (in $OUT,
+# default /tmp/keyhound-bench).
 #
 #   bash bench/run.sh              # ~1 GiB working tree (default)
 #   SIZE=200000000 RUNS=3 bash bench/run.sh
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 SIZE=${SIZE:-1073741824}
 RUNS=${RUNS:-5}
 SECRETS=${SECRETS:-300}
-OUT=${OUT:-bench/out}
+OUT=${OUT:-${TMPDIR:-/tmp}/keyhound-bench}  # outside the module: the tree holds Go files
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
