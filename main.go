@@ -2,8 +2,11 @@
 package main
 
 import (
+	"context"
 	_ "embed"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/keyhound/keyhound/cmd"
 )
@@ -12,10 +15,20 @@ import (
 var defaultRules []byte
 
 func main() {
-	os.Exit(cmd.Main(cmd.Env{
+	// The first SIGINT or SIGTERM stops the scan and writes what was found;
+	// a second one ends the process at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	code := cmd.Main(cmd.Env{
 		DefaultRules: defaultRules,
 		Stdin:        os.Stdin,
 		Stdout:       os.Stdout,
 		Stderr:       os.Stderr,
-	}, os.Args[1:]))
+		Context:      ctx,
+	}, os.Args[1:])
+	stop()
+	os.Exit(code)
 }

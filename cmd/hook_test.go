@@ -132,16 +132,8 @@ func TestHookDocs(t *testing.T) {
 // real repository and checks that git refuses a commit, then a push, that
 // adds a secret, and lets clean ones and ignored secrets through.
 func TestHookBlocksCommit(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
+	bin := filepath.Dir(keyhoundBinary(t))
 	repo := newRepo(t)
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "keyhound"), "github.com/keyhound/keyhound")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	kh := func(dir, stdin string, args ...string) (string, error) {
 		c := exec.Command(filepath.Join(bin, "keyhound"), args...)
 		c.Dir = dir

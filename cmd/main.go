@@ -4,6 +4,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -18,9 +19,10 @@ import (
 
 // Exit statuses (see CONTRACT.md).
 const (
-	ExitOK       = 0
-	ExitFindings = 1
-	ExitError    = 2
+	ExitOK          = 0
+	ExitFindings    = 1
+	ExitError       = 2
+	ExitInterrupted = 130 // SIGINT/SIGTERM: the report holds what was found until then
 )
 
 // Env is everything the commands take from the process; tests supply their own.
@@ -32,6 +34,7 @@ type Env struct {
 	Stderr       io.Writer
 	Getenv       func(string) string // nil: os.Getenv
 	IsTerminal   func(w any) bool    // nil: true for a terminal *os.File
+	Context      context.Context     // cancelled on SIGINT/SIGTERM; nil: never
 }
 
 // exitError carries an exit status through cobra without a message.
@@ -59,7 +62,10 @@ func Main(env Env, args []string) int {
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
-	err := root.Execute()
+	if env.Context == nil {
+		env.Context = context.Background()
+	}
+	err := root.ExecuteContext(env.Context)
 	var ee exitError
 	switch {
 	case err == nil:

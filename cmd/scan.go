@@ -294,12 +294,17 @@ func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error
 		}
 	}
 	start := time.Now()
-	scanErr := scan(cmd.Context(), m, runOpts, &cnt, emit)
+	ctx := cmd.Context()
+	scanErr := scan(ctx, m, runOpts, &cnt, emit)
 	res.hooks = sender.Close()
+	if ctx.Err() != nil {
+		scanErr = nil // interrupted: report what was found so far
+	}
 	if scanErr != nil {
 		return nil, scanErr
 	}
 	res.stats = cnt.Stats()
+	res.stats.Interrupted = ctx.Err() != nil
 	res.stats.Findings = len(res.found)
 	res.stats.DurationSecond = time.Since(start).Seconds()
 	finding.Sort(res.found)
@@ -364,6 +369,10 @@ func (j *scanJob) run(cmd *cobra.Command, scan scanFunc) error {
 			}
 			fmt.Fprintf(env.Stderr, "keyhound: webhook %s: %d %s, %d failed, %d skipped\n", h.URL, h.Delivered, verb, h.Failed, h.Skipped)
 		}
+	}
+	if res.stats.Interrupted {
+		fmt.Fprintln(env.Stderr, "keyhound: interrupted: the report holds only what was found before the interruption")
+		return exitError{ExitInterrupted}
 	}
 	if o.webhookHard && res.hooks.Failed() > 0 {
 		return fmt.Errorf("--webhook-strict: %d webhook deliveries failed", res.hooks.Failed())

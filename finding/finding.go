@@ -133,6 +133,7 @@ type Stats struct {
 	Errors         int64   `json:"errors"`
 	Findings       int     `json:"findings"`
 	DurationSecond float64 `json:"duration_seconds"`
+	Interrupted    bool    `json:"interrupted,omitempty"` // the scan was stopped early (SIGINT/SIGTERM)
 	Commits        int64   `json:"commits,omitempty"`
 	Blobs          int64   `json:"blobs,omitempty"`
 }

@@ -59,17 +59,20 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 // Run scans every item from items with a pool of workers and calls emit, from
 // one goroutine at a time, for each finding. It returns when items is closed
-// and drained, or ctx is done.
+// and drained, or as soon as ctx is done (emit is then never called again).
 func Run(ctx context.Context, m *Matcher, items <-chan Item, opts Options, cnt *Counters, emit func(finding.Finding)) {
 	n := opts.Workers
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
 	var mu sync.Mutex
+	stopped := false // set when ctx is done: later findings are dropped
 	safeEmit := func(f finding.Finding) {
 		mu.Lock()
 		defer mu.Unlock()
-		emit(f)
+		if !stopped {
+			emit(f)
+		}
 	}
 	onErr := func(path string, err error) {
 		cnt.Errors.Add(1)
@@ -98,7 +101,20 @@ func Run(ctx context.Context, m *Matcher, items <-chan Item, opts Options, cnt *
 			}
 		}()
 	}
-	wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		// Return promptly even if a worker is stuck in a read (a pipe, a
+		// slow network file system); it finishes on its own, emitting nothing.
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+	}
 }
 
 func scanItem(w *Worker, it Item, opts Options, cnt *Counters, emit func(finding.Finding), onErr func(string, error), mu *sync.Mutex) {
