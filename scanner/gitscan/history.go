@@ -155,7 +155,14 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 		if s.g.shallow > 0 {
 			note(fmt.Sprintf("repository %s is a shallow clone: history stops at %d commit(s), whose files are attributed to them; older history is not scanned", target, s.g.shallow))
 		}
-		s.diffAll(ctx)
+		workers := run.Workers
+		if workers <= 0 {
+			workers = runtime.GOMAXPROCS(0)
+		}
+		if opts.Progress != nil {
+			opts.Progress.Phase("diffing trees", int64(len(s.g.order)))
+		}
+		s.diffAll(ctx, workers)
 	}
 	if ctx.Err() != nil {
 		return res, ctx.Err()
@@ -288,84 +295,123 @@ func (s *session) walk(ctx context.Context) error {
 	return nil
 }
 
-// diffAll diffs every walked node against its parents, recording its changes
-// and each blob's first (commit, path).
-func (s *session) diffAll(ctx context.Context) {
+// rawChange is a change before its path and blobs are interned.
+type rawChange struct {
+	path     string
+	old, new hash
+	kind     int
+	intro    bool
+}
+
+// diffNode diffs one node against its parents. It only reads shared state
+// (the tree cache is safe for concurrent use), so nodes are diffed in parallel.
+func (s *session) diffNode(n *node) []rawChange {
+	var out []rawChange
+	switch {
+	case n.kind == nodeBlob:
+		name := n.name
+		if name == "" {
+			name = n.hash.String()
+		}
+		return []rawChange{{path: name, new: n.tree, kind: diffFile, intro: true}}
+	case len(n.parents) == 0:
+		s.tc.diffTrees(zeroHash, n.tree, nil, false, func(path []byte, old, new hash, kind int) {
+			out = append(out, rawChange{path: string(path), old: old, new: new, kind: kind, intro: !new.IsZero()})
+		})
+		return out
+	}
+	p1 := n.parents[0]
+	boundary := p1.idx < 0
+	s.tc.diffTrees(p1.tree, n.tree, nil, boundary, func(path []byte, old, new hash, kind int) {
+		c := rawChange{path: string(path), new: new, kind: kind, intro: !new.IsZero()}
+		if boundary {
+			c.old = old // the version before, outside the scan: scanned for context
+		}
+		out = append(out, c)
+	})
+	if len(n.parents) == 1 {
+		return out
+	}
+	// A merge: a file is introduced only if it differs from every parent's.
+	others := map[string]hash{}
+	for _, pk := range n.parents[1:] {
+		clear(others)
+		s.tc.diffTrees(pk.tree, n.tree, nil, false, func(path []byte, old, new hash, kind int) {
+			if kind == diffFile && !new.IsZero() {
+				others[string(path)] = new
+			}
+		})
+		for i := range out {
+			if h, ok := others[out[i].path]; !ok || h != out[i].new {
+				out[i].intro = false
+			}
+		}
+	}
+	return out
+}
+
+// diffAll diffs every walked node against its parents (in parallel, chunk
+// by chunk), recording in topological order its changes and each blob's
+// first (commit, path).
+func (s *session) diffAll(ctx context.Context, workers int) {
 	g := s.g
 	s.chStart = make([]int32, 0, len(g.order)+1)
-	others := map[int32]int32{}
-	for pos, ni := range g.order {
-		s.chStart = append(s.chStart, int32(len(s.changes)))
-		if pos&255 == 0 && ctx.Err() != nil {
+	const chunk = 256
+	results := make([][]rawChange, chunk)
+	for base := 0; base < len(g.order); base += chunk {
+		if ctx.Err() != nil {
 			break
 		}
-		n := &g.nodes[ni]
-		start := len(s.changes)
-		switch {
-		case n.kind == nodeBlob:
-			name := n.name
-			if name == "" {
-				name = n.hash.String()
-			}
-			s.changes = append(s.changes, change{path: s.intern([]byte(name)), blob: s.blob(n.tree), old: -1, flags: chIntro})
-		case len(n.parents) == 0:
-			s.tc.diffTrees(zeroHash, n.tree, nil, false, s.recorder(false))
-			for i := start; i < len(s.changes); i++ {
-				s.changes[i].flags |= chIntro
-			}
-		default:
-			p1 := n.parents[0]
-			boundary := p1.idx < 0
-			s.tc.diffTrees(p1.tree, n.tree, nil, boundary, s.recorder(boundary))
-			mine := s.changes[start:]
-			if len(n.parents) == 1 {
-				for i := range mine {
-					if mine[i].blob >= 0 {
-						mine[i].flags |= chIntro
+		end := min(base+chunk, len(g.order))
+		var next atomic.Int64
+		next.Store(int64(base))
+		var wg sync.WaitGroup
+		for k := 0; k < workers; k++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					pos := int(next.Add(1) - 1)
+					if pos >= end {
+						return
 					}
+					results[pos-base] = s.diffNode(&g.nodes[g.order[pos]])
 				}
-				break
-			}
-			// A merge: a file is introduced only if it differs from every parent's.
-			intro := make([]bool, len(mine))
-			for i := range mine {
-				intro[i] = mine[i].blob >= 0
-			}
-			for _, pk := range n.parents[1:] {
-				clear(others)
-				s.tc.diffTrees(pk.tree, n.tree, nil, false, func(path []byte, old, new hash, kind int) {
-					if kind == diffFile && !new.IsZero() {
-						others[s.intern(path)] = s.blob(new)
-					}
-				})
-				for i := range mine {
-					if b, ok := others[mine[i].path]; !ok || b != mine[i].blob {
-						intro[i] = false
-					}
-				}
-			}
-			for i := range mine {
-				if intro[i] {
-					mine[i].flags |= chIntro
-				}
-			}
+			}()
 		}
-		for i := start; i < len(s.changes); i++ {
-			c := &s.changes[i]
-			if c.flags&chIntro != 0 {
-				b := &s.blobs[c.blob]
-				if b.first < 0 {
-					b.first, b.path = int32(pos), c.path
+		wg.Wait()
+		for pos := base; pos < end; pos++ {
+			s.chStart = append(s.chStart, int32(len(s.changes)))
+			for _, rc := range results[pos-base] {
+				c := change{path: s.intern([]byte(rc.path)), blob: -1, old: -1}
+				if rc.kind == diffDirGone {
+					c.flags |= chDirGone
 				}
-				b.flags |= blobScan
-			}
-			if c.old >= 0 {
-				b := &s.blobs[c.old]
-				b.flags |= blobContext
-				if b.path < 0 {
-					b.path = c.path
+				if !rc.new.IsZero() {
+					c.blob = s.blob(rc.new)
 				}
+				if !rc.old.IsZero() {
+					c.old = s.blob(rc.old)
+					b := &s.blobs[c.old]
+					b.flags |= blobContext
+					if b.path < 0 {
+						b.path = c.path
+					}
+				}
+				if rc.intro {
+					c.flags |= chIntro
+					b := &s.blobs[c.blob]
+					if b.first < 0 {
+						b.first, b.path = int32(pos), c.path
+					}
+					b.flags |= blobScan
+				}
+				s.changes = append(s.changes, c)
 			}
+			results[pos-base] = nil
+		}
+		if s.opts.Progress != nil {
+			s.opts.Progress.Add(int64(end-base), 0)
 		}
 	}
 	for len(s.chStart) < len(g.order)+1 {

@@ -159,6 +159,7 @@ func (x *packIndex) find(h hash) (int, bool) {
 type pack struct {
 	path string
 	f    *os.File
+	data []byte // the whole file when mapped, else nil (read with pread)
 	size int64
 	idx  *packIndex
 }
@@ -248,13 +249,15 @@ func (db *odb) openPacks(dir string) error {
 			f.Close()
 			return fmt.Errorf("pack %s: not a pack file", filepath.Base(pn))
 		}
-		db.packs = append(db.packs, &pack{path: pn, f: f, size: st.Size(), idx: x})
+		db.packs = append(db.packs, &pack{path: pn, f: f, data: mapFile(f, st.Size()), size: st.Size(), idx: x})
 	}
 	return nil
 }
 
 func (db *odb) close() {
 	for _, p := range db.packs {
+		unmapFile(p.data)
+		p.data = nil
 		p.f.Close()
 	}
 	db.packs = nil
@@ -439,6 +442,9 @@ func (p *pack) header(off int64) (objHeader, error) {
 	if off < 12 || off >= p.size {
 		return objHeader{}, fmt.Errorf("offset %d outside pack", off)
 	}
+	if p.data != nil {
+		return parseObjHeader(p.data[off:min(p.size, off+32)], off)
+	}
 	n, err := p.f.ReadAt(b[:], off)
 	if n == 0 && err != nil {
 		return objHeader{}, err
@@ -451,6 +457,7 @@ type inflater struct {
 	zr io.ReadCloser
 	br *bufio.Reader
 	sr io.SectionReader
+	rd bytes.Reader
 }
 
 func (in *inflater) reset(r io.Reader) (io.Reader, error) {
@@ -473,6 +480,10 @@ func (in *inflater) reset(r io.Reader) (io.Reader, error) {
 func (db *odb) inflateAt(p *pack, off int64, size int64, dst []byte) ([]byte, error) {
 	inf := db.pool.Get().(*inflater)
 	defer db.pool.Put(inf)
+	if p.data != nil {
+		inf.rd.Reset(p.data[off:])
+		return inflateInto(inf, &inf.rd, size, dst)
+	}
 	inf.sr = *io.NewSectionReader(p.f, off, p.size-off)
 	if inf.br == nil {
 		inf.br = bufio.NewReaderSize(&inf.sr, 16<<10)

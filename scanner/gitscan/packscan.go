@@ -87,7 +87,9 @@ func (db *odb) planPack(p *pack, want map[hash]int32, claimed []bool) (*packPlan
 	var badErr error
 	for i := 0; i < n; i++ {
 		off := pl.offs[i]
-		if bufOff < 0 || off+32 > bufOff+int64(bufLen) {
+		if p.data != nil {
+			buf, bufOff, bufLen = p.data, 0, len(p.data)
+		} else if bufOff < 0 || off+32 > bufOff+int64(bufLen) {
 			k, err := p.f.ReadAt(buf, off)
 			if k == 0 && err != nil {
 				return nil, fmt.Errorf("pack %s: %w", filepath.Base(p.path), err)
@@ -195,6 +197,10 @@ func (pl *packPlan) inflate(w *packWorker, i int32, dst []byte) ([]byte, error) 
 	clen := pl.ends[i] - start
 	if clen <= 0 || clen > maxObjectSize {
 		return nil, errors.New("corrupt object extent")
+	}
+	if pl.p.data != nil {
+		w.rd.Reset(pl.p.data[start : start+clen])
+		return inflateInto(&w.inf, &w.rd, pl.size[i], dst)
 	}
 	if int64(cap(w.zbuf)) < clen {
 		w.zbuf = make([]byte, clen)

@@ -266,9 +266,13 @@ func (rp *replayer) step(t int32, n *node, chs []change, states []state) state {
 		e := &entry{blob: c.blob, ids: make([]int32, len(b.keys))}
 		for ki, k := range b.keys {
 			id := int32(-1)
+			var others []parentRef
+			if len(n.parents) > 1 {
+				others = n.parents[1:]
+			}
 			if c.flags&chIntro == 0 {
 				// Merged in unchanged from another parent: same identity.
-				for _, p := range n.parents[1:] {
+				for _, p := range others {
 					if p.idx < 0 {
 						continue
 					}
@@ -282,7 +286,7 @@ func (rp *replayer) step(t int32, n *node, chs []change, states []state) state {
 				id = rp.sameFile(base, c.path, k)
 			}
 			if id < 0 {
-				for _, p := range n.parents[1:] {
+				for _, p := range others {
 					if p.idx >= 0 {
 						if id = rp.sameFile(states[p.idx], c.path, k); id >= 0 {
 							break

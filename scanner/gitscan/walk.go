@@ -239,7 +239,7 @@ func (h *nodeHeap) Less(i, j int) bool {
 	return h.items[i] < h.items[j]
 }
 func (h *nodeHeap) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *nodeHeap) Push(x any)   { h.items = append(h.items, x.(int32)) }
+func (h *nodeHeap) Push(x any)    { h.items = append(h.items, x.(int32)) }
 func (h *nodeHeap) Pop() any {
 	x := h.items[len(h.items)-1]
 	h.items = h.items[:len(h.items)-1]

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Benchmark of `keyhound git` against `git log -p --all` (what every
+# patch-based scanner pays before it matches anything) on a generated
+# history of at least 20,000 commits:
+#
+#   bash scripts/bench-git.sh
+#   COMMITS=5000 RUNS=1 bash scripts/bench-git.sh
+#
+# The repository is generated deterministically (scripts/gitgen: Go source
+# text from $(go env GOROOT)/src with a few hundred generated fake secrets)
+# under $OUT (default /tmp/keyhound-bench-git; bench/out works too, it is git-ignored) and kept for later
+# runs. Prints a table of median wall time, CPU time and peak RSS, and the
+# throughput of the two blob readers (pack files vs go-git's iteration).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+COMMITS=${COMMITS:-20000}
+RUNS=${RUNS:-3}
+OUT=${OUT:-${TMPDIR:-/tmp}/keyhound-bench-git}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+
+if ! [ -x /usr/bin/time ]; then
+  echo "installing GNU time (for peak RSS)" >&2
+  (apt-get update -qq && apt-get install -y -qq time) >/dev/null
+fi
+
+go build -o "$OUT/keyhound" .
+KH="$OUT/keyhound"
+REPO="$OUT/git-$COMMITS.git"
+if [ ! -d "$REPO" ]; then
+  echo "generating $REPO ($COMMITS commits)" >&2
+  rm -rf "$REPO.tmp"
+  git init -q --bare "$REPO.tmp"
+  git -C "$REPO.tmp" symbolic-ref HEAD refs/heads/main
+  go run ./scripts/gitgen -commits "$COMMITS" -planted "$REPO.planted" | git -C "$REPO.tmp" fast-import --quiet
+  # A clone or a gc'd repository: one pack, deltas chosen by git (not fast-import's).
+  git -C "$REPO.tmp" repack -adfq --window=10 --depth=50
+  mv "$REPO.tmp" "$REPO"
+fi
+NCOMMITS=$(git -C "$REPO" rev-list --all | wc -l)
+PACK=$(du -sb "$REPO/objects/pack" | cut -f1)
+cat "$REPO"/objects/pack/* > /dev/null # warm the page cache
+
+# measure NAME CMD...: runs CMD $RUNS times; records the median wall time
+# with the CPU time and peak RSS of that run.
+declare -a ROWS=()
+measure() {
+  local name=$1; shift
+  local f="$OUT/git-times-$name.txt"
+  : > "$f"
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f "%e %U %S %M" -o "$OUT/t" "$@" > /dev/null 2>"$OUT/git-stderr-$name.txt" || true
+    tail -n 1 "$OUT/t" >> "$f"
+  done
+  local row
+  row=$(sort -n "$f" | awk -v n="$RUNS" 'NR == int((n+1)/2) {printf "%.2f %.2f %d", $1, $2+$3, $4/1024}')
+  ROWS+=("$name $row")
+}
+
+measure "git-log-p-all" git -C "$REPO" log -p --all
+measure "keyhound-git" "$KH" git --no-progress -f json -o "$OUT/git-findings.json" "$REPO"
+measure "keyhound-git-1-worker" "$KH" git --no-progress -j 1 -f json -o "$OUT/git-findings-1.json" "$REPO"
+measure "keyhound-git-go-git-reader" "$KH" git --no-progress --git-reader go-git -f json -o "$OUT/git-findings-gogit.json" "$REPO"
+
+# --staged on a one-file change in a work tree of the same repository.
+WT="$OUT/git-$COMMITS-worktree"
+if [ ! -d "$WT" ]; then
+  git clone -q --shared "$REPO" "$WT"
+fi
+F=$(git -C "$WT" ls-files | head -n 1)
+git -C "$WT" checkout -q -- "$F"
+echo "// edited" >> "$WT/$F"
+git -C "$WT" add "$F"
+measure "keyhound-git-staged" "$KH" git --no-progress --staged "$WT"
+git -C "$WT" reset -q -- "$F"
+git -C "$WT" checkout -q -- "$F"
+
+FOUND=$(grep -c '"rule_id"' "$OUT/git-findings.json" || true)
+PLANTED=$(wc -l < "$REPO.planted")
+echo
+echo "history: $NCOMMITS commits, pack $((PACK / 1048576)) MiB; $PLANTED fake secrets planted, $FOUND findings"
+grep -h "keyhound: git:\|keyhound: scanned" "$OUT/git-stderr-keyhound-git.txt" || true
+printf "\n%-28s %9s %9s %12s\n" "command" "wall s" "cpu s" "peak RSS MiB"
+for r in "${ROWS[@]}"; do
+  # shellcheck disable=SC2086
+  printf "%-28s %9s %9s %12s\n" $r
+done
+LOGW=$(awk '{print $2}' <<<"${ROWS[0]}")
+KHW=$(awk '{print $2}' <<<"${ROWS[1]}")
+KHR=$(awk '{print $4}' <<<"${ROWS[1]}")
+awk -v l="$LOGW" -v k="$KHW" -v r="$KHR" 'BEGIN {
+  printf "\nkeyhound git vs git log -p --all: %.1fx faster (target: faster; issue 5: >= 2x); peak RSS %d MiB (target < 300)\n", l / k, r }'
+echo
+echo "blob readers, all blobs of the repository, decoding only:"
+KEYHOUND_BENCH_REPO="$REPO" go test -run '^$' -bench 'BenchmarkReadBlobs' -benchtime 1x ./scanner/gitscan | grep -E '^Benchmark' || true
