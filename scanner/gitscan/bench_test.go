@@ -86,7 +86,11 @@ func BenchmarkScan(b *testing.B) {
 	if path == "" {
 		b.Skip("KEYHOUND_BENCH_REPO is not set")
 	}
-	def, err := os.ReadFile("../../rules.toml")
+	rulesPath := os.Getenv("KEYHOUND_BENCH_RULES")
+	if rulesPath == "" {
+		rulesPath = "../../rules.toml"
+	}
+	def, err := os.ReadFile(rulesPath)
 	if err != nil {
 		b.Skip("no rules.toml")
 	}
@@ -98,10 +102,14 @@ func BenchmarkScan(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		var cnt scanner.Counters
 		n := 0
-		_, err := Scan(context.Background(), path, m, scanner.Options{}, &cnt, func(finding.Finding) { n++ }, Options{})
+		res, err := Scan(context.Background(), path, m, scanner.Options{}, &cnt, func(finding.Finding) { n++ }, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
+		b.ReportMetric(res.WalkTime.Seconds(), "walk-s")
+		b.ReportMetric(res.DiffTime.Seconds(), "diff-s")
+		b.ReportMetric(res.ReadTime.Seconds(), "read+match-s")
+		b.ReportMetric(res.ReplayTime.Seconds(), "replay-s")
 		b.SetBytes(cnt.Bytes.Load())
 		b.ReportMetric(float64(n), "findings")
 	}

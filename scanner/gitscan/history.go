@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/keyhound/keyhound/finding"
 	"github.com/keyhound/keyhound/scanner"
@@ -50,6 +51,9 @@ type Result struct {
 	Commits int64 // commits walked (or 0 for --staged)
 	Blobs   int64 // distinct blobs read
 	Shallow bool  // the repository is a shallow clone
+
+	// Time spent in each phase.
+	WalkTime, DiffTime, ReadTime, ReplayTime time.Duration
 }
 
 // Change flags.
@@ -141,15 +145,19 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 	}
 	defer r.close()
 	s := &session{r: r, opts: opts, warn: warn, pathIdx: map[string]int32{}, blobIdx: map[hash]int32{}, headNode: -1, tips: map[int32][]string{}}
-	s.tc = newTreeCache(r.db, 48<<20, warn)
+	s.tc = newTreeCache(r.db, 16<<20, warn)
+	t0 := time.Now()
 	if opts.Staged {
 		if err := s.planStaged(); err != nil {
 			return res, err
 		}
+		res.DiffTime = time.Since(t0)
 	} else {
 		if err := s.walk(ctx); err != nil {
 			return res, err
 		}
+		res.WalkTime = time.Since(t0)
+		t0 = time.Now()
 		res.Commits = int64(len(s.g.nodes))
 		res.Shallow = s.g.shallow > 0
 		if s.g.shallow > 0 {
@@ -163,16 +171,22 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 			opts.Progress.Phase("diffing trees", int64(len(s.g.order)))
 		}
 		s.diffAll(ctx, workers)
+		res.DiffTime = time.Since(t0)
 	}
 	if ctx.Err() != nil {
 		return res, ctx.Err()
 	}
+	t0 = time.Now()
 	n, err := s.scanBlobs(ctx, m, run, cnt)
 	res.Blobs = n
+	res.ReadTime = time.Since(t0)
 	if err != nil {
 		return res, err
 	}
-	for _, f := range s.replay() {
+	t0 = time.Now()
+	fs := s.replay()
+	res.ReplayTime = time.Since(t0)
+	for _, f := range fs {
 		emit(f)
 	}
 	return res, nil

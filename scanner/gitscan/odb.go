@@ -176,7 +176,7 @@ type odb struct {
 
 // openODB opens the object directory dir and its alternates.
 func openODB(dir string) (*odb, error) {
-	db := &odb{cache: newObjCache(32 << 20)}
+	db := &odb{cache: newObjCache(8 << 20)}
 	db.pool.New = func() any { return &inflater{} }
 	seen := map[string]bool{}
 	var add func(d string, depth int) error
