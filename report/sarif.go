@@ -105,6 +105,12 @@ type sarifResultProps struct {
 	Date       string  `json:"date,omitempty"`
 	Message    string  `json:"message,omitempty"`
 	Entropy    float64 `json:"entropy"`
+
+	Occurrences     []finding.Occurrence `json:"occurrences,omitempty"`
+	OccurrenceCount int                  `json:"occurrence_count,omitempty"`
+	RemovedIn       *finding.CommitRef   `json:"removed_in,omitempty"`
+	PresentAtHead   *bool                `json:"present_at_head,omitempty"`
+	PresentIn       []string             `json:"present_in,omitempty"`
 }
 
 // writeSARIF writes rep as a SARIF 2.1.0 log with one run: the rules that
@@ -175,6 +181,12 @@ func writeSARIF(w io.Writer, rep *finding.Report, _ Options) error {
 				Date:       f.Date,
 				Message:    f.Message,
 				Entropy:    f.Entropy,
+
+				Occurrences:     f.Occurrences,
+				OccurrenceCount: f.OccurrenceCount,
+				RemovedIn:       f.RemovedIn,
+				PresentAtHead:   f.PresentAtHead,
+				PresentIn:       f.PresentIn,
 			},
 		}
 		if f.Fingerprint != "" {

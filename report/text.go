@@ -57,7 +57,18 @@ func writeText(w io.Writer, rep *finding.Report, opts Options) error {
 			if f.Repository != "" {
 				parts = append(parts, "in "+clean(f.Repository))
 			}
-			fmt.Fprintf(bw, "    %s\n", strings.Join(parts, " "))
+			switch {
+			case f.PresentAtHead != nil && *f.PresentAtHead:
+				parts = append(parts, "; still at HEAD")
+			case f.RemovedIn != nil:
+				parts = append(parts, "; removed in "+clean(shortCommit(f.RemovedIn.Commit)))
+			case len(f.PresentIn) > 0:
+				parts = append(parts, "; still in "+clean(strings.Join(f.PresentIn, ", ")))
+			}
+			if f.OccurrenceCount > 1 {
+				parts = append(parts, fmt.Sprintf("(committed %d times)", f.OccurrenceCount))
+			}
+			fmt.Fprintf(bw, "    %s\n", strings.ReplaceAll(strings.Join(parts, " "), " ;", ";"))
 		}
 	}
 	return bw.Flush()
