@@ -49,7 +49,9 @@ func patchDelta(dst, base, delta []byte) ([]byte, error) {
 		return nil, errors.New("corrupt delta: base size does not match")
 	}
 	if int64(cap(dst)) < rsize {
-		dst = make([]byte, 0, rsize)
+		// A corrupt delta may claim any size: reserve what it is likely to
+		// produce and let the copies grow the buffer if it really does.
+		dst = make([]byte, 0, min(rsize, int64(4*(len(base)+len(delta))+4096)))
 	}
 	dst = dst[:0]
 	for pos < len(delta) {

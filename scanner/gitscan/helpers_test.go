@@ -200,3 +200,5 @@ func sorted(s ...string) []string {
 	sort.Strings(out)
 	return out
 }
+
+func newRand(seed int64) *rand.Rand { return rand.New(rand.NewSource(seed)) }

@@ -63,6 +63,9 @@ var errNotFound = errors.New("object not found")
 // corrupt header cannot make us allocate without limit.
 const maxObjectSize = 1 << 34
 
+// maxRatio bounds how much deflate can expand data.
+const maxRatio = 1100
+
 // maxChain bounds delta chains (git's own limit is 4095 by default for
 // aggressive repacks; anything deeper is corrupt or hostile).
 const maxChain = 10000
@@ -317,7 +320,11 @@ func (db *odb) readLoose(h hash) (objType, []byte, error) {
 		if err != nil {
 			continue
 		}
-		t, data, err := db.inflateLoose(f)
+		var limit int64 = maxObjectSize
+		if st, err := f.Stat(); err == nil {
+			limit = st.Size()
+		}
+		t, data, err := db.inflateLoose(f, limit)
 		f.Close()
 		if err != nil {
 			return objBad, nil, fmt.Errorf("loose object: %w", err)
@@ -327,7 +334,7 @@ func (db *odb) readLoose(h hash) (objType, []byte, error) {
 	return objBad, nil, errNotFound
 }
 
-func (db *odb) inflateLoose(r io.Reader) (objType, []byte, error) {
+func (db *odb) inflateLoose(r io.Reader, limit int64) (objType, []byte, error) {
 	inf := db.pool.Get().(*inflater)
 	defer db.pool.Put(inf)
 	zr, err := inf.reset(r)
@@ -357,7 +364,7 @@ func (db *odb) inflateLoose(r io.Reader) (objType, []byte, error) {
 		return objBad, nil, fmt.Errorf("unknown object type %q", hdr[:sp])
 	}
 	size, err := strconv.ParseInt(string(hdr[sp+1:len(hdr)-1]), 10, 64)
-	if err != nil || size < 0 || size > maxObjectSize {
+	if err != nil || size < 0 || size > maxObjectSize || size > limit*maxRatio+4096 {
 		return objBad, nil, fmt.Errorf("corrupt size in header")
 	}
 	data := make([]byte, size)
@@ -482,7 +489,7 @@ func (db *odb) inflateAt(p *pack, off int64, size int64, dst []byte) ([]byte, er
 	defer db.pool.Put(inf)
 	if p.data != nil {
 		inf.rd.Reset(p.data[off:])
-		return inflateInto(inf, &inf.rd, size, dst)
+		return inflateInto(inf, &inf.rd, p.size-off, size, dst)
 	}
 	inf.sr = *io.NewSectionReader(p.f, off, p.size-off)
 	if inf.br == nil {
@@ -490,12 +497,17 @@ func (db *odb) inflateAt(p *pack, off int64, size int64, dst []byte) ([]byte, er
 	} else {
 		inf.br.Reset(&inf.sr)
 	}
-	return inflateInto(inf, inf.br, size, dst)
+	return inflateInto(inf, inf.br, p.size-off, size, dst)
 }
 
 // inflateInto inflates the zlib stream from r, which must hold exactly size
 // bytes, into dst (reallocated if too small).
-func inflateInto(inf *inflater, r io.Reader, size int64, dst []byte) ([]byte, error) {
+func inflateInto(inf *inflater, r io.Reader, avail, size int64, dst []byte) ([]byte, error) {
+	if size > avail*maxRatio+4096 {
+		// Deflate cannot expand data more than about 1032 times: a
+		// header claiming more is corrupt, and must not make us allocate it.
+		return nil, fmt.Errorf("object header claims %d bytes from at most %d compressed", size, avail)
+	}
 	zr, err := inf.reset(r)
 	if err != nil {
 		return nil, fmt.Errorf("inflate: %w", err)

@@ -200,7 +200,7 @@ func (pl *packPlan) inflate(w *packWorker, i int32, dst []byte) ([]byte, error) 
 	}
 	if pl.p.data != nil {
 		w.rd.Reset(pl.p.data[start : start+clen])
-		return inflateInto(&w.inf, &w.rd, pl.size[i], dst)
+		return inflateInto(&w.inf, &w.rd, clen, pl.size[i], dst)
 	}
 	if int64(cap(w.zbuf)) < clen {
 		w.zbuf = make([]byte, clen)
@@ -210,7 +210,7 @@ func (pl *packPlan) inflate(w *packWorker, i int32, dst []byte) ([]byte, error) 
 		return nil, err
 	}
 	w.rd.Reset(z)
-	return inflateInto(&w.inf, &w.rd, pl.size[i], dst)
+	return inflateInto(&w.inf, &w.rd, clen, pl.size[i], dst)
 }
 
 // decodeRoot decodes delta tree root i and everything needed below it.
