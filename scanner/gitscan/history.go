@@ -180,16 +180,17 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 	n, err := s.scanBlobs(ctx, m, run, cnt)
 	res.Blobs = n
 	res.ReadTime = time.Since(t0)
-	if err != nil {
+	if err != nil && ctx.Err() == nil {
 		return res, err
 	}
+	// Interrupted or not, report what the blobs read so far hold.
 	t0 = time.Now()
 	fs := s.replay()
 	res.ReplayTime = time.Since(t0)
 	for _, f := range fs {
 		emit(f)
 	}
-	return res, nil
+	return res, ctx.Err()
 }
 
 // walk selects the roots and the excluded history, and walks the commits.

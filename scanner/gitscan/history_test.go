@@ -560,3 +560,25 @@ func TestShallowBareAndURL(t *testing.T) {
 		}
 	})
 }
+
+func TestLinkedWorktreeHead(t *testing.T) {
+	r := newTestRepo(t)
+	r.write("a.txt", "a\n")
+	base := r.commit("init")
+	wt := filepath.Join(t.TempDir(), "wt")
+	r.git("worktree", "add", "-q", "--detach", wt, base)
+	s := token(80)
+	if err := os.WriteFile(filepath.Join(wt, "w.txt"), []byte(s+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runGit(t, wt, &r.when, "add", "w.txt")
+	runGit(t, wt, &r.when, "commit", "-q", "-m", "only in the detached work tree")
+	// From the main work tree and from the linked one: the commit is found.
+	for _, dir := range []string{r.dir, wt} {
+		sr := scanRepo(t, dir, Options{})
+		f := sr.bySecret(t, s)
+		if f.Message != "only in the detached work tree" {
+			t.Errorf("%s: %+v", dir, f)
+		}
+	}
+}

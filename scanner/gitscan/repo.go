@@ -198,7 +198,8 @@ const (
 
 func kindOf(name string) refKind {
 	switch {
-	case name == "HEAD" || strings.HasPrefix(name, "refs/heads/") || strings.HasPrefix(name, "refs/remotes/"):
+	case name == "HEAD" || strings.HasPrefix(name, "refs/heads/") || strings.HasPrefix(name, "refs/remotes/") ||
+		(strings.HasPrefix(name, "worktrees/") && strings.HasSuffix(name, "/HEAD")):
 		return refBranch
 	case strings.HasPrefix(name, "refs/tags/"):
 		return refTag
@@ -247,6 +248,25 @@ func (r *repo) allRefs(warn func(string)) []refTip {
 		out = append(out, refTip{name, h})
 		return nil
 	})
+	// The HEADs of the other work trees (a commit may be checked out only there).
+	heads, _ := filepath.Glob(filepath.Join(r.commonDir, "worktrees", "*", "HEAD"))
+	if r.gitDir != r.commonDir {
+		heads = append(heads, filepath.Join(r.commonDir, "HEAD"))
+	}
+	sort.Strings(heads)
+	for _, p := range heads {
+		if filepath.Dir(p) == r.gitDir {
+			continue // this work tree's HEAD is listed already
+		}
+		name := "worktrees/" + filepath.Base(filepath.Dir(p)) + "/HEAD"
+		if filepath.Dir(p) == r.commonDir {
+			name = "worktrees/(main)/HEAD"
+		}
+		if h, ok := r.readHead(p); ok && !seen[name] {
+			seen[name] = true
+			out = append(out, refTip{name, h})
+		}
+	}
 	// Older stash entries live only in the stash's reflog.
 	if f, err := os.Open(filepath.Join(r.commonDir, "logs", "refs", "stash")); err == nil {
 		sc := bufio.NewScanner(f)
@@ -268,6 +288,23 @@ func (r *repo) allRefs(warn func(string)) []refTip {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out
+}
+
+// readHead reads a HEAD file: a symbolic ref or a commit id.
+func (r *repo) readHead(path string) (hash, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return zeroHash, false
+	}
+	line := strings.TrimSpace(string(b))
+	if target, ok := strings.CutPrefix(line, "ref:"); ok {
+		ref, err := r.gg.Reference(plumbing.ReferenceName(strings.TrimSpace(target)), true)
+		if err != nil {
+			return zeroHash, false // unborn
+		}
+		return ref.Hash(), !ref.Hash().IsZero()
+	}
+	return parseHash([]byte(line))
 }
 
 // resolveRev resolves a revision (a ref name, a short ref such as a branch
