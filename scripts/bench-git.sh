@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COMMITS=${COMMITS:-20000}
+RULES=${RULES:-} # a rule file to use instead of the built-in rules (--config)
 RUNS=${RUNS:-3}
 OUT=${OUT:-${TMPDIR:-/tmp}/keyhound-bench-git}
 mkdir -p "$OUT"
@@ -26,6 +27,10 @@ fi
 
 go build -o "$OUT/keyhound" .
 KH="$OUT/keyhound"
+CFG=()
+if [ -n "$RULES" ]; then
+  CFG=(--config "$(cd "$(dirname "$RULES")" && pwd)/$(basename "$RULES")")
+fi
 REPO="$OUT/git-$COMMITS.git"
 if [ ! -d "$REPO" ]; then
   echo "generating $REPO ($COMMITS commits)" >&2
@@ -58,20 +63,20 @@ measure() {
 }
 
 measure "git-log-p-all" git -C "$REPO" log -p --all
-measure "keyhound-git" "$KH" git --no-progress -f json -o "$OUT/git-findings.json" "$REPO"
-measure "keyhound-git-1-worker" "$KH" git --no-progress -j 1 -f json -o "$OUT/git-findings-1.json" "$REPO"
-measure "keyhound-git-go-git-reader" "$KH" git --no-progress --git-reader go-git -f json -o "$OUT/git-findings-gogit.json" "$REPO"
+measure "keyhound-git" "$KH" git "${CFG[@]}" --no-progress -f json -o "$OUT/git-findings.json" "$REPO"
+measure "keyhound-git-1-worker" "$KH" git "${CFG[@]}" --no-progress -j 1 -f json -o "$OUT/git-findings-1.json" "$REPO"
+measure "keyhound-git-go-git-reader" "$KH" git "${CFG[@]}" --no-progress --git-reader go-git -f json -o "$OUT/git-findings-gogit.json" "$REPO"
 
 # --staged on a one-file change in a work tree of the same repository.
 WT="$OUT/git-$COMMITS-worktree"
 if [ ! -d "$WT" ]; then
   git clone -q --shared "$REPO" "$WT"
 fi
-F=$(git -C "$WT" ls-files | head -n 1)
+F=$(git -C "$WT" ls-files | awk 'NR == 1')
 git -C "$WT" checkout -q -- "$F"
 echo "// edited" >> "$WT/$F"
 git -C "$WT" add "$F"
-measure "keyhound-git-staged" "$KH" git --no-progress --staged "$WT"
+measure "keyhound-git-staged" "$KH" git "${CFG[@]}" --no-progress --staged "$WT"
 git -C "$WT" reset -q -- "$F"
 git -C "$WT" checkout -q -- "$F"
 
@@ -92,4 +97,4 @@ awk -v l="$LOGW" -v k="$KHW" -v r="$KHR" 'BEGIN {
   printf "\nkeyhound git vs git log -p --all: %.1fx faster (target: faster; issue 5: >= 2x); peak RSS %d MiB (target < 300)\n", l / k, r }'
 echo
 echo "blob readers, all blobs of the repository, decoding only:"
-KEYHOUND_BENCH_REPO="$REPO" go test -run '^$' -bench 'BenchmarkReadBlobs' -benchtime 1x ./scanner/gitscan | grep -E '^Benchmark' || true
+KEYHOUND_BENCH_REPO="$REPO" KEYHOUND_BENCH_RULES="${CFG[1]:-}" go test -run '^$' -bench 'BenchmarkReadBlobs' -benchtime 1x ./scanner/gitscan | grep -E '^Benchmark' || true
