@@ -13,6 +13,18 @@ import (
 // the function it points to.
 var registry = map[string]func(secret string) bool{
 	"age-secret-key":          AgeSecretKey,
+	"aws-access-key-id":       AWSAccessKeyID,
+	"base64-key-32":           Base64Key32,
+	"basic-auth":              BasicAuth,
+	"discord-bot-token":       DiscordBotToken,
+	"embedded-json":           EmbeddedJSON,
+	"generic-secret":          GenericSecret,
+	"generic-secret-text":     GenericSecretText,
+	"grafana-checksum":        GrafanaChecksum,
+	"password":                Password,
+	"pem-private-key":         PEMPrivateKey,
+	"pgp-private-key":         PGPPrivateKey,
+	"slack-token":             SlackToken,
 	"azure-storage-key":       AzureStorageKey,
 	"github-checksum":         GitHubChecksum,
 	"github-installation-jwt": GitHubInstallationJWT,
