@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -60,6 +61,12 @@ func newGitCmd(env *Env) *cobra.Command {
 			}
 			return j.run(cmd, func(ctx context.Context, m *scanner.Matcher, run scanner.Options, cnt *scanner.Counters, emit func(finding.Finding)) error {
 				opts := g
+				if v := env.Getenv("GIT_INDEX_FILE"); v != "" && g.Staged {
+					// Inside a pre-commit hook of "git commit -a": the index to scan.
+					if abs, err := filepath.Abs(v); err == nil {
+						opts.IndexFile = abs
+					}
+				}
 				opts.Warn = func(msg string) { fmt.Fprintf(env.Stderr, "keyhound: %s\n", msg) }
 				if !o.quiet {
 					opts.Note = opts.Warn

@@ -330,3 +330,30 @@ func TestGitCommandErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestGitCommandPreCommitHookOfCommitAll runs keyhound from a real
+// pre-commit hook during "git commit -a", which stages into a temporary
+// index named by $GIT_INDEX_FILE.
+func TestGitCommandPreCommitHookOfCommitAll(t *testing.T) {
+	r := newCLIRepo(t)
+	r.write("a.txt", "a\n")
+	r.commit("init")
+	bin := filepath.Join(t.TempDir(), "keyhound")
+	build := exec.Command("go", "build", "-o", bin, "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Skipf("cannot build keyhound: %v\n%s", err, out)
+	}
+	cfg := gitRulesFile(t)
+	hook := filepath.Join(r.dir, ".git", "hooks", "pre-commit")
+	if err := os.WriteFile(hook, []byte("#!/bin/sh\nexec "+bin+" git -q --config "+cfg+" --staged\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r.write("a.txt", "a\n"+gitToken(51)+"\n")
+	cmd := exec.Command("git", "commit", "-q", "-a", "-m", "leak")
+	cmd.Dir = r.dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.com", "GIT_COMMITTER_NAME=A", "GIT_COMMITTER_EMAIL=a@example.com")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "a.txt") {
+		t.Errorf("the hook did not block the commit: %v\n%s", err, out)
+	}
+}

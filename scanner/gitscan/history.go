@@ -25,6 +25,7 @@ import (
 // Options select what part of a repository is scanned.
 type Options struct {
 	Staged      bool   // only what the index adds over HEAD
+	IndexFile   string // the index to read for Staged ("": the repository's; git hooks set $GIT_INDEX_FILE)
 	Range       string // "A..B": commits reachable from B and not from A
 	SinceCommit string // commits after this one, up to HEAD (or Branch)
 	Branch      string // only commits reachable from this ref

@@ -2,6 +2,7 @@ package gitscan
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -580,5 +581,30 @@ func TestLinkedWorktreeHead(t *testing.T) {
 		if f.Message != "only in the detached work tree" {
 			t.Errorf("%s: %+v", dir, f)
 		}
+	}
+}
+
+func TestStagedWithTemporaryIndex(t *testing.T) {
+	r := newTestRepo(t)
+	r.write("a.txt", "a\n")
+	r.commit("init")
+	s := token(81)
+	r.write("a.txt", "a\n"+s+"\n")
+	// What "git commit -a" does before running the pre-commit hook.
+	tmp := filepath.Join(t.TempDir(), "index.tmp")
+	cmd := exec.Command("git", "update-index", "--add", "a.txt")
+	cmd.Dir = r.dir
+	cmd.Env = append(os.Environ(), "GIT_INDEX_FILE="+tmp)
+	if err := exec.Command("cp", filepath.Join(r.dir, ".git", "index"), tmp).Run(); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if sr := scanRepo(t, r.dir, Options{Staged: true}); len(sr.findings) != 0 {
+		t.Errorf("the repository's index has nothing staged, got %v", sr.secrets())
+	}
+	if sr := scanRepo(t, r.dir, Options{Staged: true, IndexFile: tmp}); !reflect.DeepEqual(sr.secrets(), []string{s}) {
+		t.Errorf("with the temporary index: %v", sr.secrets())
 	}
 }

@@ -17,16 +17,22 @@ func (s *session) planStaged() error {
 	if r.workTree == "" {
 		return fmt.Errorf("--staged: repository %s is bare (it has no index)", r.gitDir)
 	}
-	data, err := os.ReadFile(filepath.Join(r.gitDir, "index"))
+	indexPath := filepath.Join(r.gitDir, "index")
+	if s.opts.IndexFile != "" {
+		// git runs a pre-commit hook of "git commit -a" or "git commit
+		// <paths>" with a temporary index, named by $GIT_INDEX_FILE.
+		indexPath = s.opts.IndexFile
+	}
+	data, err := os.ReadFile(indexPath)
 	var idx *gitIndex
 	switch {
 	case os.IsNotExist(err):
 		idx = &gitIndex{cacheTree: map[string]hash{}}
 	case err != nil:
-		return fmt.Errorf("--staged: reading the index: %w", unwrapPath(err))
+		return fmt.Errorf("--staged: index %s: %w", indexPath, unwrapPath(err))
 	default:
 		if idx, err = parseIndex(data); err != nil {
-			return fmt.Errorf("--staged: %s: %w", filepath.Join(r.gitDir, "index"), err)
+			return fmt.Errorf("--staged: index %s: %w", indexPath, err)
 		}
 	}
 	var headTree hash
