@@ -7,16 +7,22 @@ import (
 	"sync"
 )
 
-// treeCache keeps recently parsed trees, bounded in bytes.
+// treeCache keeps recently parsed trees, bounded in bytes. It is sharded
+// by hash so that the diffing goroutines rarely wait for each other.
 type treeCache struct {
-	db    *odb
+	db     *odb
+	shards [16]treeShard
+	badMu  sync.Mutex
+	bad    map[hash]error // trees that could not be read, reported once
+	warn   func(string)
+}
+
+type treeShard struct {
 	mu    sync.Mutex
 	max   int
 	size  int
-	ll    *list.List
+	ll    list.List
 	items map[hash]*list.Element
-	bad   map[hash]error // trees that could not be read, reported once
-	warn  func(string)
 }
 
 type treeItem struct {
@@ -26,7 +32,12 @@ type treeItem struct {
 }
 
 func newTreeCache(db *odb, max int, warn func(string)) *treeCache {
-	return &treeCache{db: db, max: max, ll: list.New(), items: map[hash]*list.Element{}, bad: map[hash]error{}, warn: warn}
+	c := &treeCache{db: db, bad: map[hash]error{}, warn: warn}
+	for i := range c.shards {
+		c.shards[i].max = max / len(c.shards)
+		c.shards[i].items = map[hash]*list.Element{}
+	}
+	return c
 }
 
 // get returns a tree's entries; an unreadable tree is reported once and
@@ -35,18 +46,15 @@ func (c *treeCache) get(h hash) []treeEntry {
 	if h.IsZero() {
 		return nil
 	}
-	c.mu.Lock()
-	if e, ok := c.items[h]; ok {
-		c.ll.MoveToFront(e)
+	sh := &c.shards[h[0]&15]
+	sh.mu.Lock()
+	if e, ok := sh.items[h]; ok {
+		sh.ll.MoveToFront(e)
 		it := e.Value.(*treeItem)
-		c.mu.Unlock()
+		sh.mu.Unlock()
 		return it.entries
 	}
-	if _, ok := c.bad[h]; ok {
-		c.mu.Unlock()
-		return nil
-	}
-	c.mu.Unlock()
+	sh.mu.Unlock()
 	t, data, err := c.db.read(h)
 	var entries []treeEntry
 	if err == nil && t != objTree {
@@ -58,25 +66,27 @@ func (c *treeCache) get(h hash) []treeEntry {
 			err = fmt.Errorf("tree %s: %w", h, err)
 		}
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if err != nil {
+		c.badMu.Lock()
 		if _, ok := c.bad[h]; !ok {
 			c.bad[h] = err
 			c.warn(fmt.Sprintf("%v (its files are not scanned)", err))
 		}
+		c.badMu.Unlock()
 		return nil
 	}
-	if _, ok := c.items[h]; !ok {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if _, ok := sh.items[h]; !ok {
 		cost := len(data) + 64*len(entries) + 96
-		c.items[h] = c.ll.PushFront(&treeItem{h: h, entries: entries, cost: cost})
-		c.size += cost
-		for c.size > c.max && c.ll.Len() > 1 {
-			e := c.ll.Back()
+		sh.items[h] = sh.ll.PushFront(&treeItem{h: h, entries: entries, cost: cost})
+		sh.size += cost
+		for sh.size > sh.max && sh.ll.Len() > 1 {
+			e := sh.ll.Back()
 			it := e.Value.(*treeItem)
-			c.ll.Remove(e)
-			delete(c.items, it.h)
-			c.size -= it.cost
+			sh.ll.Remove(e)
+			delete(sh.items, it.h)
+			sh.size -= it.cost
 		}
 	}
 	return entries

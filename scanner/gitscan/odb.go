@@ -596,12 +596,17 @@ func (db *odb) readPacked(p *pack, off int64, depth int) (objType, []byte, error
 	return bt, data, nil
 }
 
-// objCache is an LRU cache of decoded pack objects, bounded in bytes.
+// objCache is an LRU cache of decoded pack objects, bounded in bytes and
+// sharded by offset so that concurrent readers rarely wait for each other.
 type objCache struct {
+	shards [16]objShard
+}
+
+type objShard struct {
 	mu    sync.Mutex
 	max   int
 	size  int
-	ll    *list.List
+	ll    list.List
 	items map[cacheKey]*list.Element
 }
 
@@ -617,14 +622,24 @@ type cacheEntry struct {
 }
 
 func newObjCache(max int) *objCache {
-	return &objCache{max: max, ll: list.New(), items: map[cacheKey]*list.Element{}}
+	c := &objCache{}
+	for i := range c.shards {
+		c.shards[i].max = max / len(c.shards)
+		c.shards[i].items = map[cacheKey]*list.Element{}
+	}
+	return c
+}
+
+func (c *objCache) shard(off int64) *objShard {
+	return &c.shards[(off^off>>7^off>>13)&15]
 }
 
 func (c *objCache) get(p *pack, off int64) (objType, []byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.items[cacheKey{p, off}]; ok {
-		c.ll.MoveToFront(e)
+	sh := c.shard(off)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if e, ok := sh.items[cacheKey{p, off}]; ok {
+		sh.ll.MoveToFront(e)
 		ce := e.Value.(*cacheEntry)
 		return ce.typ, ce.data, true
 	}
@@ -632,23 +647,24 @@ func (c *objCache) get(p *pack, off int64) (objType, []byte, bool) {
 }
 
 func (c *objCache) put(p *pack, off int64, t objType, data []byte) {
-	if len(data) > c.max/8 {
+	sh := c.shard(off)
+	if len(data) > sh.max/2 {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
 	k := cacheKey{p, off}
-	if _, ok := c.items[k]; ok {
+	if _, ok := sh.items[k]; ok {
 		return
 	}
-	c.items[k] = c.ll.PushFront(&cacheEntry{key: k, typ: t, data: data})
-	c.size += len(data) + 64
-	for c.size > c.max {
-		e := c.ll.Back()
+	sh.items[k] = sh.ll.PushFront(&cacheEntry{key: k, typ: t, data: data})
+	sh.size += len(data) + 64
+	for sh.size > sh.max {
+		e := sh.ll.Back()
 		ce := e.Value.(*cacheEntry)
-		c.ll.Remove(e)
-		delete(c.items, ce.key)
-		c.size -= len(ce.data) + 64
+		sh.ll.Remove(e)
+		delete(sh.items, ce.key)
+		sh.size -= len(ce.data) + 64
 	}
 }
 

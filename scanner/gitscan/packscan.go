@@ -2,10 +2,12 @@ package gitscan
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -49,7 +51,7 @@ func (db *odb) planPack(p *pack, want map[hash]int32, claimed []bool) (*packPlan
 		}
 		ents[i] = ent{off, int32(i)}
 	}
-	sort.Slice(ents, func(i, j int) bool { return ents[i].off < ents[j].off })
+	slices.SortFunc(ents, func(a, b ent) int { return cmp.Compare(a.off, b.off) })
 	pl := &packPlan{p: p, offs: make([]int64, n), ends: make([]int64, n), size: make([]int64, n),
 		hdrLen: make([]uint8, n), typ: make([]objType, n), parent: make([]int32, n), want: make([]int32, n)}
 	end := p.size - 20
@@ -295,6 +297,16 @@ func (db *odb) readBlobs(ctx context.Context, want map[hash]int32, nblobs int, w
 	if workers < 1 {
 		workers = 1
 	}
+	total := 0
+	for _, p := range db.packs {
+		total += p.idx.n
+	}
+	if len(want)*64 < total {
+		// A few blobs out of many objects (--staged, a short --range):
+		// reading each by random access beats planning whole packs.
+		db.readEach(ctx, want, workers, sink)
+		return ctx.Err()
+	}
 	claimed := make([]bool, nblobs)
 	type job struct {
 		pl   *packPlan
@@ -378,4 +390,36 @@ func (db *odb) readBlobs(ctx context.Context, want map[hash]int32, nblobs int, w
 		return planErr
 	}
 	return ctx.Err()
+}
+
+// readEach reads every wanted blob by random access, with workers in parallel.
+func (db *odb) readEach(ctx context.Context, want map[hash]int32, workers int, sink blobSink) {
+	hs := make([]hash, 0, len(want))
+	for h := range want {
+		hs = append(hs, h)
+	}
+	slices.SortFunc(hs, func(a, b hash) int { return bytes.Compare(a[:], b[:]) })
+	jobs := make(chan hash, 64)
+	var wg sync.WaitGroup
+	for k := 0; k < workers; k++ {
+		wg.Add(1)
+		go func(k int) {
+			defer wg.Done()
+			for h := range jobs {
+				t, data, err := db.read(h)
+				if err == nil && t != objBlob {
+					err = fmt.Errorf("is a %s, not a blob", t)
+				}
+				sink(k, want[h], data, err)
+			}
+		}(k)
+	}
+	for _, h := range hs {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- h
+	}
+	close(jobs)
+	wg.Wait()
 }
