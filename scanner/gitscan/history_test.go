@@ -608,3 +608,30 @@ func TestStagedWithTemporaryIndex(t *testing.T) {
 		t.Errorf("with the temporary index: %v", sr.secrets())
 	}
 }
+
+func TestTagNamingATreeOrABlob(t *testing.T) {
+	r := newTestRepo(t)
+	r.write("a.txt", "a\n")
+	r.commit("init")
+	s1, s2 := token(82), token(83)
+	blobFile := filepath.Join(t.TempDir(), "loose.txt")
+	if err := os.WriteFile(blobFile, []byte(s1+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	blob := r.git("hash-object", "-w", blobFile)
+	r.git("tag", "blob-tag", blob)
+	r.write("dir/t.txt", s2+"\n")
+	r.git("add", "dir/t.txt")
+	tree := r.git("write-tree")
+	r.git("tag", "-a", "-m", "a tree", "tree-tag", tree)
+	r.git("reset", "-q")
+	sr := scanRepo(t, r.dir, Options{})
+	f := sr.bySecret(t, s1)
+	if f.File != "refs/tags/blob-tag" || f.Commit != blob {
+		t.Errorf("blob tag: %+v", f)
+	}
+	f = sr.bySecret(t, s2)
+	if f.File != "dir/t.txt" || f.Commit != tree || !strings.Contains(f.Message, "refs/tags/tree-tag") {
+		t.Errorf("tree tag: %+v", f)
+	}
+}
