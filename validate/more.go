@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"hash/crc32"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -444,8 +445,8 @@ var notSecretPrefixes = []string{
 	"ssh-rsa", "ssh-ed25519", "ecdsa-sha2", "ssh-dss", "sk-ssh", "aaaab3nzac1", "aaaac3nzac1", "aaaae2vjzhnh", "miibijan", "migfma0g", "mfkwewyh", "mcowbqyd", "mhywea", "age1",
 	// lookups and references
 	"process.env", "os.environ", "os.getenv", "env.", "env(", "secrets.", "vault:", "arn:aws:", "ref+", "op://", "azurekeyvault", "data:", "file:", "http://", "https://", "projects/", "kv/",
-	// expansions, templates and code (pointer types, address-of)
-	"$", "%", "{{", "{%", "#{", "@@", "<%", "__", "*", "&",
+	// templates (shell, Windows and format-string references are in isReference)
+	"{{", "{%", "#{", "@@", "<%", "__",
 }
 
 // GenericSecret is the value check of the generic detector: it passes a
@@ -466,10 +467,10 @@ func GenericSecret(secret string) bool {
 			return false
 		}
 	}
-	if isUUID(v) || isPlaceholder(v) || decodesToPlaceholder(v) {
+	if isReference(v) || isUUID(v) || isPlaceholder(v) || decodesToPlaceholder(v) {
 		return false
 	}
-	if looksLikeIdentifier(v) || strings.Count(v, "/") >= 2 && !strings.ContainsAny(v, "+=") && strings.Count(v, "/") > len(v)/12 {
+	if looksLikeIdentifier(v) || isPath(v) {
 		return false
 	}
 	lower, upper, digit, other := classes(v)
@@ -591,7 +592,7 @@ func Password(secret string) bool {
 			return false
 		}
 	}
-	if isPlaceholder(v) || isUUID(v) || looksLikeIdentifier(v) || isVersionOrNumber(v) {
+	if isReference(v) || isPlaceholder(v) || isUUID(v) || looksLikeIdentifier(v) || isPath(v) || isVersionOrNumber(v) {
 		return false
 	}
 	if strings.ContainsAny(v, "()[]{}<>") || strings.HasSuffix(v, ",") {
@@ -663,4 +664,31 @@ func trailingAcronym(t string) bool {
 		i--
 	}
 	return len(t)-i >= 2 && i >= 3 && t[i-1] >= 'a' && t[i-1] <= 'z' && i < len(t)
+}
+
+// referenceRe matches a value that refers to a secret instead of holding it:
+// shell and Make expansions ($VAR, ${VAR}, $(cmd)), Windows and Java
+// properties references (%VAR%, %(name)s, %env(X)%), and code such as
+// pointer dereferences and address-of (*cfg.Token, &token).
+var referenceRe = regexp.MustCompile(`^(?:\$[{(]|\$[A-Za-z_][A-Za-z0-9_]*$|%\(|%[A-Za-z_][A-Za-z0-9_()]*%$|%[sdvq]$)`)
+
+func isReference(v string) bool {
+	if v != "" && (v[0] == '&' || v[0] == '*') && looksLikeIdentifier(v[1:]) {
+		return true // code: &token, *cfg.Secret
+	}
+	return referenceRe.MatchString(v)
+}
+
+// isPath reports a file path or URL path: segments separated by '/', each
+// a word or identifier ("models/tokenizer/config.json", "/var/run/secrets").
+func isPath(v string) bool {
+	if strings.Count(v, "/") < 1 || strings.ContainsAny(v, "+=") {
+		return false
+	}
+	for _, seg := range strings.Split(strings.Trim(v, "/"), "/") {
+		if seg != "" && seg != "." && seg != ".." && !looksLikeIdentifier(seg) {
+			return false
+		}
+	}
+	return true
 }
