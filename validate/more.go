@@ -444,7 +444,7 @@ var notSecretPrefixes = []string{
 	// public keys: OpenSSH, SPKI DER of RSA / EC / Ed25519, age recipients
 	"ssh-rsa", "ssh-ed25519", "ecdsa-sha2", "ssh-dss", "sk-ssh", "aaaab3nzac1", "aaaac3nzac1", "aaaae2vjzhnh", "miibijan", "migfma0g", "mfkwewyh", "mcowbqyd", "mhywea", "age1",
 	// lookups and references
-	"process.env", "os.environ", "os.getenv", "env.", "env(", "secrets.", "vault:", "arn:aws:", "ref+", "op://", "azurekeyvault", "data:", "file:", "http://", "https://", "projects/", "kv/",
+	"urn:", "process.env", "os.environ", "os.getenv", "env.", "env(", "secrets.", "vault:", "arn:aws:", "ref+", "op://", "azurekeyvault", "data:", "file:", "http://", "https://", "projects/", "kv/",
 	// templates (shell, Windows and format-string references are in isReference)
 	"{{", "{%", "#{", "@@", "<%", "__",
 }
@@ -507,6 +507,9 @@ func looksLikeIdentifier(v string) bool {
 			wordy++ // "token-1", "v2.1.0"
 		case len(w) == 1:
 			wordy++ // "a.Package.Dir"
+		case len(words) > 1 && lettersThenDigits(w):
+			wordy++ // "ed25519.PrivateKey", "sha256.Sum256"
+			letters = true
 		case isWordLike(w):
 			wordy++
 			letters = true
@@ -691,4 +694,14 @@ func isPath(v string) bool {
 		}
 	}
 	return true
+}
+
+// lettersThenDigits reports a name such as "ed25519", "sha256" or "x509":
+// letters followed by at most six digits.
+func lettersThenDigits(w string) bool {
+	i := 0
+	for i < len(w) && (w[i] >= 'a' && w[i] <= 'z' || w[i] >= 'A' && w[i] <= 'Z') {
+		i++
+	}
+	return i > 0 && i < len(w) && len(w)-i <= 6 && allDigits(w[i:])
 }
