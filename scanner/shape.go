@@ -13,7 +13,9 @@ func spansLines(expr string) bool {
 	if err != nil {
 		return false
 	}
-	return hasLongMultiline(re.Simplify())
+	// Not simplified: Simplify expands x{512,600} into copies of x, which
+	// would hide a long bounded repeat.
+	return hasLongMultiline(re)
 }
 
 func hasLongMultiline(re *syntax.Regexp) bool {

@@ -16,6 +16,8 @@ func TestRegexShapes(t *testing.T) {
 		{`(?s)BEGIN.*END`, false, true},
 		{`AKIA[0-9A-Z]{16}[\s\S]{0,100}[A-Za-z0-9/+]{40}`, false, false},
 		{"a\nb", false, false},
+		{`KEY[0-9a-f\s]{512,600}END`, false, true},
+		{`KEY[0-9a-f\s]{0,100}END`, false, false},
 		{"ab\n", true, false},
 		{`x(?:\n|$)`, true, false},
 		{`x\n?y`, false, false},
