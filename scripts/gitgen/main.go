@@ -143,7 +143,7 @@ func (g *gen) fakeSecret(i int) string {
 	case 0:
 		return "\tawsKeyID = \"AKIA" + g.rnd("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16) + "\""
 	case 1:
-		return "\tslackToken = \"xoxb-" + g.rnd("0123456789", 12) + "-" + g.rnd("0123456789", 13) + "-" + g.rnd(alnum, 24) + "\""
+		return "\tslackToken = \"xoxb-" + g.rnd("123456789", 1) + g.rnd("0123456789", 11) + "-" + g.rnd("123456789", 1) + g.rnd("0123456789", 12) + "-" + g.rnd(alnum, 24) + "\""
 	case 2:
 		return "\tstripeKey = \"sk_live_" + g.rnd(alnum, 24) + "\""
 	default:
