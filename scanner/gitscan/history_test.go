@@ -635,3 +635,26 @@ func TestTagNamingATreeOrABlob(t *testing.T) {
 		t.Errorf("tree tag: %+v", f)
 	}
 }
+
+func TestRemovedFromTheLastBranchHoldingIt(t *testing.T) {
+	r := newTestRepo(t)
+	s := token(84)
+	r.write("k.txt", s+"\n")
+	r.commit("add")
+	r.git("branch", "keep")
+	r.write("k.txt", "gone\n")
+	onMain := r.commit("remove on main")
+	sr := scanRepo(t, r.dir, Options{})
+	f := sr.bySecret(t, s)
+	if f.RemovedIn != nil || !reflect.DeepEqual(f.PresentIn, []string{"refs/heads/keep"}) || *f.PresentAtHead {
+		t.Errorf("while a branch holds it: removed %+v present_in %v", f.RemovedIn, f.PresentIn)
+	}
+	r.git("checkout", "-q", "keep")
+	r.git("rm", "-q", "k.txt")
+	onKeep := r.commit("remove on keep")
+	r.git("checkout", "-q", "main")
+	f = scanRepo(t, r.dir, Options{}).bySecret(t, s)
+	if f.RemovedIn == nil || f.RemovedIn.Commit != onKeep || len(f.PresentIn) != 0 {
+		t.Errorf("removed everywhere: removed_in %+v (main removed it in %s), present_in %v", f.RemovedIn, onMain, f.PresentIn)
+	}
+}
