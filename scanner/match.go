@@ -29,16 +29,16 @@ type Matcher struct {
 	set       *rules.Set
 	pf        *prefilter
 	patRule   [][]int // prefilter pattern -> indexes of the rules that use it
-	multiline []bool  // rule -> its matches may run far across lines (see spansLines)
-	lineLocal []bool  // rule -> each match lies on one line (see withinLine)
+	multiline []bool  // rule -> its matches may run far across lines (see regexShape)
+	lineLocal []bool  // rule -> each match lies on one line (see regexShape)
 }
 
 // NewMatcher builds the keyword prefilter over every rule of set.
 func NewMatcher(set *rules.Set) *Matcher {
 	m := &Matcher{set: set, multiline: make([]bool, len(set.Rules)), lineLocal: make([]bool, len(set.Rules))}
 	for ri, r := range set.Rules {
-		m.multiline[ri] = spansLines(r.Regex.String())
-		m.lineLocal[ri] = withinLine(r.Regex.String())
+		sh := shapeOf(r.Regex.String())
+		m.multiline[ri], m.lineLocal[ri] = sh.spansLines, sh.withinLine
 	}
 	index := map[string]int{}
 	var pats []string

@@ -45,52 +45,51 @@ func newPrefilter(patterns []string) *prefilter {
 	for b := 'A'; b <= 'Z'; b++ {
 		p.class[b] = p.class[b+'a'-'A']
 	}
-	// trie
-	type node struct {
-		next map[uint8]int
-		fail int
-		out  []int
-	}
-	nodes := []node{{next: map[uint8]int{}}}
+	// Trie, built directly as rows of the transition table (0 = no child:
+	// the root is never a child).
+	n := p.nclass
+	trie := make([]int32, n, n*64)
+	var outs [][]int
+	outs = append(outs, nil)
 	for pi, s := range patterns {
 		p.plen[pi] = len(s)
 		cur := 0
 		for i := 0; i < len(s); i++ {
-			c := p.class[lower(s[i])]
-			nx, ok := nodes[cur].next[c]
-			if !ok {
-				nodes = append(nodes, node{next: map[uint8]int{}})
-				nx = len(nodes) - 1
-				nodes[cur].next[c] = nx
+			c := int(p.class[lower(s[i])])
+			nx := int(trie[cur*n+c])
+			if nx == 0 {
+				nx = len(outs)
+				trie = append(trie, make([]int32, n)...)
+				outs = append(outs, nil)
+				trie[cur*n+c] = int32(nx)
 			}
 			cur = nx
 		}
-		nodes[cur].out = append(nodes[cur].out, pi)
+		outs[cur] = append(outs[cur], pi)
 	}
-	// failure links (BFS) and full DFA
-	p.trans = make([]int32, len(nodes)*p.nclass)
-	p.out = make([][]int, len(nodes))
-	queue := []int{}
-	for c := 0; c < p.nclass; c++ {
-		if nx, ok := nodes[0].next[uint8(c)]; ok {
-			nodes[nx].fail = 0
+	// Failure links (BFS) turn the trie into a full DFA in place.
+	p.trans = trie
+	p.out = make([][]int, len(outs))
+	fail := make([]int32, len(outs))
+	queue := make([]int32, 0, len(outs))
+	for c := 0; c < n; c++ {
+		if nx := p.trans[c]; nx != 0 {
 			queue = append(queue, nx)
-			p.trans[c] = int32(nx)
 		}
 	}
-	p.out[0] = nodes[0].out
+	p.out[0] = outs[0]
 	for len(queue) > 0 {
-		s := queue[0]
+		st := queue[0]
 		queue = queue[1:]
-		f := nodes[s].fail
-		p.out[s] = append(append([]int{}, nodes[s].out...), p.out[f]...)
-		for c := 0; c < p.nclass; c++ {
-			if nx, ok := nodes[s].next[uint8(c)]; ok {
-				nodes[nx].fail = int(p.trans[f*p.nclass+c] &^ outFlag)
+		f := fail[st]
+		p.out[st] = append(outs[st], p.out[f]...)
+		for c := 0; c < n; c++ {
+			i := int(st)*n + c
+			if nx := p.trans[i]; nx != 0 {
+				fail[nx] = p.trans[int(f)*n+c]
 				queue = append(queue, nx)
-				p.trans[s*p.nclass+c] = int32(nx)
 			} else {
-				p.trans[s*p.nclass+c] = p.trans[f*p.nclass+c] &^ outFlag
+				p.trans[i] = p.trans[int(f)*n+c]
 			}
 		}
 	}

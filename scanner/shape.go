@@ -2,20 +2,29 @@ package scanner
 
 import "regexp/syntax"
 
-// spansLines reports whether a regex can match a long run of text across line
-// breaks: it repeats without bound something that matches both a newline and
-// a non-space character (a PEM body's `[A-Za-z0-9+/=\s]+`, `(?s).*`). Such a
-// match may be longer than any window around its keyword, so when a window
-// holds no match the matcher widens it. Whitespace-only gaps such as `\s*`
-// do not count: line-aligned windows already hold the lines around a hit.
-func spansLines(expr string) bool {
+// regexShape tells how far a rule's matches may reach from its keyword.
+type regexShape struct {
+	// spansLines: the regex repeats without bound (or more than 256 times)
+	// something that matches both a newline and a non-space character (a
+	// PEM body's `[A-Za-z0-9+/=\s]+`, `(?s).*`). Such a match may be longer
+	// than any window around its keyword, so the matcher looks far ahead.
+	// Whitespace-only gaps such as `\s*` do not count: windows already hold
+	// the lines around a hit.
+	spansLines bool
+	// withinLine: every match lies on one line; the regex can match a
+	// newline at most as its very last character (a terminator such as
+	// `(?:["'\s]|$)`). Such a rule only needs the line of its keyword.
+	withinLine bool
+}
+
+// shapeOf parses expr once (not simplified: Simplify expands x{512,600}
+// into copies of x, which would hide a long bounded repeat).
+func shapeOf(expr string) regexShape {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
-		return false
+		return regexShape{}
 	}
-	// Not simplified: Simplify expands x{512,600} into copies of x, which
-	// would hide a long bounded repeat.
-	return hasLongMultiline(re)
+	return regexShape{spansLines: hasLongMultiline(re), withinLine: newlineAt(re) != nlInside}
 }
 
 func hasLongMultiline(re *syntax.Regexp) bool {
@@ -80,17 +89,6 @@ func mixesNewline(re *syntax.Regexp) bool {
 
 func isSpace(r rune) bool {
 	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f'
-}
-
-// withinLine reports whether every match of a regex lies on one line: it can
-// match a newline at most as its very last character (a terminator such as
-// `(?:["'\s]|$)`). Such a rule only needs the line around its keyword.
-func withinLine(expr string) bool {
-	re, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
-		return false
-	}
-	return newlineAt(re.Simplify()) != nlInside
 }
 
 const (

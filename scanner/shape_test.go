@@ -23,10 +23,11 @@ func TestRegexShapes(t *testing.T) {
 		{`x\n?y`, false, false},
 	}
 	for _, tc := range tests {
-		if got := withinLine(tc.expr); got != tc.withinLine {
+		sh := shapeOf(tc.expr)
+		if got := sh.withinLine; got != tc.withinLine {
 			t.Errorf("withinLine(%q) = %v, want %v", tc.expr, got, tc.withinLine)
 		}
-		if got := spansLines(tc.expr); got != tc.spansLines {
+		if got := sh.spansLines; got != tc.spansLines {
 			t.Errorf("spansLines(%q) = %v, want %v", tc.expr, got, tc.spansLines)
 		}
 	}
