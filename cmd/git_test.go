@@ -351,7 +351,8 @@ func TestGitCommandPreCommitHookOfCommitAll(t *testing.T) {
 	r.write("a.txt", "a\n"+gitToken(51)+"\n")
 	cmd := exec.Command("git", "commit", "-q", "-a", "-m", "leak")
 	cmd.Dir = r.dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.com", "GIT_COMMITTER_NAME=A", "GIT_COMMITTER_EMAIL=a@example.com")
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+filepath.Join(t.TempDir(), "gitconfig"),
+		"GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.com", "GIT_COMMITTER_NAME=A", "GIT_COMMITTER_EMAIL=a@example.com")
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "a.txt") {
 		t.Errorf("the hook did not block the commit: %v\n%s", err, out)
