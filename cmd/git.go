@@ -77,7 +77,6 @@ func newGitCmd(env *Env) *cobra.Command {
 					opts.Progress = bar
 					defer bar.finish()
 				}
-				var commits, blobs int64
 				for _, a := range args {
 					if len(args) > 1 {
 						opts.Repository = a
@@ -86,18 +85,11 @@ func newGitCmd(env *Env) *cobra.Command {
 					if err != nil {
 						return err
 					}
-					commits += res.Commits
-					blobs += res.Blobs
+					cnt.Commits.Add(res.Commits) // the summary and stats report them
+					cnt.Blobs.Add(res.Blobs)
 				}
 				if bar != nil {
 					bar.finish()
-				}
-				if !o.quiet {
-					if g.Staged {
-						fmt.Fprintf(env.Stderr, "keyhound: git: %d staged blobs read\n", blobs)
-					} else {
-						fmt.Fprintf(env.Stderr, "keyhound: git: %d commits walked, %d distinct blobs read\n", commits, blobs)
-					}
 				}
 				return nil
 			})

@@ -176,7 +176,7 @@ func TestGitCommandHistory(t *testing.T) {
 	if f.File != "notes.txt" || f.Commit != c3 || f.RemovedIn != nil || !*f.PresentAtHead || f.OccurrenceCount != 1 {
 		t.Errorf("second finding: %+v", f)
 	}
-	if !strings.Contains(res.stderr, "3 commits walked") {
+	if !strings.Contains(res.stderr, "scanned 3 commits, 3 blobs") || !strings.Contains(res.stdout, `"commits": 3`) {
 		t.Errorf("stderr: %s", res.stderr)
 	}
 

@@ -31,6 +31,7 @@ type Options struct {
 // Counters are a run's statistics, safe to update concurrently.
 type Counters struct {
 	Files, Bytes, SkippedBinary, SkippedLarge, SkippedOther, Errors atomic.Int64
+	Commits, Blobs                                                  atomic.Int64 // git history only
 }
 
 // Stats copies the counters into report stats.
@@ -42,6 +43,8 @@ func (c *Counters) Stats() finding.Stats {
 		SkippedLarge:  c.SkippedLarge.Load(),
 		SkippedOther:  c.SkippedOther.Load(),
 		Errors:        c.Errors.Load(),
+		Commits:       c.Commits.Load(),
+		Blobs:         c.Blobs.Load(),
 	}
 }
 
