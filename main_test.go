@@ -10,6 +10,15 @@ import (
 // TestDefaultRules checks every built-in rule's examples and negative
 // examples through the full matching pipeline (what `keyhound rules test` does).
 func TestDefaultRules(t *testing.T) {
+	// Compiled eagerly, as a user's file is: every regex and secret_group is
+	// checked here, since the built-in rules are compiled lazily at run time.
+	f, err := rules.Parse("rules.toml", defaultRules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rules.Compile([]string{"rules.toml"}, f); err != nil {
+		t.Fatal(err)
+	}
 	set, err := rules.Load(rules.LoadOptions{Default: defaultRules})
 	if err != nil {
 		t.Fatal(err)

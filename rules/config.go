@@ -29,6 +29,8 @@ type RuleSpec struct {
 	Examples         []string       `toml:"examples"`
 	NegativeExamples []string       `toml:"negative_examples"`
 	Allowlist        *AllowlistSpec `toml:"allowlist"`
+
+	builtin bool // from the embedded rules.toml (checked by its tests): compiled on first use
 }
 
 // AllowlistSpec is a global [allowlist] or a rule's [rules.allowlist].

@@ -10,6 +10,7 @@ import (
 	"regexp/syntax"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 
@@ -22,7 +23,9 @@ type Rule struct {
 	Description      string
 	Severity         string
 	Tags             []string
-	Regex            *regexp.Regexp
+	Expr             string // the regex source
+	re               *regexp.Regexp
+	reOnce           sync.Once
 	SecretGroup      int
 	Keywords         []string // lower-case; the rule runs only near one of them
 	Entropy          float64
@@ -90,7 +93,7 @@ func Load(opts LoadOptions) (*Set, error) {
 		defName = "rules.toml (built-in)"
 	}
 	if opts.Path == "" {
-		f, err := Parse(defName, opts.Default)
+		f, err := parseBuiltin(defName, opts.Default)
 		if err != nil {
 			return nil, err
 		}
@@ -107,7 +110,7 @@ func Load(opts LoadOptions) (*Set, error) {
 	if !user.Extend.UseDefault {
 		return Compile([]string{opts.Path}, user)
 	}
-	def, err := Parse(defName, opts.Default)
+	def, err := parseBuiltin(defName, opts.Default)
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +123,29 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// parseBuiltin parses the embedded rule file, whose rules may be compiled lazily.
+func parseBuiltin(name string, data []byte) (*File, error) {
+	f, err := Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	for i := range f.Rules {
+		f.Rules[i].builtin = true
+	}
+	return f, nil
+}
+
+// Regexp returns the rule's compiled regex (a built-in rule's is compiled on
+// first use; the built-in rules' tests make sure each one compiles).
+func (r *Rule) Regexp() *regexp.Regexp {
+	r.reOnce.Do(func() {
+		if r.re == nil {
+			r.re = regexp.MustCompile(r.Expr)
+		}
+	})
+	return r.re
 }
 
 // Merge combines the built-in file def with a user file that extends it: the
@@ -193,12 +219,18 @@ func compileRule(s *RuleSpec) (*Rule, error) {
 	if s.Regex == "" {
 		return nil, fmt.Errorf("missing regex")
 	}
-	re, err := regexp.Compile(s.Regex)
-	if err != nil {
-		return nil, fmt.Errorf("regex: %w", err)
-	}
-	if s.SecretGroup < 0 || s.SecretGroup > re.NumSubexp() {
-		return nil, fmt.Errorf("secret_group %d out of range: the regex has %d capture groups", s.SecretGroup, re.NumSubexp())
+	// A user's regex is compiled now, so a mistake is an error before any
+	// scanning; a built-in one (its tests compile every rule) when a keyword
+	// first brings it into play, which keeps start-up short.
+	var re *regexp.Regexp
+	if !s.builtin {
+		var err error
+		if re, err = regexp.Compile(s.Regex); err != nil {
+			return nil, fmt.Errorf("regex: %w", err)
+		}
+		if s.SecretGroup < 0 || s.SecretGroup > re.NumSubexp() {
+			return nil, fmt.Errorf("secret_group %d out of range: the regex has %d capture groups", s.SecretGroup, re.NumSubexp())
+		}
 	}
 	if s.Entropy < 0 || s.Entropy > 8 {
 		return nil, fmt.Errorf("entropy %g out of range 0..8", s.Entropy)
@@ -208,7 +240,8 @@ func compileRule(s *RuleSpec) (*Rule, error) {
 		Description:      s.Description,
 		Severity:         strings.ToLower(s.Severity),
 		Tags:             append([]string{}, s.Tags...),
-		Regex:            re,
+		Expr:             s.Regex,
+		re:               re,
 		SecretGroup:      s.SecretGroup,
 		Entropy:          s.Entropy,
 		ValidateName:     s.Validate,
@@ -218,6 +251,7 @@ func compileRule(s *RuleSpec) (*Rule, error) {
 	if r.Description == "" {
 		r.Description = s.ID
 	}
+	var err error
 	if r.Severity == "" {
 		r.Severity = "medium"
 	}

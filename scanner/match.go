@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"sort"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/keyhound/keyhound/finding"
@@ -26,20 +27,28 @@ const maxWiden = overlap / 2
 // Matcher is a compiled rule set ready to scan content; it is immutable and
 // shared by all workers.
 type Matcher struct {
-	set       *rules.Set
-	pf        *prefilter
-	patRule   [][]int // prefilter pattern -> indexes of the rules that use it
-	multiline []bool  // rule -> its matches may run far across lines (see regexShape)
-	lineLocal []bool  // rule -> each match lies on one line (see regexShape)
+	set     *rules.Set
+	pf      *prefilter
+	patRule [][]int     // prefilter pattern -> indexes of the rules that use it
+	shapes  []lazyShape // rule -> how far its matches reach, worked out on its first hit
+}
+
+type lazyShape struct {
+	once sync.Once
+	regexShape
+}
+
+// shape returns rule ri's regex shape, parsing the regex on first use (most
+// rules never see a keyword hit, so start-up does not parse them).
+func (m *Matcher) shape(ri int) *regexShape {
+	s := &m.shapes[ri]
+	s.once.Do(func() { s.regexShape = shapeOf(m.set.Rules[ri].Expr) })
+	return &s.regexShape
 }
 
 // NewMatcher builds the keyword prefilter over every rule of set.
 func NewMatcher(set *rules.Set) *Matcher {
-	m := &Matcher{set: set, multiline: make([]bool, len(set.Rules)), lineLocal: make([]bool, len(set.Rules))}
-	for ri, r := range set.Rules {
-		sh := shapeOf(r.Regex.String())
-		m.multiline[ri], m.lineLocal[ri] = sh.spansLines, sh.withinLine
-	}
+	m := &Matcher{set: set, shapes: make([]lazyShape, len(set.Rules))}
 	index := map[string]int{}
 	var pats []string
 	for ri, r := range set.Rules {
@@ -142,8 +151,9 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 				continue
 			}
 			var w span
+			sh := c.m.shape(ri)
 			switch {
-			case c.m.lineLocal[ri]:
+			case sh.withinLine:
 				// Every match lies on one line: the keyword's line (with its
 				// newline) is the whole window, unless the line is very long.
 				w = span{lineStart(buf, start, windowMargin), lineEnd(buf, h.end, windowMargin)}
@@ -153,7 +163,7 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 			default:
 				w = window(buf, start, h.end, windowMargin)
 			}
-			if c.m.multiline[ri] {
+			if sh.spansLines {
 				// A multi-line match (a PEM block) may run far past its
 				// keyword: look as far as such a match may reach at once.
 				// Dense hits then merge into one window, so the regex runs
@@ -195,15 +205,15 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 // whenever a match touches its edge so that no match is cut short.
 func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
 	r := c.m.set.Rules[ri]
-	line := c.m.lineLocal[ri] // a match cannot continue past a line boundary
-	lastEnd := -1             // matches are reported once even when widened windows overlap
+	line := c.m.shape(ri).withinLine // a match cannot continue past a line boundary
+	lastEnd := -1                    // matches are reported once even when widened windows overlap
 	for _, w := range c.windows[ri] {
 		if w.end <= lastEnd {
 			continue
 		}
 		margin := windowMargin
 		for {
-			locs := r.Regex.FindAllSubmatchIndex(buf[w.start:w.end], -1)
+			locs := r.Regexp().FindAllSubmatchIndex(buf[w.start:w.end], -1)
 			widen := false
 			for _, loc := range locs {
 				if (loc[0] == 0 && w.start > 0 && !(line && buf[w.start-1] == '\n')) ||

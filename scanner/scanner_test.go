@@ -346,7 +346,7 @@ func TestWindowsAgreeWithWholeFileRegex(t *testing.T) {
 			if r.ID != "test-token" && r.ID != "test-live" && r.ID != "test-any-sk" && r.ID != "test-pem" {
 				continue
 			}
-			for _, loc := range regexp.MustCompile(r.Regex.String()).FindAllIndex(data, -1) {
+			for _, loc := range regexp.MustCompile(r.Expr).FindAllIndex(data, -1) {
 				pos := position{line: 1, col: 1}
 				pos.advance(data, loc[0])
 				want[fmt.Sprintf("%s@%d:%d", r.ID, pos.line, pos.col)] = true
