@@ -27,10 +27,11 @@ const maxWiden = overlap / 2
 // Matcher is a compiled rule set ready to scan content; it is immutable and
 // shared by all workers.
 type Matcher struct {
-	set     *rules.Set
-	pf      *prefilter
-	patRule [][]int     // prefilter pattern -> indexes of the rules that use it
-	shapes  []lazyShape // rule -> how far its matches reach, worked out on its first hit
+	set        *rules.Set
+	pf         *prefilter
+	patRule    [][]int     // prefilter pattern -> indexes of the rules that use it
+	shapes     []lazyShape // rule -> how far its matches reach, worked out on its first hit
+	pathScoped []int       // rules with a path regex or a path allowlist of their own
 }
 
 type lazyShape struct {
@@ -49,6 +50,11 @@ func (m *Matcher) shape(ri int) *regexShape {
 // NewMatcher builds the keyword prefilter over every rule of set.
 func NewMatcher(set *rules.Set) *Matcher {
 	m := &Matcher{set: set, shapes: make([]lazyShape, len(set.Rules))}
+	for ri, r := range set.Rules {
+		if r.Path != nil || (r.Allowlist != nil && len(r.Allowlist.Paths) > 0) {
+			m.pathScoped = append(m.pathScoped, ri)
+		}
+	}
 	index := map[string]int{}
 	var pats []string
 	for ri, r := range set.Rules {

@@ -34,7 +34,11 @@ type Worker struct {
 
 // NewWorker returns a Worker for m.
 func (m *Matcher) NewWorker() *Worker {
-	return &Worker{m: m, cm: newChunkMatcher(m), enabled: make([]bool, len(m.set.Rules))}
+	enabled := make([]bool, len(m.set.Rules))
+	for i := range enabled {
+		enabled[i] = true // rules without a path condition stay enabled
+	}
+	return &Worker{m: m, cm: newChunkMatcher(m), enabled: enabled}
 }
 
 // pathRules decides which rules apply to path (nil: all of them); it reports
@@ -47,19 +51,21 @@ func (w *Worker) pathRules(path string) ([]bool, bool) {
 	if set.Allowlist.AllowsPath(path) {
 		return nil, false
 	}
-	any := false
-	for i, r := range set.Rules {
-		ok := true
-		if r.Path != nil && !r.Path.MatchString(path) {
-			ok = false
-		}
-		if ok && r.Allowlist.AllowsPath(path) {
-			ok = false
-		}
-		w.enabled[i] = ok
-		any = any || ok
+	if len(w.m.pathScoped) == 0 {
+		return nil, len(set.Rules) > 0
 	}
-	return w.enabled, any
+	// Only the few rules with a path condition need looking at.
+	off := 0
+	for _, i := range w.m.pathScoped {
+		r := set.Rules[i]
+		if (r.Path != nil && !r.Path.MatchString(path)) || r.Allowlist.AllowsPath(path) {
+			w.enabled[i] = false
+			off++
+		} else {
+			w.enabled[i] = true
+		}
+	}
+	return w.enabled, off < len(set.Rules)
 }
 
 // ScanBytes scans data, known to be the whole content of path, calling emit
