@@ -79,13 +79,13 @@ func BenchmarkPrefilter(b *testing.B) {
 	for _, f := range files {
 		size += int64(len(f))
 	}
-	var hits []hit
+	var hits, scratch []hit
 	nh := 0
 	b.SetBytes(size)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, f := range files {
-			hits = m.pf.find(f, hits[:0])
+			hits = m.pf.find(f, hits[:0], &scratch)
 			nh += len(hits)
 		}
 	}

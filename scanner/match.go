@@ -90,6 +90,7 @@ type span struct{ start, end int }
 type chunkMatcher struct {
 	m       *Matcher
 	hits    []hit
+	hits2   []hit // the prefilter's scratch
 	windows [][]span // per rule
 	touched []int    // rules with windows in this buffer
 	matches []match
@@ -146,7 +147,7 @@ func window(buf []byte, s, e, margin int) span {
 // The slice is reused by the next call.
 func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 	c.matches = c.matches[:0]
-	c.hits = c.m.pf.find(buf, c.hits[:0])
+	c.hits = c.m.pf.find(buf, c.hits[:0], &c.hits2)
 	if len(c.hits) == 0 {
 		return nil
 	}

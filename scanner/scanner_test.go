@@ -183,7 +183,7 @@ func TestMatchPositions(t *testing.T) {
 
 func TestPrefilter(t *testing.T) {
 	p := newPrefilter([]string{"he", "she", "his", "hers", "-----begin"})
-	hits := p.find([]byte("uSHErs his -----BEGIN"), nil)
+	hits := p.find([]byte("uSHErs his -----BEGIN"), nil, new([]hit))
 	var got []string
 	for _, h := range hits {
 		got = append(got, fmt.Sprintf("%d@%d", h.pat, h.end))
@@ -192,7 +192,7 @@ func TestPrefilter(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Errorf("hits = %v, want %s", got, want)
 	}
-	if hits := p.find(nil, nil); len(hits) != 0 {
+	if hits := p.find(nil, nil, new([]hit)); len(hits) != 0 {
 		t.Errorf("empty input gave %v", hits)
 	}
 }
@@ -354,6 +354,35 @@ func TestWindowsAgreeWithWholeFileRegex(t *testing.T) {
 		}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("iteration %d: windowed %v, whole-file %v\ninput %q", iter, got, want, data)
+		}
+	}
+}
+
+// TestPrefilterHalves checks the two-automata search against one automaton
+// over the whole input, with keywords planted across the middle.
+func TestPrefilterHalves(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	pats := []string{"ghp_", "akia", "-----begin", "xoxb-", "sk_live_", "a", "pass", "password="}
+	p := newPrefilter(pats)
+	var scratch []hit
+	for iter := 0; iter < 500; iter++ {
+		n := 1024 + r.Intn(4000)
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = "abcdefghijklmnopqrstuvwxyz_-=ASKIGHP"[r.Intn(36)]
+		}
+		for k := 0; k < 20; k++ {
+			pat := pats[r.Intn(len(pats))]
+			at := n/2 - len(pat) + r.Intn(2*len(pat)) // around the middle
+			if k%2 == 1 {
+				at = r.Intn(n - len(pat))
+			}
+			copy(data[at:], strings.ToUpper(pat))
+		}
+		got := p.find(data, nil, &scratch)
+		want := p.findOne(data, nil)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("iteration %d: halves %v\nwhole %v", iter, got, want)
 		}
 	}
 }
