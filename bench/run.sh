@@ -8,7 +8,9 @@
 #
 # It compares `keyhound dir` with the read floor (`cat` of every file) and
 # with ripgrep searching the rules' keywords, reporting median wall time,
-# MB/s, CPU and peak RSS, plus start-up latency on an empty directory.
+# MB/s, CPU and peak RSS, plus start-up latency on an empty directory; then
+# (scripts/bench-git.sh, GIT=0 skips it) `keyhound git` with `git log -p
+# --all` on a generated 20k-commit history, and `--staged` latency.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${SIZE:-1073741824}
@@ -83,3 +85,11 @@ done
 json+="]}"
 echo "$json" > "$OUT/results.json"
 printf '\ntree: %s bytes; %s findings for %s planted secrets; results in %s\n' "$BYTES" "$found" "$planted" "$OUT/results.json"
+
+# The git half: keyhound git vs git log -p --all on a generated 20k-commit
+# history, and --staged latency (GIT=0 skips it).
+if [ "${GIT:-1}" != 0 ]; then
+  echo
+  echo "== git history (scripts/bench-git.sh)"
+  RUNS=$RUNS bash scripts/bench-git.sh
+fi
