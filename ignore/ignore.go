@@ -33,6 +33,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/keyhound/keyhound/finding"
+	"github.com/keyhound/keyhound/rules"
 )
 
 // FileName is the ignore file looked for at the scanned root.
@@ -428,24 +429,4 @@ func Append(path string, e NewEntry) error {
 }
 
 // quote writes s as a TOML basic string.
-func quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
+func quote(s string) string { return rules.QuoteTOML(s) }

@@ -820,6 +820,11 @@ func tomlString(s string) string {
 	case clean && !strings.Contains(s, "'''") && !strings.HasPrefix(s, "'") && !strings.HasSuffix(s, "'"):
 		return "'''" + s + "'''"
 	}
+	return QuoteTOML(s)
+}
+
+// QuoteTOML returns s as a TOML basic string ("…" with escapes).
+func QuoteTOML(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for _, r := range s {
