@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"regexp/syntax"
@@ -173,9 +172,9 @@ func (t *glTranslator) file(name string, data []byte, depth int) (*File, error) 
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(filepath.Dir(name), p)
 		}
-		bd, err := os.ReadFile(p)
+		bd, err := readLimited(p, true) // named by a file that may come from the scanned repository
 		if err != nil {
-			return nil, fmt.Errorf("%s: [extend] path: %w", name, err)
+			return nil, fmt.Errorf("%s: [extend] path %s: %w", name, g.Extend.Path, unwrapPathError(err))
 		}
 		if IsGitleaks(bd) {
 			base, err = t.file(p, bd, depth+1)
@@ -260,7 +259,7 @@ func (t *glTranslator) file(name string, data []byte, depth int) (*File, error) 
 				Path:        r.Path,
 				Tags:        append([]string{}, r.Tags...),
 			}
-			re, reErr := regexp.Compile(r.Regex)
+			re, reErr := compileRegex(r.Regex, nil) // too large: Compile names the rule later
 			if reErr == nil && r.SecretGroup == 0 && re.NumSubexp() > 0 {
 				// gitleaks reports the first non-empty group when secretGroup is unset.
 				spec.SecretGroup = 1
@@ -655,12 +654,12 @@ func LoadNotices(opts LoadOptions) (*Set, []string, error) {
 		s, err := Load(opts)
 		return s, nil, err
 	}
-	data, err := os.ReadFile(opts.Path)
+	data, err := readLimited(opts.Path, false)
 	if err != nil {
 		return nil, nil, fmt.Errorf("config %s: %w", opts.Path, unwrapPathError(err))
 	}
 	if !IsGitleaks(data) {
-		s, err := Load(opts)
+		s, err := loadParsed(opts, data)
 		return s, nil, err
 	}
 	defName := opts.DefaultName

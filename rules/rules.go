@@ -99,9 +99,19 @@ func Load(opts LoadOptions) (*Set, error) {
 		}
 		return Compile([]string{defName}, f)
 	}
-	data, err := os.ReadFile(opts.Path)
+	data, err := readLimited(opts.Path, false)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", opts.Path, unwrapPathError(err))
+	}
+	return loadParsed(opts, data)
+}
+
+// loadParsed is Load with the content of opts.Path already read (once: it
+// may be a pipe, -c /dev/stdin).
+func loadParsed(opts LoadOptions, data []byte) (*Set, error) {
+	defName := opts.DefaultName
+	if defName == "" {
+		defName = "rules.toml (built-in)"
 	}
 	user, err := Parse(opts.Path, data)
 	if err != nil {
@@ -177,7 +187,8 @@ func Merge(def, user *File) *File {
 func Compile(names []string, f *File) (*Set, error) {
 	src := strings.Join(names, " + ")
 	set := &Set{Sources: names, Webhooks: f.Webhooks}
-	al, err := compileAllowlist(f.Allowlist)
+	budget := &regexBudget{}
+	al, err := compileAllowlist(f.Allowlist, budget)
 	if err != nil {
 		return nil, fmt.Errorf("%s: allowlist: %w", src, err)
 	}
@@ -196,7 +207,7 @@ func Compile(names []string, f *File) (*Set, error) {
 			return nil, fmt.Errorf("%s: rule %s: duplicate id", src, spec.ID)
 		}
 		seen[spec.ID] = true
-		r, err := compileRule(spec)
+		r, err := compileRule(spec, budget)
 		if err != nil {
 			return nil, fmt.Errorf("%s: rule %s: %w", src, spec.ID, err)
 		}
@@ -212,7 +223,7 @@ func Compile(names []string, f *File) (*Set, error) {
 	return set, nil
 }
 
-func compileRule(s *RuleSpec) (*Rule, error) {
+func compileRule(s *RuleSpec, budget *regexBudget) (*Rule, error) {
 	if !idPattern.MatchString(s.ID) {
 		return nil, fmt.Errorf("id must be kebab-case (lower-case letters, digits and single hyphens)")
 	}
@@ -225,7 +236,7 @@ func compileRule(s *RuleSpec) (*Rule, error) {
 	var re *regexp.Regexp
 	if !s.builtin {
 		var err error
-		if re, err = regexp.Compile(s.Regex); err != nil {
+		if re, err = compileRegex(s.Regex, budget); err != nil {
 			return nil, fmt.Errorf("regex: %w", err)
 		}
 		if s.SecretGroup < 0 || s.SecretGroup > re.NumSubexp() {
@@ -271,12 +282,12 @@ func compileRule(s *RuleSpec) (*Rule, error) {
 		r.Validate = fn
 	}
 	if s.Path != "" {
-		if r.Path, err = regexp.Compile(s.Path); err != nil {
+		if r.Path, err = compileRegex(s.Path, budget); err != nil {
 			return nil, fmt.Errorf("path: %w", err)
 		}
 	}
 	if s.Allowlist != nil {
-		if r.Allowlist, err = compileAllowlist(*s.Allowlist); err != nil {
+		if r.Allowlist, err = compileAllowlist(*s.Allowlist, budget); err != nil {
 			return nil, fmt.Errorf("allowlist: %w", err)
 		}
 	}
@@ -301,19 +312,19 @@ func compileRule(s *RuleSpec) (*Rule, error) {
 	return r, nil
 }
 
-func compileAllowlist(s AllowlistSpec) (*Allowlist, error) {
+func compileAllowlist(s AllowlistSpec, budget *regexBudget) (*Allowlist, error) {
 	a := &Allowlist{}
 	for _, p := range s.Paths {
-		re, err := regexp.Compile(p)
+		re, err := compileRegex(p, budget)
 		if err != nil {
-			return nil, fmt.Errorf("paths %q: %w", p, err)
+			return nil, fmt.Errorf("paths %q: %w", abbrev(p), err)
 		}
 		a.Paths = append(a.Paths, re)
 	}
 	for _, p := range s.Regexes {
-		re, err := regexp.Compile(p)
+		re, err := compileRegex(p, budget)
 		if err != nil {
-			return nil, fmt.Errorf("regexes %q: %w", p, err)
+			return nil, fmt.Errorf("regexes %q: %w", abbrev(p), err)
 		}
 		a.Regexes = append(a.Regexes, re)
 	}
