@@ -24,6 +24,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"regexp"
@@ -50,6 +51,8 @@ type Entry struct {
 
 	Index int // 1-based position among the file's entries
 	Line  int // line of its [[ignore]] header, 0 when unknown
+
+	glob *regexp.Regexp // Path compiled by Parse (nil: compiled on each match)
 }
 
 // File is a parsed ignore file.
@@ -106,7 +109,7 @@ func ParseDate(s string) (time.Time, error) {
 // Load reads and validates an ignore file. Every error names the file and,
 // for a bad entry, its line.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -115,6 +118,27 @@ func Load(path string) (*File, error) {
 		return nil, fmt.Errorf("ignore file %s: %w", path, err)
 	}
 	return Parse(path, data)
+}
+
+// MaxFileSize bounds an ignore file (one may come with the scanned
+// repository): about 200,000 entries.
+const MaxFileSize = 64 << 20
+
+// readLimited reads path, refusing a file larger than MaxFileSize.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("larger than %d MiB", MaxFileSize>>20)
+	}
+	return data, nil
 }
 
 // Parse decodes an ignore file's content; name is used in messages.
@@ -157,7 +181,7 @@ func Parse(name string, data []byte) (*File, error) {
 			return nil, fmt.Errorf("%s: missing reason (say why this finding is not a leak)", where)
 		}
 		if e.Path != "" {
-			if _, err := globRegexp(e.Path); err != nil {
+			if e.glob, err = globRegexp(e.Path); err != nil {
 				return nil, fmt.Errorf("%s: path %q: %w", where, e.Path, err)
 			}
 		}
@@ -217,8 +241,11 @@ func (e *Entry) Matches(f *finding.Finding, secretHash string) bool {
 	if e.Rule != "" && e.Rule != f.RuleID {
 		return false
 	}
-	if e.Path != "" && !MatchGlob(e.Path, f.File) {
-		return false
+	if e.Path != "" {
+		if e.glob != nil {
+			return e.glob.MatchString(f.File)
+		}
+		return MatchGlob(e.Path, f.File)
 	}
 	return true
 }
@@ -348,7 +375,7 @@ func globRegexp(pattern string) (*regexp.Regexp, error) {
 			b.WriteString("[" + strings.ReplaceAll(class, `\`, `\\`) + "]")
 			i += j + 1
 		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
+			b.WriteString(regexp.QuoteMeta(p[i : i+1])) // byte by byte: a multi-byte character stays whole
 		}
 	}
 	b.WriteString("$")
