@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"io"
+	"math"
 	"sort"
 	"strings"
 
@@ -319,7 +320,7 @@ func sarifRegionFor(f *finding.Finding) *sarifRegion {
 	}
 	if endLine >= f.Line {
 		r.EndLine = endLine
-		if f.EndColumn > 0 {
+		if f.EndColumn > 0 && f.EndColumn < math.MaxInt {
 			r.EndColumn = f.EndColumn + 1
 		}
 	}
