@@ -243,7 +243,7 @@ func compileRule(s *RuleSpec, budget *regexBudget) (*Rule, error) {
 			return nil, fmt.Errorf("secret_group %d out of range: the regex has %d capture groups", s.SecretGroup, re.NumSubexp())
 		}
 	}
-	if s.Entropy < 0 || s.Entropy > 8 {
+	if !(s.Entropy >= 0 && s.Entropy <= 8) { // NaN too
 		return nil, fmt.Errorf("entropy %g out of range 0..8", s.Entropy)
 	}
 	r := &Rule{
