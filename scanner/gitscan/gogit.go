@@ -26,7 +26,9 @@ func (s *session) readBlobsGoGit(ctx context.Context, want map[hash]int32, worke
 		go func(k int) {
 			defer wg.Done()
 			for it := range items {
+				s.r.db.slots.acquire()
 				sink(k, it.id, it.data, nil)
+				s.r.db.slots.release()
 			}
 		}(k)
 	}

@@ -36,6 +36,14 @@ type Options struct {
 	Warn           func(msg string) // problems that do not stop the scan (a missing or corrupt object)
 	Note           func(msg string) // things worth knowing (a shallow clone, an empty repository)
 	Progress       Progress         // nil: no progress reporting
+
+	// Known, when set, is the record of an incremental scan: a blob it
+	// knows (under the path it would be matched under) is not read, its
+	// recorded findings are used, and every blob matched is added to it.
+	Known Known
+	// Pool, when set, bounds the CPU work of this scan together with the
+	// other scans sharing it.
+	Pool *Pool
 }
 
 // Progress receives progress reports; calls may come from several goroutines.
@@ -51,6 +59,7 @@ type Progress interface {
 type Result struct {
 	Commits int64 // commits walked (or 0 for --staged)
 	Blobs   int64 // distinct blobs read
+	Known   int64 // blobs not read: their findings came from Options.Known
 	Shallow bool  // the repository is a shallow clone
 
 	// Time spent in each phase.
@@ -145,6 +154,7 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 		return res, err
 	}
 	defer r.close()
+	r.db.slots = opts.Pool
 	s := &session{r: r, opts: opts, warn: warn, pathIdx: map[string]int32{}, blobIdx: map[hash]int32{}, headNode: -1, tips: map[int32][]string{}}
 	s.tc = newTreeCache(r.db, 16<<20, warn)
 	t0 := time.Now()
@@ -178,8 +188,8 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 		return res, ctx.Err()
 	}
 	t0 = time.Now()
-	n, err := s.scanBlobs(ctx, m, run, cnt)
-	res.Blobs = n
+	n, known, err := s.scanBlobs(ctx, m, run, cnt)
+	res.Blobs, res.Known = n, known
 	res.ReadTime = time.Since(t0)
 	if err != nil && ctx.Err() == nil {
 		return res, err
@@ -391,7 +401,9 @@ func (s *session) diffAll(ctx context.Context, workers int) {
 					if pos >= end {
 						return
 					}
+					s.r.db.slots.acquire()
 					results[pos-base] = s.diffNode(&g.nodes[g.order[pos]])
+					s.r.db.slots.release()
 				}
 			}()
 		}
@@ -454,15 +466,28 @@ func (s *session) recorder(boundary bool) diffSink {
 }
 
 // scanBlobs reads and matches every blob to scan (and every context blob),
-// each once, with the worker pool; findings are kept per blob.
-func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner.Options, cnt *scanner.Counters) (int64, error) {
+// each once, with the worker pool; findings are kept per blob. Blobs the
+// incremental record knows are not read; it returns how many blobs were
+// read and how many came from the record.
+func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner.Options, cnt *scanner.Counters) (int64, int64, error) {
 	want := map[hash]int32{}
-	for id := range s.blobs {
-		if s.blobs[id].flags != 0 {
-			want[s.blobs[id].hash] = int32(id)
-		}
-	}
 	s.finds = make([][]finding.Finding, len(s.blobs))
+	known := s.opts.Known
+	var nknown int64
+	for id := range s.blobs {
+		b := &s.blobs[id]
+		if b.flags == 0 {
+			continue
+		}
+		if known != nil {
+			if fs, ok := known.Lookup(b.hash, s.paths[b.path]); ok {
+				s.finds[id] = fs
+				nknown++
+				continue
+			}
+		}
+		want[b.hash] = int32(id)
+	}
 	workers := run.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -507,6 +532,9 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 		switch {
 		case errors.Is(err, scanner.ErrBinary):
 			cnt.SkippedBinary.Add(1)
+			if known != nil {
+				known.Add(b.hash, path, nil)
+			}
 		case err != nil:
 			cnt.Errors.Add(1)
 			if run.OnError != nil {
@@ -517,6 +545,9 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 		default:
 			cnt.Files.Add(1)
 			s.finds[id] = fs
+			if known != nil {
+				known.Add(b.hash, path, fs)
+			}
 		}
 	}
 	var err error
@@ -529,7 +560,7 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 		s.warn(err.Error())
 		err = nil
 	}
-	return read.Load(), err
+	return read.Load(), nknown, err
 }
 
 // where names a blob for a message: its path and the commit that introduced it.

@@ -175,6 +175,7 @@ type odb struct {
 	packs []*pack
 	cache *objCache
 	pool  sync.Pool // *inflater
+	slots *Pool     // CPU slots shared with other scans (nil: unbounded)
 }
 
 // openODB opens the object directory dir and its alternates.

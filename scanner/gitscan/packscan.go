@@ -323,7 +323,9 @@ func (db *odb) readBlobs(ctx context.Context, want map[hash]int32, nblobs int, w
 				if ctx.Err() != nil {
 					continue
 				}
+				db.slots.acquire()
 				db.decodeRoot(j.pl, w, j.root, sink)
+				db.slots.release()
 			}
 		}(k)
 	}
@@ -362,6 +364,7 @@ func (db *odb) readBlobs(ctx context.Context, want map[hash]int32, nblobs int, w
 		go func(k int) {
 			defer wg.Done()
 			for h := range lj {
+				db.slots.acquire()
 				id := want[h]
 				t, data, err := db.readLoose(h)
 				if err == nil && t != objBlob {
@@ -375,6 +378,7 @@ func (db *odb) readBlobs(ctx context.Context, want map[hash]int32, nblobs int, w
 					}
 				}
 				sink(k, id, data, err)
+				db.slots.release()
 			}
 		}(k)
 	}
@@ -406,11 +410,13 @@ func (db *odb) readEach(ctx context.Context, want map[hash]int32, workers int, s
 		go func(k int) {
 			defer wg.Done()
 			for h := range jobs {
+				db.slots.acquire()
 				t, data, err := db.read(h)
 				if err == nil && t != objBlob {
 					err = fmt.Errorf("is a %s, not a blob", t)
 				}
 				sink(k, want[h], data, err)
+				db.slots.release()
 			}
 		}(k)
 	}
