@@ -278,7 +278,7 @@ func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error
 	res := &scanResult{ignores: ignore.NewMatcher(j.ignore, time.Now())}
 	seen := map[string]bool{}
 	emit := func(f finding.Finding) {
-		key := f.Fingerprint + "\x00" + f.Commit + fmt.Sprintf("\x00%d:%d", f.Line, f.Column)
+		key := f.Repository + "\x00" + f.Fingerprint + "\x00" + f.Commit + fmt.Sprintf("\x00%d:%d", f.Line, f.Column)
 		if seen[key] {
 			return
 		}
