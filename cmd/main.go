@@ -102,6 +102,8 @@ func newRootCmd(env *Env) *cobra.Command {
 		newVersionCmd(env),
 		newIgnoreCmd(env),
 		newInstallHookCmd(env),
+		newMergeCmd(env),
+		newReposCmd(env),
 	)
 	return root
 }
