@@ -296,8 +296,11 @@ func (gr *gitJob) scanOne(ctx context.Context, target string, m *scanner.Matcher
 	if gr.multi {
 		opts.Repository = name
 	}
-	var problems atomic.Int64 // anything that makes this scan incomplete
-	opts.Warn = func(msg string) { problems.Add(1); say(msg) }
+	// Anything that makes this scan incomplete: a missing or corrupt
+	// object (warnings; a tree diff may be partial), a blob that could not
+	// be read or was skipped.
+	var warnings, problems atomic.Int64
+	opts.Warn = func(msg string) { warnings.Add(1); say(msg) }
 	opts.Note = nil
 	if !gr.o.quiet {
 		opts.Note = say
@@ -392,9 +395,9 @@ func (gr *gitJob) scanOne(ctx context.Context, target string, m *scanner.Matcher
 			return nil
 		}
 		if gr.m.full {
-			opts.Known = recordOnly{rec}
+			opts.Known, opts.Diffs = recordOnly{rec}, recordOnly{rec}
 		} else {
-			opts.Known = rec
+			opts.Known, opts.Diffs = rec, rec
 		}
 	}
 
@@ -409,8 +412,11 @@ func (gr *gitJob) scanOne(ctx context.Context, target string, m *scanner.Matcher
 	}
 	if rec != nil && (err == nil || ctx.Err() != nil) {
 		var last *gitcache.LastScan
-		if whole && err == nil && ctx.Err() == nil && problems.Load() == 0 && state != "" {
+		if whole && err == nil && ctx.Err() == nil && warnings.Load() == 0 && problems.Load() == 0 && state != "" {
 			last = &gitcache.LastScan{History: state, Commits: res.Commits, Findings: found}
+		}
+		if warnings.Load() > 0 || ctx.Err() != nil {
+			rec.DropNewDiffs()
 		}
 		if last != nil || rec.Added() > 0 {
 			if serr := rec.Save(last); serr != nil {
@@ -445,13 +451,17 @@ func (gr *gitJob) report() {
 	fmt.Fprintf(gr.env.Stderr, "keyhound: --cache-dir %s: %s\n", gr.m.cacheDir, strings.Join(parts, "; "))
 }
 
-// recordOnly is a record that knows nothing (--full: every blob is read)
-// but records what is read.
+// recordOnly is a record that knows nothing (--full: every commit is
+// diffed and every blob read) but records what is done.
 type recordOnly struct{ r *gitcache.Record }
 
 func (recordOnly) Lookup(plumbing.Hash, string) ([]finding.Finding, bool) { return nil, false }
 func (k recordOnly) Add(blob plumbing.Hash, path string, fs []finding.Finding) {
 	k.r.Add(blob, path, fs)
+}
+func (recordOnly) Diff(plumbing.Hash) ([]gitscan.TreeChange, bool) { return nil, false }
+func (k recordOnly) AddDiff(commit plumbing.Hash, changes []gitscan.TreeChange) {
+	k.r.AddDiff(commit, changes)
 }
 
 // gitProgress shows a progress bar per phase (walking commits, scanning

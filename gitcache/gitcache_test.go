@@ -14,6 +14,7 @@ import (
 
 	"github.com/keyhound/keyhound/finding"
 	"github.com/keyhound/keyhound/rules"
+	"github.com/keyhound/keyhound/scanner/gitscan"
 )
 
 func blob(i int) plumbing.Hash { return plumbing.Hash(sha1.Sum([]byte(fmt.Sprint("blob", i)))) }
@@ -96,7 +97,13 @@ func TestRecordRoundTrip(t *testing.T) {
 	if len(recs) != 1 || filepath.Base(recs[0]) != "key2.rec" {
 		t.Errorf("records %v", recs)
 	}
-	for _, bad := range []string{"", "KHREC001", "KHREC001\x00\x00\x00\x00\x00\x00\x00\x05xx", "KHREC001\x00\x00\x00\x00\x00\x00\x00\x00{not json"} {
+	zero := "\x00\x00\x00\x00\x00\x00\x00\x00"
+	for _, bad := range []string{
+		"", "KHREC001", recMagic, recMagic + "\x00\x00\x00\x00\x00\x00\x00\x05xx",
+		recMagic + zero + zero + zero + zero + "{not json",
+		recMagic + zero + "\x00\x00\x00\x00\x00\x00\x00\x01\xff\xff\xff",                                                                          // a path longer than the file
+		recMagic + zero + zero + "\x00\x00\x00\x00\x00\x00\x00\x01" + string(make([]byte, 20)) + "\x00\x00\x00\x00\x00\x00\x00\x09" + zero + "{}", // changes out of bounds
+	} {
 		if err := os.WriteFile(recs[0], []byte(bad), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -196,5 +203,63 @@ func TestKeyFollowsTheRules(t *testing.T) {
 	}
 	if Engine("v1.2.3") != "v1.2.3" || Engine("dev") == "dev" {
 		t.Errorf("Engine: %q %q", Engine("v1.2.3"), Engine("dev"))
+	}
+}
+
+func TestRecordDiffs(t *testing.T) {
+	c, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := c.Record("/srv/repo.git", "k")
+	diffs := map[plumbing.Hash][]gitscan.TreeChange{}
+	for i := 0; i < 50; i++ {
+		var tcs []gitscan.TreeChange
+		for k := 0; k < i%4; k++ {
+			tcs = append(tcs, gitscan.TreeChange{Path: fmt.Sprintf("dir%d/f%d.go", k, i%7), Blob: blob(i*10 + k), Intro: k%2 == 0, DirGone: k == 3})
+		}
+		diffs[blob(-i)] = tcs
+		r.AddDiff(blob(-i), tcs)
+	}
+	if err := r.Save(nil); err != nil {
+		t.Fatal(err)
+	}
+	r, err = c.Record("/srv/repo.git", "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for h, want := range diffs {
+		got, ok := r.Diff(h)
+		if !ok || len(got) != len(want) || (len(want) > 0 && !reflect.DeepEqual(got, want)) {
+			t.Fatalf("diff of %s: %v %v, want %v", h, got, ok, want)
+		}
+	}
+	if _, ok := r.Diff(blob(1000)); ok {
+		t.Error("an unknown commit's diff is known")
+	}
+	// A complete scan that looked up only some commits keeps only those
+	// (and what it added).
+	r, _ = c.Record("/srv/repo.git", "k")
+	r.Diff(blob(-1))
+	r.Diff(blob(-2))
+	r.AddDiff(blob(-100), nil)
+	if err := r.Save(&LastScan{History: "h"}); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = c.Record("/srv/repo.git", "k")
+	for i, want := range map[int]bool{-1: true, -2: true, -100: true, -3: false} {
+		if _, ok := r.Diff(blob(i)); ok != want {
+			t.Errorf("commit %d known: %v, want %v", i, ok, want)
+		}
+	}
+	// Diffs added by a run that met a corrupt object are dropped.
+	r.AddDiff(blob(-200), nil)
+	r.DropNewDiffs()
+	if err := r.Save(nil); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = c.Record("/srv/repo.git", "k")
+	if _, ok := r.Diff(blob(-200)); ok {
+		t.Error("a dropped diff was saved")
 	}
 }

@@ -41,6 +41,9 @@ type Options struct {
 	// knows (under the path it would be matched under) is not read, its
 	// recorded findings are used, and every blob matched is added to it.
 	Known Known
+	// Diffs, when set, remembers commits' tree diffs: a commit it knows
+	// is not diffed again, and every commit diffed is added to it.
+	Diffs Diffs
 	// Pool, when set, bounds the CPU work of this scan together with the
 	// other scans sharing it.
 	Pool *Pool
@@ -402,7 +405,7 @@ func (s *session) diffAll(ctx context.Context, workers int) {
 						return
 					}
 					s.r.db.slots.acquire()
-					results[pos-base] = s.diffNode(&g.nodes[g.order[pos]])
+					results[pos-base] = s.diffRecorded(&g.nodes[g.order[pos]])
 					s.r.db.slots.release()
 				}
 			}()

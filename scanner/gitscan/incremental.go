@@ -26,6 +26,60 @@ type Known interface {
 	Add(blob plumbing.Hash, path string, fs []finding.Finding)
 }
 
+// TreeChange is one file-level change of a commit against its parents, as
+// a scan computes it: a file added, modified or deleted at Path (against
+// the first parent), or a whole directory deleted.
+type TreeChange struct {
+	Path    string
+	Blob    plumbing.Hash // the file's new version; zero: deleted
+	DirGone bool          // Path is a directory deleted whole
+	Intro   bool          // Blob differs from the file at Path in every parent
+}
+
+// Diffs remembers the tree diffs of commits (an incremental scan's
+// record). A commit's diff depends only on the commit (its tree and its
+// parents' trees, all named by their content), so it is valid in any later
+// scan in which all of the commit's parents are scanned too; only such
+// diffs are looked up or added.
+type Diffs interface {
+	// Diff returns the changes of commit, and whether they are known.
+	Diff(commit plumbing.Hash) ([]TreeChange, bool)
+	// AddDiff records the changes of commit. It is called from several
+	// goroutines.
+	AddDiff(commit plumbing.Hash, changes []TreeChange)
+}
+
+// diffRecorded is diffNode through Options.Diffs: a known commit's changes
+// come from the record, and a commit diffed is added to it.
+func (s *session) diffRecorded(n *node) []rawChange {
+	d := s.opts.Diffs
+	if d == nil || n.kind != nodeCommit {
+		return s.diffNode(n)
+	}
+	for _, p := range n.parents {
+		if p.idx < 0 {
+			return s.diffNode(n) // a boundary: the diff also records old versions
+		}
+	}
+	if tcs, ok := d.Diff(n.hash); ok {
+		out := make([]rawChange, len(tcs))
+		for i, c := range tcs {
+			out[i] = rawChange{path: c.Path, new: c.Blob, kind: diffFile, intro: c.Intro}
+			if c.DirGone {
+				out[i].kind = diffDirGone
+			}
+		}
+		return out
+	}
+	out := s.diffNode(n)
+	tcs := make([]TreeChange, len(out))
+	for i, c := range out {
+		tcs[i] = TreeChange{Path: c.path, Blob: c.new, DirGone: c.kind == diffDirGone, Intro: c.intro}
+	}
+	d.AddDiff(n.hash, tcs)
+	return out
+}
+
 // Pool bounds the CPU work of scans running at the same time: every unit
 // of work (diffing a commit's trees, decoding a delta tree and matching
 // its blobs, reading and matching one blob) holds one of its slots, so

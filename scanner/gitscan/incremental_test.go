@@ -33,6 +33,30 @@ func (k *memKnown) Add(b plumbing.Hash, path string, fs []finding.Finding) {
 	k.adds++
 }
 
+// memDiffs is an in-memory Diffs.
+type memDiffs struct {
+	mu         sync.Mutex
+	m          map[plumbing.Hash][]TreeChange
+	hits, adds int
+}
+
+func (d *memDiffs) Diff(c plumbing.Hash) ([]TreeChange, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	tcs, ok := d.m[c]
+	if ok {
+		d.hits++
+	}
+	return tcs, ok
+}
+
+func (d *memDiffs) AddDiff(c plumbing.Hash, tcs []TreeChange) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.m[c] = tcs
+	d.adds++
+}
+
 // TestKnownBlobsAreNotRead: a scan with a record of every blob reads
 // nothing and reports exactly what a full scan does; after new commits,
 // only their blobs are read, and the provenance of old findings follows
@@ -46,15 +70,34 @@ func TestKnownBlobsAreNotRead(t *testing.T) {
 	r.write("one.txt", "x = "+a+"\nmore\n")
 	r.write("sub/b.txt", b+"\n")
 	r.commit("two")
+	// A merge whose side branch renames a file holding a secret.
+	r.git("checkout", "-q", "-b", "side")
+	r.git("mv", "sub/b.txt", "sub/b2.txt")
+	r.commit("rename")
+	r.git("checkout", "-q", "main")
+	r.write("two.txt", "plain\nedited\n")
+	r.commit("edit")
+	r.git("merge", "-q", "--no-edit", "side")
+	r.git("branch", "-d", "side")
 
 	known := &memKnown{m: map[string][]finding.Finding{}}
-	first := scanRepo(t, r.dir, Options{Known: known})
+	diffs := &memDiffs{m: map[plumbing.Hash][]TreeChange{}}
+	first := scanRepo(t, r.dir, Options{Known: known, Diffs: diffs})
 	if first.res.Blobs == 0 || first.res.Known != 0 || known.adds != int(first.res.Blobs) {
 		t.Fatalf("first: read %d, known %d, added %d", first.res.Blobs, first.res.Known, known.adds)
 	}
-	second := scanRepo(t, r.dir, Options{Known: known, Pool: NewPool(1)})
+	if diffs.adds != int(first.res.Commits) || diffs.hits != 0 {
+		t.Errorf("first: %d diffs added for %d commits, %d known", diffs.adds, first.res.Commits, diffs.hits)
+	}
+	if full := scanRepo(t, r.dir, Options{}); !reflect.DeepEqual(full.findings, first.findings) {
+		t.Errorf("recording changes the findings:\n%+v\n%+v", full.findings, first.findings)
+	}
+	second := scanRepo(t, r.dir, Options{Known: known, Diffs: diffs, Pool: NewPool(1)})
 	if second.res.Blobs != 0 || second.res.Known != first.res.Blobs || second.cnt.Files.Load() != 0 {
 		t.Errorf("second: read %d, known %d", second.res.Blobs, second.res.Known)
+	}
+	if diffs.adds != int(first.res.Commits) || diffs.hits != int(first.res.Commits) {
+		t.Errorf("second: %d diffs known of %d commits, %d added", diffs.hits, first.res.Commits, diffs.adds-int(first.res.Commits))
 	}
 	if !reflect.DeepEqual(second.findings, first.findings) {
 		t.Errorf("findings differ:\n%+v\n%+v", first.findings, second.findings)
@@ -62,9 +105,10 @@ func TestKnownBlobsAreNotRead(t *testing.T) {
 
 	r.write("one.txt", "more\n")
 	removal := r.commit("remove a")
-	third := scanRepo(t, r.dir, Options{Known: known})
-	if third.res.Blobs != 1 {
-		t.Errorf("after one new blob: read %d", third.res.Blobs)
+	adds := diffs.adds
+	third := scanRepo(t, r.dir, Options{Known: known, Diffs: diffs})
+	if third.res.Blobs != 1 || diffs.adds != adds+1 {
+		t.Errorf("after one new commit: read %d blobs, diffed %d commits", third.res.Blobs, diffs.adds-adds)
 	}
 	full := scanRepo(t, r.dir, Options{})
 	if !reflect.DeepEqual(third.findings, full.findings) {
