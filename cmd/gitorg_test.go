@@ -506,3 +506,38 @@ func TestGitHTTPSCredentialsFromTheEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestGitEmptyRemoteThenFilled: an empty repository is scanned (nothing
+// found, exit 0), with or without the cache; once commits are pushed to
+// it, the cached mirror fetches them.
+func TestGitEmptyRemoteThenFilled(t *testing.T) {
+	src := newCLIRepo(t)
+	bare := filepath.Join(t.TempDir(), "empty.git")
+	if out, err := exec.Command("git", "init", "-q", "--bare", "-b", "main", bare).CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	url := "file://" + bare
+	cache := t.TempDir()
+	rules := gitRulesFile(t)
+	k := khRun{}
+	for _, args := range [][]string{{url}, {"--cache-dir", cache, url}} {
+		res := k.run(t, append([]string{"git", "--config", rules}, args...)...)
+		if res.code != 0 || !strings.Contains(res.stderr, "is empty") {
+			t.Fatalf("%v: exit %d\n%s", args, res.code, res.stderr)
+		}
+	}
+	src.write("a.txt", gitToken(701)+"\n")
+	src.commit("a")
+	src.git("push", "-q", bare, "main")
+	res := k.run(t, "git", "--config", rules, "-f", "json", "--cache-dir", cache, url)
+	if res.code != 1 || !strings.Contains(res.stderr, "0 mirrors cloned, 1 fetched") {
+		t.Fatalf("after a push: exit %d\n%s", res.code, res.stderr)
+	}
+	got := parseFull(t, res.stdout)
+	if files := reposOf(got)[""]; !reflect.DeepEqual(files, []string{"a.txt"}) {
+		t.Errorf("after a push: %v", files)
+	}
+	if len(got.Findings) == 1 && got.Findings[0]["present_at_head"] != true {
+		t.Errorf("the mirror's HEAD does not follow the server's: present_at_head %v", got.Findings[0]["present_at_head"])
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 )
 
@@ -74,6 +75,9 @@ func (c *Cache) Mirror(ctx context.Context, r Remote, note func(string)) (path s
 			})
 			switch {
 			case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate), errors.Is(err, transport.ErrEmptyRemoteRepository):
+				if _, herr := repo.Head(); herr != nil && err == nil {
+					followHead(ctx, repo, r) // first commits in a repository cloned empty
+				}
 				return path, false, nil
 			default:
 				return "", false, fmt.Errorf("fetch: %w", err)
@@ -100,6 +104,38 @@ func (c *Cache) Mirror(ctx context.Context, r Remote, note func(string)) (path s
 	return path, true, nil
 }
 
+// followHead points the mirror's HEAD where the server's points, when the
+// mirror's names no commit (it was cloned empty): present_at_head needs it.
+// Best effort: HEAD stays as it is on any error.
+func followHead(ctx context.Context, repo *git.Repository, r Remote) {
+	rem, err := repo.Remote(git.DefaultRemoteName)
+	if err != nil {
+		return
+	}
+	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: r.Auth})
+	if err != nil {
+		return
+	}
+	var target plumbing.ReferenceName
+	for _, ref := range refs {
+		if ref.Name() == plumbing.HEAD {
+			if ref.Type() == plumbing.SymbolicReference {
+				target = ref.Target()
+			} else {
+				for _, b := range refs {
+					if b.Name().IsBranch() && b.Hash() == ref.Hash() {
+						target = b.Name()
+						break
+					}
+				}
+			}
+		}
+	}
+	if target != "" {
+		_ = repo.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, target))
+	}
+}
+
 // CloneTemp clones r (every ref) into a new temporary bare repository; the
 // returned function removes it.
 func CloneTemp(ctx context.Context, r Remote, note func(string)) (string, func(), error) {
@@ -119,6 +155,15 @@ func clone(ctx context.Context, dir string, r Remote, note func(string)) error {
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		if note != nil {
 			note(fmt.Sprintf("repository %s is empty", r.URL))
+		}
+		// go-git leaves nothing behind: an empty bare repository with the
+		// remote a mirror clone would have, so later runs fetch into it.
+		repo, err := git.PlainInit(dir, true)
+		if err == nil {
+			_, err = repo.CreateRemote(&config.RemoteConfig{Name: git.DefaultRemoteName, URLs: []string{r.URL}, Fetch: []config.RefSpec{"+refs/*:refs/*"}, Mirror: true})
+		}
+		if err != nil {
+			return fmt.Errorf("clone: empty repository: %w", err)
 		}
 		return nil
 	}
