@@ -90,7 +90,7 @@ type span struct{ start, end int }
 type chunkMatcher struct {
 	m       *Matcher
 	hits    []hit
-	hits2   []hit // the prefilter's scratch
+	hits2   []hit    // the prefilter's scratch
 	windows [][]span // per rule
 	touched []int    // rules with windows in this buffer
 	matches []match
