@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -277,6 +278,23 @@ func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error
 	}
 	res := &scanResult{ignores: ignore.NewMatcher(j.ignore, time.Now())}
 	seen := map[string]bool{}
+	// Webhooks get a finding as soon as it is matched (git history settles
+	// provenance only at the end of a repository); the settled finding is
+	// then not delivered again.
+	var earlyMu sync.Mutex
+	early := map[string]bool{}
+	if sender != nil {
+		runOpts.Early = func(f finding.Finding) {
+			earlyMu.Lock()
+			defer earlyMu.Unlock()
+			key := f.Repository + "\x00" + f.Fingerprint
+			if early[key] || j.baseline[f.Fingerprint] || res.ignores.Covers(&f) {
+				return
+			}
+			early[key] = true
+			sender.Send(f)
+		}
+	}
 	emit := func(f finding.Finding) {
 		key := f.Repository + "\x00" + f.Fingerprint + "\x00" + f.Commit + fmt.Sprintf("\x00%d:%d", f.Line, f.Column)
 		if seen[key] {
@@ -290,7 +308,12 @@ func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error
 			res.ignored++
 		default:
 			res.found = append(res.found, f)
-			sender.Send(f) // while the scan goes on; the sender redacts unless a hook says include_secret
+			earlyMu.Lock()
+			sent := early[f.Repository+"\x00"+f.Fingerprint]
+			earlyMu.Unlock()
+			if !sent {
+				sender.Send(f) // while the scan goes on; the sender redacts unless a hook says include_secret
+			}
 		}
 	}
 	start := time.Now()

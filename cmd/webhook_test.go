@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -83,5 +84,47 @@ func TestWebhooksEndToEnd(t *testing.T) {
 	r = run(t, "", "dir", "--webhook", "ftp://example.invalid/x", dir)
 	if r.code != 2 {
 		t.Fatalf("ftp webhook: exit %d", r.code)
+	}
+}
+
+// TestGitWebhooksOncePerFinding: in git mode a finding goes to the webhook
+// as soon as a blob holding it is matched and is not delivered again when
+// the history's findings are settled: one delivery per finding, naming a
+// commit that holds the secret (the report names the earliest).
+func TestGitWebhooksOncePerFinding(t *testing.T) {
+	r := newCLIRepo(t)
+	s1 := gitToken(71)
+	r.write("app.env", "TOKEN="+s1+"\n")
+	holders := map[string]bool{r.commit("add token"): true}
+	for i := 0; i < 3; i++ { // later versions of the file still hold it
+		r.write("app.env", "TOKEN="+s1+"\n"+strings.Repeat("x\n", i+1))
+		holders[r.commit("edit")] = true
+	}
+	var mu sync.Mutex
+	var bodies []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		b, _ := io.ReadAll(req.Body)
+		mu.Lock()
+		bodies = append(bodies, string(b))
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	res := runGitCmd(t, "--config", gitRulesFile(t), "--webhook", srv.URL, r.dir)
+	if res.code != 1 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(bodies) != 1 {
+		t.Fatalf("%d deliveries, want 1: %q", len(bodies), bodies)
+	}
+	var p struct {
+		Finding struct {
+			Commit string `json:"commit"`
+			File   string `json:"file"`
+		} `json:"finding"`
+	}
+	if err := json.Unmarshal([]byte(bodies[0]), &p); err != nil || !holders[p.Finding.Commit] || p.Finding.File != "app.env" {
+		t.Errorf("delivery does not name a commit holding the secret: %s (%v)", bodies[0], err)
 	}
 }

@@ -290,6 +290,20 @@ func NewMatcher(f *File, now time.Time) *Matcher {
 	return &Matcher{file: f, now: now, Hits: map[*Entry]int{}, Expired: map[*Entry]int{}}
 }
 
+// Covers reports whether Suppress would suppress f, without counting it.
+func (m *Matcher) Covers(f *finding.Finding) bool {
+	if m == nil || m.file == nil || len(m.file.Entries) == 0 {
+		return false
+	}
+	h := SecretHash(f.Secret)
+	for _, e := range m.file.Entries {
+		if e.Matches(f, h) && !e.Expired(m.now) {
+			return true
+		}
+	}
+	return false
+}
+
 // Suppress reports whether f is to be left out of the report. An expired
 // entry never suppresses; it is counted in Expired instead.
 func (m *Matcher) Suppress(f *finding.Finding) bool {

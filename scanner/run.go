@@ -26,6 +26,13 @@ type Options struct {
 	OnError     func(path string, err error) // an item could not be read; the scan goes on
 	OnSkip      func(path, reason string)    // an item was skipped on purpose (e.g. too large)
 	OnProgress  func(bytes int64)            // bytes of an item finished scanning
+	// Early, when set, receives a finding as soon as it is matched, before a
+	// source that aggregates (git history: one finding per secret and path,
+	// attributed to its earliest commit) has settled its provenance; the
+	// git source sets the commit that introduced the blob. Webhooks use it
+	// so revocation does not wait for the end of a long scan. It may be
+	// called from several goroutines.
+	Early func(finding.Finding)
 }
 
 // Counters are a run's statistics, safe to update concurrently.

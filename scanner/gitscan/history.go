@@ -548,6 +548,9 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 		default:
 			cnt.Files.Add(1)
 			s.finds[id] = fs
+			if run.Early != nil && len(fs) > 0 {
+				s.early(run.Early, id, fs, &mu)
+			}
 			if known != nil {
 				known.Add(b.hash, path, fs)
 			}
@@ -564,6 +567,24 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 		err = nil
 	}
 	return read.Load(), nknown, err
+}
+
+// early hands a freshly matched blob's findings to the caller before the
+// replay settles their provenance: attributed to the commit that introduced
+// the blob under this path.
+func (s *session) early(send func(finding.Finding), id int32, fs []finding.Finding, mu *sync.Mutex) {
+	b := &s.blobs[id]
+	var c finding.CommitRef
+	if b.first >= 0 && !s.staged {
+		mu.Lock() // reading the commit object shares the pack reader's state
+		c = s.commitRef(s.g.order[b.first])
+		mu.Unlock()
+	}
+	for _, f := range fs {
+		f.Repository = s.opts.Repository
+		f.Commit, f.Author, f.Email, f.Date, f.Message = c.Commit, c.Author, c.Email, c.Date, c.Message
+		send(f)
+	}
 }
 
 // where names a blob for a message: its path and the commit that introduced it.
