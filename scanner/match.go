@@ -37,14 +37,20 @@ type Matcher struct {
 type lazyShape struct {
 	once sync.Once
 	regexShape
+	need    runNeed // a run of bytes every finding's secret needs (see runNeed)
+	hasNeed bool
 }
 
 // shape returns rule ri's regex shape, parsing the regex on first use (most
 // rules never see a keyword hit, so start-up does not parse them).
-func (m *Matcher) shape(ri int) *regexShape {
+func (m *Matcher) shape(ri int) *lazyShape {
 	s := &m.shapes[ri]
-	s.once.Do(func() { s.regexShape = shapeOf(m.set.Rules[ri].Expr) })
-	return &s.regexShape
+	s.once.Do(func() {
+		r := m.set.Rules[ri]
+		s.regexShape = shapeOf(r.Expr)
+		s.need, s.hasNeed = needOf(r.Expr, r.SecretGroup)
+	})
+	return s
 }
 
 // NewMatcher builds the keyword prefilter over every rule of set.
@@ -212,10 +218,16 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 // whenever a match touches its edge so that no match is cut short.
 func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
 	r := c.m.set.Rules[ri]
-	line := c.m.shape(ri).withinLine // a match cannot continue past a line boundary
-	lastEnd := -1                    // matches are reported once even when widened windows overlap
+	sh := c.m.shape(ri)
+	line := sh.withinLine // a match cannot continue past a line boundary
+	lastEnd := -1         // matches are reported once even when widened windows overlap
 	for _, w := range c.windows[ri] {
 		if w.end <= lastEnd {
+			continue
+		}
+		if sh.hasNeed && !sh.need.mayHold(buf, w.start, w.end) {
+			// No secret of this rule can be here: skip its regex.
+			lastEnd = max(lastEnd, w.end)
 			continue
 		}
 		margin := windowMargin

@@ -1,6 +1,9 @@
 package scanner
 
-import "regexp/syntax"
+import (
+	"regexp/syntax"
+	"unicode"
+)
 
 // regexShape tells how far a rule's matches may reach from its keyword.
 type regexShape struct {
@@ -183,4 +186,147 @@ func zeroWidth(re *syntax.Regexp) bool {
 		return true
 	}
 	return false
+}
+
+// runNeed says that every finding of a rule needs, inside its window, a run
+// of at least n consecutive bytes from a set: its secret is, or contains, a
+// repeat such as `[A-Za-z0-9_+/=-]{16,}`. A window without such a run cannot
+// yield a finding, so its (often expensive) regex need not run at all.
+type runNeed struct {
+	n   int
+	set [256]bool
+}
+
+// needOf derives the run the secret group (0: the whole match) requires, or
+// reports false when there is none worth checking (shorter than 8).
+func needOf(expr string, group int) (runNeed, bool) {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return runNeed{}, false
+	}
+	node := re
+	if group > 0 {
+		if node = findCapture(re, group); node == nil {
+			return runNeed{}, false
+		}
+	}
+	need, ok := requiredRun(node)
+	if !ok || need.n < 8 {
+		return runNeed{}, false
+	}
+	return need, true
+}
+
+func findCapture(re *syntax.Regexp, group int) *syntax.Regexp {
+	if re.Op == syntax.OpCapture && re.Cap == group {
+		return re
+	}
+	for _, sub := range re.Sub {
+		if c := findCapture(sub, group); c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+// requiredRun returns the longest run every match of re must contain.
+func requiredRun(re *syntax.Regexp) (runNeed, bool) {
+	switch re.Op {
+	case syntax.OpCapture:
+		return requiredRun(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min < 1 {
+			return runNeed{}, false
+		}
+		set, ok := charSet(re.Sub[0])
+		if !ok {
+			inner, ok := requiredRun(re.Sub[0])
+			return inner, ok
+		}
+		return runNeed{n: re.Min, set: set}, true
+	case syntax.OpConcat:
+		best, found := runNeed{}, false
+		for _, sub := range re.Sub {
+			if r, ok := requiredRun(sub); ok && r.n > best.n {
+				best, found = r, true
+			}
+		}
+		return best, found
+	case syntax.OpAlternate:
+		// Every alternative must need a run; the weakest one decides.
+		var out runNeed
+		for i, sub := range re.Sub {
+			r, ok := requiredRun(sub)
+			if !ok {
+				return runNeed{}, false
+			}
+			if i == 0 || r.n < out.n {
+				out.n = r.n
+			}
+			for b := range out.set {
+				out.set[b] = out.set[b] || r.set[b]
+			}
+		}
+		return out, true
+	}
+	return runNeed{}, false
+}
+
+// charSet returns the bytes a one-character expression can consist of; any
+// non-ASCII rune counts as every byte from 0x80 up (its UTF-8 form).
+func charSet(re *syntax.Regexp) ([256]bool, bool) {
+	var set [256]bool
+	add := func(lo, hi rune) {
+		for r := lo; r <= hi && r < 0x80; r++ {
+			set[r] = true
+		}
+		if hi >= 0x80 {
+			for b := 0x80; b < 256; b++ {
+				set[b] = true
+			}
+		}
+	}
+	switch re.Op {
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			add(re.Rune[i], re.Rune[i+1])
+		}
+	case syntax.OpAnyCharNotNL:
+		add(0, '\n'-1)
+		add('\n'+1, 0x10FFFF)
+	case syntax.OpAnyChar:
+		add(0, 0x10FFFF)
+	case syntax.OpLiteral:
+		if len(re.Rune) != 1 {
+			return set, false
+		}
+		add(re.Rune[0], re.Rune[0])
+		if re.Flags&syntax.FoldCase != 0 {
+			for f := unicode.SimpleFold(re.Rune[0]); f != re.Rune[0]; f = unicode.SimpleFold(f) {
+				add(f, f)
+			}
+		}
+	default:
+		return set, false
+	}
+	return set, true
+}
+
+// mayHold reports whether buf[s:e] may hold the run: it does, or a run of
+// set bytes reaches an edge of the window where the byte outside belongs to
+// the set too, so the run might be completed there.
+func (nd *runNeed) mayHold(buf []byte, s, e int) bool {
+	fromEdge := s > 0 && nd.set[buf[s-1]]
+	run := 0
+	for i := s; i < e; i++ {
+		if nd.set[buf[i]] {
+			run++
+			if run >= nd.n || (fromEdge && run == i-s+1) {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return run > 0 && e < len(buf) && nd.set[buf[e]]
 }

@@ -32,3 +32,48 @@ func TestRegexShapes(t *testing.T) {
 		}
 	}
 }
+
+func TestRunNeed(t *testing.T) {
+	tests := []struct {
+		expr  string
+		group int
+		n     int // 0: no need derived
+	}{
+		{`\bghp_[A-Za-z0-9]{36}\b`, 0, 36},
+		{`(?i)api_key\s*=\s*"([A-Za-z0-9_+/=.-]{16,128})"`, 1, 16},
+		{`(?i)(?:public)[a-z]*=[^\s]*|(?:secret)[a-z]*=([A-Za-z0-9]{20,})`, 1, 20},
+		{`pass=([^\s]{8,})|pwd=([a-z]{4,})`, 1, 8},
+		{`x([a-z]{3,})`, 1, 0},                // too short to be worth checking
+		{`(?:[a-f0-9]{32}|[A-Z]{40})`, 0, 32}, // alternatives: the weakest decides
+		{`(?:[a-f0-9]{32}|token)`, 0, 0},      // an alternative without a run
+		{`key-(\w+)`, 1, 0},                   // + gives no useful length
+		{`(?i)k([a-z]{10})`, 1, 10},
+	}
+	for _, tc := range tests {
+		need, ok := needOf(tc.expr, tc.group)
+		if (tc.n == 0) != !ok || (ok && need.n != tc.n) {
+			t.Errorf("needOf(%q, %d) = %d %v, want %d", tc.expr, tc.group, need.n, ok, tc.n)
+		}
+	}
+	need, _ := needOf(`(?i)k([a-z]{10})`, 1)
+	if !need.set['Q'] || !need.set['q'] || need.set['1'] {
+		t.Errorf("case folding of the set is wrong")
+	}
+	cases := []struct {
+		buf  string
+		s, e int
+		want bool
+	}{
+		{"xx abcdefghij yy", 0, 16, true}, // a full run inside
+		{"xx abcdefghi yy", 0, 15, false}, // one short
+		{"abcdefghij", 3, 10, true},       // the run continues before the window
+		{"abcdefghij", 0, 5, true},        // ... and after it
+		{"a1bcdefghij", 2, 11, false},     // 9 letters, and the byte before the window (1) is not in the set
+		{"..abc.defg..", 0, 12, false},    // runs of 3 and 4
+	}
+	for _, c := range cases {
+		if got := need.mayHold([]byte(c.buf), c.s, c.e); got != c.want {
+			t.Errorf("mayHold(%q[%d:%d]) = %v, want %v", c.buf, c.s, c.e, got, c.want)
+		}
+	}
+}
