@@ -14,6 +14,7 @@ package cmd
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -457,5 +458,273 @@ func TestHostileDeepNesting(t *testing.T) {
 	r.wantSecrets(t, map[string]string{token(23): "top.txt:1:1"})
 	if r.rep.Stats.Errors == 0 || !strings.Contains(r.stderr, "file name too long (skipped)") {
 		t.Errorf("the part past PATH_MAX is not reported: errors %d\n%.1000s", r.rep.Stats.Errors, r.stderr)
+	}
+}
+
+// TestHostileSymlinks: symlinks to files and directories outside the root,
+// relative and absolute, loops (to itself, to each other, to an ancestor),
+// a dangling one and one to /dev/zero are skipped and counted, and nothing
+// outside the root is ever opened (inotify watches it).
+func TestHostileSymlinks(t *testing.T) {
+	bin, rules := hostileSetup(t)
+	outside := hostileDir(t)
+	mustWrite(t, filepath.Join(outside, "secret.txt"), []byte(token(30)+"\n"))
+	mustWrite(t, filepath.Join(outside, "sub", "deep.txt"), []byte(token(31)+"\n"))
+	dir := hostileDir(t)
+	mustWrite(t, filepath.Join(dir, "in.txt"), []byte(token(32)+"\n"))
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	links := map[string]string{
+		"file-out":    filepath.Join(outside, "secret.txt"),
+		"dir-out":     outside,
+		"rel-out":     filepath.Join("..", filepath.Base(outside), "secret.txt"),
+		"self":        "self",
+		"a":           "b",
+		"b":           "a",
+		"up":          "..",
+		"root":        dir,
+		"sub/loop":    "..",
+		"dangling":    "does/not/exist",
+		"zero":        "/dev/zero",
+		"sub/sub-out": filepath.Join(outside, "sub"),
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := watchOpens(t, outside, filepath.Join(outside, "sub"))
+	r := runBin(t, bin, binOptions{}, "dir", "-c", rules, "-f", "json", dir)
+	r.within(t, "symlinks out of the root and loops", 5*time.Second, 64)
+	r.wantSecrets(t, map[string]string{token(32): "in.txt:1:1"})
+	if opened := w.opened(t); len(opened) > 0 {
+		t.Errorf("opened outside the root: %v", opened)
+	}
+	if r.rep.Stats.SkippedOther != int64(len(links)) || r.rep.Stats.Errors != 0 ||
+		!strings.Contains(r.stderr, fmt.Sprintf("%d symlinks or special files skipped", len(links))) {
+		t.Errorf("stats %+v\n%s", r.rep.Stats, r.stderr)
+	}
+}
+
+// TestHostileSpecialFiles: a FIFO, a socket and (as root) character and
+// block devices are skipped and counted, never opened (inotify); given as
+// the path to scan, each is a usage error at once, not a blocked read.
+func TestHostileSpecialFiles(t *testing.T) {
+	bin, rules := hostileSetup(t)
+	dir := hostileDir(t)
+	mustWrite(t, filepath.Join(dir, "ok.txt"), []byte(token(35)+"\n"))
+	special := []string{"fifo", "sock"}
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fd)
+	if err := syscall.Bind(fd, &syscall.SockaddrUnix{Name: filepath.Join(dir, "sock")}); err != nil {
+		t.Fatal(err)
+	}
+	syscall.Listen(fd, 1)
+	devs := []struct {
+		name       string
+		mode       uint32
+		major, min int
+	}{{"zero", syscall.S_IFCHR, 1, 5}, {"urandom", syscall.S_IFCHR, 1, 9}, {"loop0", syscall.S_IFBLK, 7, 0}}
+	for _, d := range devs {
+		err := syscall.Mknod(filepath.Join(dir, d.name), d.mode|0o666, d.major<<8|d.min)
+		if err != nil {
+			t.Logf("mknod %s: %v (device files not tested)", d.name, err)
+			continue
+		}
+		special = append(special, d.name)
+	}
+	w := watchOpens(t, dir)
+	r := runBin(t, bin, binOptions{}, "dir", "-c", rules, "-f", "json", dir)
+	r.within(t, "FIFO, socket, devices", 5*time.Second, 64)
+	r.wantSecrets(t, map[string]string{token(35): "ok.txt:1:1"})
+	for _, p := range w.opened(t) {
+		if base := filepath.Base(p); p != dir && base != "ok.txt" {
+			t.Errorf("opened %s", p)
+		}
+	}
+	if r.rep.Stats.SkippedOther != int64(len(special)) {
+		t.Errorf("skipped_other %d, want %d (%v)", r.rep.Stats.SkippedOther, len(special), special)
+	}
+	for _, name := range special {
+		r := runBin(t, bin, binOptions{timeout: 10 * time.Second}, "dir", "-c", rules, filepath.Join(dir, name))
+		if r.code != 2 || !strings.Contains(r.stderr, name+": not a regular file or directory") || r.wall > 2*time.Second {
+			t.Errorf("dir %s: exit %d after %v: %s", name, r.code, r.wall, r.stderr)
+		}
+	}
+	if opened := w.opened(t); len(opened) > 0 {
+		t.Errorf("special files given as the path were opened: %v", opened)
+	}
+}
+
+// TestHostileVanishingFiles: while one worker reads a large file, files
+// already listed vanish, shrink, turn into a FIFO or a symlink to outside
+// the root, a listed directory is removed, and the large file itself is
+// truncated under the reader. The scan ends, names each file it could not
+// read, finds the secrets that are still there and none of what is gone.
+func TestHostileVanishingFiles(t *testing.T) {
+	bin, rules := hostileSetup(t)
+	outside := hostileDir(t)
+	mustWrite(t, filepath.Join(outside, "secret.txt"), []byte(token(48)+"\n"))
+	dir := hostileDir(t)
+	big := filepath.Join(dir, "0-big.txt")
+	sparse(t, big, []byte("k = "+token(40)+"\n"+strings.Repeat("text ", 4000)), []byte(token(39)), 1<<30)
+	mustWrite(t, filepath.Join(dir, "d-dir", "x.txt"), []byte(token(49)+"\n"))
+	mustWrite(t, filepath.Join(dir, "k-keep.txt"), []byte(token(41)+"\n"))
+	mustWrite(t, filepath.Join(dir, "l-link.txt"), []byte(token(47)+"\n"))
+	mustWrite(t, filepath.Join(dir, "r-fifo.txt"), []byte(token(46)+"\n"))
+	shrink := token(44) + "\n" + strings.Repeat("filler\n", 1000) + token(45) + "\n"
+	mustWrite(t, filepath.Join(dir, "s-shrink.txt"), []byte(shrink))
+	mustWrite(t, filepath.Join(dir, "v-gone1.txt"), []byte(token(42)+"\n"))
+	mustWrite(t, filepath.Join(dir, "v-gone2.txt"), []byte(token(43)+"\n"))
+	w := watchOpens(t, dir)
+	mutated := make(chan error, 1)
+	go func() {
+		deadline := time.Now().Add(20 * time.Second)
+		for !contains(w.opened(t), big) {
+			if time.Now().After(deadline) {
+				mutated <- fmt.Errorf("0-big.txt was never opened")
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(100 * time.Millisecond) // the walk has listed everything by now
+		var errs []error
+		do := func(err error) { errs = append(errs, err) }
+		do(os.RemoveAll(filepath.Join(dir, "d-dir")))
+		do(os.Remove(filepath.Join(dir, "v-gone1.txt")))
+		do(os.Remove(filepath.Join(dir, "v-gone2.txt")))
+		do(os.Truncate(filepath.Join(dir, "s-shrink.txt"), int64(len(token(44))+1)))
+		do(os.Remove(filepath.Join(dir, "r-fifo.txt")))
+		do(syscall.Mkfifo(filepath.Join(dir, "r-fifo.txt"), 0o644))
+		do(os.Remove(filepath.Join(dir, "l-link.txt")))
+		do(os.Symlink(filepath.Join(outside, "secret.txt"), filepath.Join(dir, "l-link.txt")))
+		do(os.Truncate(big, 64<<10)) // under the reader
+		mutated <- errors.Join(errs...)
+	}()
+	r := runBin(t, bin, binOptions{}, "dir", "-j", "1", "-c", rules, "-f", "json", dir)
+	if err := <-mutated; err != nil {
+		t.Fatal(err)
+	}
+	r.within(t, "files vanishing, shrinking, replaced during the scan", 10*time.Second, 64)
+	r.wantSecrets(t, map[string]string{token(40): "0-big.txt:1:5", token(41): "k-keep.txt:1:1", token(44): "s-shrink.txt:1:1"})
+	for _, want := range []string{
+		"d-dir/x.txt: no such file or directory (skipped)",
+		"v-gone1.txt: no such file or directory (skipped)",
+		"v-gone2.txt: no such file or directory (skipped)",
+		"r-fifo.txt: no longer a regular file (skipped)",
+		"l-link.txt: became a symlink during the scan (skipped)",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if r.rep.Stats.Errors != 5 || r.code != 1 {
+		t.Errorf("exit %d, stats %+v", r.code, r.rep.Stats)
+	}
+}
+
+// TestHostilePermissionDenied: an unreadable file, an unreadable directory,
+// a directory that can be listed but not entered and one that can be
+// entered but not listed are each named on stderr and counted; the
+// readable secret is found. Root bypasses permission checks, so as root the
+// binary runs as nobody.
+func TestHostilePermissionDenied(t *testing.T) {
+	bin, rules := hostileSetup(t)
+	asNobody := os.Geteuid() == 0
+	if asNobody {
+		probe := exec.Command("true")
+		probe.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		if err := probe.Run(); err != nil {
+			t.Skipf("root, and cannot run a process as nobody (%v): permissions would not be checked", err)
+		}
+	}
+	dir := hostileDir(t)
+	mustWrite(t, filepath.Join(dir, "ok.txt"), []byte(token(50)+"\n"))
+	mustWrite(t, filepath.Join(dir, "locked.txt"), []byte(token(51)+"\n"))
+	mustWrite(t, filepath.Join(dir, "lockeddir", "f.txt"), []byte(token(52)+"\n"))
+	mustWrite(t, filepath.Join(dir, "listonly", "g.txt"), []byte(token(53)+"\n"))
+	mustWrite(t, filepath.Join(dir, "noread", "h.txt"), []byte(token(54)+"\n"))
+	for p, mode := range map[string]os.FileMode{"locked.txt": 0, "lockeddir": 0, "listonly": 0o644, "noread": 0o711} {
+		if err := os.Chmod(filepath.Join(dir, p), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := runBin(t, bin, binOptions{asNobody: asNobody}, "dir", "-c", rules, "-f", "json", dir)
+	r.within(t, "permission-denied files and directories", 5*time.Second, 64)
+	r.wantSecrets(t, map[string]string{token(50): "ok.txt:1:1"})
+	for _, want := range []string{"locked.txt: permission denied (skipped)", "lockeddir: permission denied (skipped)",
+		"listonly/g.txt: permission denied (skipped)", "noread: permission denied (skipped)"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if r.code != 1 || r.rep.Stats.Errors != 4 || !strings.Contains(r.stderr, "4 unreadable") {
+		t.Errorf("exit %d, stats %+v\n%s", r.code, r.rep.Stats, r.stderr)
+	}
+}
+
+func utf16Encode(s string, bigEndian, bom bool) []byte {
+	var out []byte
+	put := func(u uint16) {
+		if bigEndian {
+			out = append(out, byte(u>>8), byte(u))
+		} else {
+			out = append(out, byte(u), byte(u>>8))
+		}
+	}
+	if bom {
+		put(0xFEFF)
+	}
+	for _, r := range s {
+		if r >= 0x10000 {
+			r -= 0x10000
+			put(uint16(0xD800 + r>>10))
+			put(uint16(0xDC00 + r&0x3FF))
+			continue
+		}
+		put(uint16(r))
+	}
+	return out
+}
+
+// TestHostileEncodings: invalid UTF-8, UTF-16 LE and BE with a byte order
+// mark (one past the first 4 MiB chunk, with a lone surrogate), a UTF-8
+// BOM, CRLF line ends and text with NULs after its first 8,000 bytes are
+// scanned, with lines and columns in code points of the decoded text;
+// UTF-16 without a BOM and text with a NUL near its start are binary:
+// skipped and counted.
+func TestHostileEncodings(t *testing.T) {
+	bin, rules := hostileSetup(t)
+	dir := hostileDir(t)
+	files := map[string][]byte{
+		"invalid-utf8.txt":  []byte("\xff\xfe\xfd\xc3 " + token(60) + " \x80\n"),
+		"utf16le.txt":       utf16Encode("line 1\r\n"+strings.Repeat("filler line ünïcödé\n", 300_000)+"\xed\U0001F600k = "+token(61)+"\n", false, true),
+		"utf16be.txt":       append(utf16Encode("a\nk = ", true, true), append([]byte{0xD8, 0x00}, utf16Encode(token(62)+"\n", true, false)...)...),
+		"utf16le-nobom.txt": utf16Encode("k = "+token(63)+"\n", false, false),
+		"nul-heavy.txt":     []byte(strings.Repeat("clean text\n", 800) + strings.Repeat("\x00", 5000) + "\n\x00\x00k = " + token(64) + "\x00\n" + strings.Repeat("\x00\n", 5000)),
+		"nul-early.txt":     []byte("x\x00y\n" + token(65) + "\n"),
+		"crlf.txt":          []byte("a\r\nb\r\nk = " + token(66) + "\r\n"),
+		"utf8-bom.txt":      []byte("\xef\xbb\xbf" + token(67) + "\n"),
+	}
+	for name, data := range files {
+		mustWrite(t, filepath.Join(dir, name), data)
+	}
+	r := runBin(t, bin, binOptions{}, "dir", "-c", rules, "-f", "json", dir)
+	r.within(t, "invalid UTF-8, UTF-16 LE/BE, NUL-heavy text", 5*time.Second, 64)
+	r.wantSecrets(t, map[string]string{
+		token(60): "invalid-utf8.txt:1:6",
+		token(61): "utf16le.txt:300002:7", // U+FFFD for \xed, the emoji, "k = "
+		token(62): "utf16be.txt:2:6",      // after a lone high surrogate (U+FFFD)
+		token(64): "nul-heavy.txt:802:7",  // two NULs, "k = "
+		token(66): "crlf.txt:3:5",
+		token(67): "utf8-bom.txt:1:1",
+	})
+	if r.rep.Stats.SkippedBinary != 2 || !strings.Contains(r.stderr, "2 binary skipped") {
+		t.Errorf("stats %+v\n%s", r.rep.Stats, r.stderr)
 	}
 }
