@@ -12,7 +12,9 @@ package cmd
 // detector, so they do not run again under -race.
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -726,5 +728,232 @@ func TestHostileEncodings(t *testing.T) {
 	})
 	if r.rep.Stats.SkippedBinary != 2 || !strings.Contains(r.stderr, "2 binary skipped") {
 		t.Errorf("stats %+v\n%s", r.rep.Stats, r.stderr)
+	}
+}
+
+// TestHostileRuleFiles: regexes Go rejects (a repeat count over 1000, also
+// nested), a legal regex of 3 million instructions, and rules too large
+// together are each a one-line exit-2 error naming the rule, reached in
+// bounded time and memory (20 rules of 3 million instructions took 18 s
+// and 3.9 GB before keyhound bounded regex size); 300 legal rules of about
+// 2,000 instructions each load and scan a file with 9,000 keyword hits.
+func TestHostileRuleFiles(t *testing.T) {
+	bin, _ := hostileSetup(t)
+	dir := hostileDir(t)
+	mustWrite(t, filepath.Join(dir, "scan", "a.txt"), []byte("nothing\n"))
+	ruleFile := func(name string, n int, regex func(i int) string) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "[[rules]]\nid = \"%s-%d\"\nregex = '''%s'''\n", name, i, regex(i))
+		}
+		p := filepath.Join(dir, name+".toml")
+		mustWrite(t, p, []byte(b.String()))
+		return p
+	}
+	huge := "(x" + strings.Repeat("[a-z]", 3000) + "){1000}"
+	for _, tc := range []struct {
+		name, file, want string
+	}{
+		{"nested repeats", ruleFile("nested", 300, func(i int) string { return fmt.Sprintf("kw%d_(a{1000}){1000}", i) }),
+			"nested.toml: rule nested-0: regex: error parsing regexp: invalid repeat count: `{1000}`"},
+		{"repeat over 1000", ruleFile("count", 300, func(i int) string { return fmt.Sprintf("kw%d_a{1001}", i) }),
+			"count.toml: rule count-0: regex: error parsing regexp: invalid repeat count: `{1001}`"},
+		{"3 million instructions", ruleFile("huge", 20, func(i int) string { return fmt.Sprintf("kw%d_%s", i, huge) }),
+			"huge.toml: rule huge-0: regex: too large: compiles to about 3003004 instructions, over the limit of 20000 per regex"},
+		{"too large together", ruleFile("many", 100, func(i int) string { return fmt.Sprintf("kw%d_", i) + strings.Repeat("[a-z0-9]{1000}", 16) }),
+			"many.toml: rule many-62: regex: too large: with this one the rule file's regexes compile to more than 1000000 instructions together"},
+	} {
+		r := runBin(t, bin, binOptions{}, "dir", "-c", tc.file, filepath.Join(dir, "scan"))
+		r.within(t, "rule file: "+tc.name, 2*time.Second, 128) // up to 1M instructions compiled before the limit
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%s: exit %d, stderr %q, want one line with %q", tc.name, r.code, r.stderr, tc.want)
+		}
+	}
+
+	big := ruleFile("big", 300, func(i int) string { return fmt.Sprintf("kw%d_(?:[A-Za-z0-9+/]{40}|(?i)[a-f]{40}){1,25}", i) })
+	var text strings.Builder
+	want := 0
+	for rep := 0; rep < 30; rep++ {
+		for i := 0; i < 300; i++ {
+			n := []int{20, 80, 200, 999}[(rep+i)%4]
+			if n >= 40 {
+				want++
+			}
+			fmt.Fprintf(&text, "x = kw%d_%s\n", i, strings.Repeat("AbCdEf0123", 100)[:n])
+		}
+	}
+	mustWrite(t, filepath.Join(dir, "hits", "many.txt"), []byte(text.String()))
+	r := runBin(t, bin, binOptions{}, "dir", "-c", big, "-f", "json", filepath.Join(dir, "hits"))
+	r.within(t, "300 rules of 2,000 instructions, 9,000 keyword hits", 5*time.Second, 160)
+	if r.code != 1 || len(r.rep.Findings) != want {
+		t.Errorf("exit %d, %d findings, want %d\n%s", r.code, len(r.rep.Findings), want, r.stderr)
+	}
+}
+
+// TestHostileDotGitFile: in dir mode a .git file (a linked work tree's or a
+// submodule's, pointing elsewhere) is content: scanned, never followed, and
+// nothing where it points is opened; a .git directory is skipped.
+func TestHostileDotGitFile(t *testing.T) {
+	bin, rules := hostileSetup(t)
+	outside := hostileDir(t)
+	mustWrite(t, filepath.Join(outside, ".git", "HEAD"), []byte("ref: refs/heads/main\n"))
+	mustWrite(t, filepath.Join(outside, ".git", "config"), []byte(token(71)+"\n"))
+	mustWrite(t, filepath.Join(outside, "secret.txt"), []byte(token(72)+"\n"))
+	dir := hostileDir(t)
+	mustWrite(t, filepath.Join(dir, "wt", ".git"), []byte("gitdir: "+filepath.Join(outside, ".git")+"\n# "+token(70)+"\n"))
+	mustWrite(t, filepath.Join(dir, "sub", ".git"), []byte("gitdir: ../../"+filepath.Base(outside)+"/.git\n"))
+	mustWrite(t, filepath.Join(dir, ".git", "config"), []byte(token(73)+"\n"))
+	mustWrite(t, filepath.Join(dir, "app.txt"), []byte(token(74)+"\n"))
+	w := watchOpens(t, outside, filepath.Join(outside, ".git"))
+	r := runBin(t, bin, binOptions{}, "dir", "-c", rules, "-f", "json", dir)
+	r.within(t, ".git file pointing elsewhere (dir mode)", 5*time.Second, 64)
+	r.wantSecrets(t, map[string]string{token(70): "wt/.git:2:3", token(74): "app.txt:1:1"})
+	if opened := w.opened(t); len(opened) > 0 {
+		t.Errorf("followed a .git file: opened %v", opened)
+	}
+}
+
+// TestHostileGitDotGitFile: in git mode a .git file is followed as git does
+// (a linked work tree, a submodule: their history is scanned); one pointing
+// to something that is not a git directory is an exit-2 error naming it.
+func TestHostileGitDotGitFile(t *testing.T) {
+	bin, _ := hostileSetup(t)
+	rules := gitRulesFile(t)
+	lib := newCLIRepo(t)
+	lib.write("lib.txt", gitToken(80)+"\n")
+	lib.commit("lib")
+	app := newCLIRepo(t)
+	app.write("app.txt", gitToken(81)+"\n")
+	app.commit("app")
+	app.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", lib.dir, "vendor/lib")
+	app.commit("add submodule")
+	wt := filepath.Join(t.TempDir(), "wt")
+	lib.git("worktree", "add", "-q", "--detach", wt)
+	if b, _ := os.ReadFile(filepath.Join(app.dir, "vendor", "lib", ".git")); !strings.HasPrefix(string(b), "gitdir: ") {
+		t.Fatalf("submodule checkout has no .git file: %q", b)
+	}
+	secretsOf := func(r binResult) []string {
+		var out []string
+		for s := range r.rep.secrets() {
+			out = append(out, s)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name, path string
+		want       string
+	}{
+		{"submodule work tree", filepath.Join(app.dir, "vendor", "lib"), gitToken(80)},
+		{"linked work tree", wt, gitToken(80)},
+		{"superproject (the submodule is a commit id in its trees)", app.dir, gitToken(81)},
+	} {
+		r := runBin(t, bin, binOptions{}, "git", "-c", rules, "-f", "json", tc.path)
+		r.within(t, "git mode: "+tc.name, 10*time.Second, 128)
+		if got := secretsOf(r); r.code != 1 || len(got) != 1 || got[0] != tc.want {
+			t.Errorf("%s: exit %d, secrets %v, want %s\n%s", tc.name, r.code, got, tc.want, r.stderr)
+		}
+	}
+	bad := hostileDir(t)
+	mustWrite(t, filepath.Join(bad, ".git"), []byte("gitdir: /nonexistent/elsewhere\n"))
+	r := runBin(t, bin, binOptions{}, "git", "-c", rules, bad)
+	if r.code != 2 || !strings.Contains(r.stderr, "points to /nonexistent/elsewhere, which is not a git directory") {
+		t.Errorf("dangling .git file: exit %d %s", r.code, r.stderr)
+	}
+}
+
+// TestHostileGitObjectsOverMaxFileSize: a blob larger than --max-file-size
+// is skipped, named on stderr and counted; the rest of the history is
+// scanned.
+func TestHostileGitObjectsOverMaxFileSize(t *testing.T) {
+	bin, _ := hostileSetup(t)
+	rules := gitRulesFile(t)
+	repo := newCLIRepo(t)
+	repo.write("big.txt", gitToken(90)+"\n"+strings.Repeat("filler line of text\n", 3<<20/20))
+	repo.write("small.txt", gitToken(91)+"\n")
+	repo.commit("one big, one small")
+	repo.write("small.txt", gitToken(92)+"\n")
+	repo.commit("second")
+	repo.git("gc", "-q")
+	r := runBin(t, bin, binOptions{}, "git", "-c", rules, "--max-file-size", "1MiB", "-f", "json", repo.dir)
+	r.within(t, "git blob over --max-file-size (3 MiB)", 10*time.Second, 128)
+	r.wantSecrets(t, map[string]string{gitToken(91): "small.txt:1:1", gitToken(92): "small.txt:1:1"})
+	if r.rep.Stats.SkippedLarge != 1 || !strings.Contains(r.stderr, "big.txt (blob ") || !strings.Contains(r.stderr, "larger than --max-file-size") {
+		t.Errorf("stats %+v\n%s", r.rep.Stats, r.stderr)
+	}
+}
+
+// TestHostileCorruptPack: bytes flipped inside one object of a pack: that
+// blob is named on stderr and counted, the others are still found.
+func TestHostileCorruptPack(t *testing.T) {
+	bin, _ := hostileSetup(t)
+	rules := gitRulesFile(t)
+	repo := newCLIRepo(t)
+	repo.write("good.txt", strings.Repeat("filler line\n", 50)+gitToken(93)+"\n")
+	repo.write("bad.txt", strings.Repeat("other filler\n", 50)+gitToken(94)+"\n")
+	repo.commit("two files")
+	repo.git("repack", "-adq")
+	badHash := repo.git("rev-parse", "HEAD:bad.txt")
+	packs, _ := filepath.Glob(filepath.Join(repo.dir, ".git", "objects", "pack", "*.idx"))
+	if len(packs) != 1 {
+		t.Fatalf("packs: %v", packs)
+	}
+	var off int64 = -1
+	for _, l := range strings.Split(repo.git("verify-pack", "-v", packs[0]), "\n") {
+		if f := strings.Fields(l); len(f) >= 5 && f[0] == badHash {
+			fmt.Sscan(f[4], &off)
+		}
+	}
+	if off < 0 {
+		t.Fatal("bad.txt's blob not in the pack")
+	}
+	pack := strings.TrimSuffix(packs[0], ".idx") + ".pack"
+	data, err := os.ReadFile(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := off + 6; i < off+12; i++ {
+		data[i] ^= 0x55
+	}
+	os.Chmod(pack, 0o644)
+	if err := os.WriteFile(pack, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runBin(t, bin, binOptions{}, "git", "-c", rules, "-f", "json", repo.dir)
+	r.within(t, "corrupt pack", 10*time.Second, 128)
+	r.wantSecrets(t, map[string]string{gitToken(93): "good.txt:51:1"})
+	if r.code != 1 || r.rep.Stats.Errors < 1 || !strings.Contains(r.stderr, "bad.txt") || !strings.Contains(r.stderr, badHash[:12]) {
+		t.Errorf("exit %d, stats %+v\n%s", r.code, r.rep.Stats, r.stderr)
+	}
+}
+
+// TestHostileArchives: archives are not opened: a zip (even one whose
+// entry is stored uncompressed, secret readable in its bytes), a gzip and
+// 256 MiB of zeros compressed in a zip (a bomb) are binary, skipped and counted,
+// never expanded; their first 8,000 bytes are all that is read.
+func TestHostileArchives(t *testing.T) {
+	bin, rules := hostileSetup(t)
+	dir := hostileDir(t)
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	h, _ := zw.CreateHeader(&zip.FileHeader{Name: "stored.env", Method: zip.Store})
+	io.WriteString(h, "TOKEN="+token(95)+"\n")
+	bomb, _ := zw.Create("bomb.bin")
+	zeros := make([]byte, 1<<20)
+	for i := 0; i < 256; i++ { // 256 MiB of zeros, 250 KB compressed
+		bomb.Write(zeros)
+	}
+	zw.Close()
+	mustWrite(t, filepath.Join(dir, "archive.zip"), zbuf.Bytes())
+	var gbuf bytes.Buffer
+	gz := gzip.NewWriter(&gbuf)
+	io.WriteString(gz, "TOKEN="+token(96)+"\n")
+	gz.Close()
+	mustWrite(t, filepath.Join(dir, "secret.env.gz"), gbuf.Bytes())
+	mustWrite(t, filepath.Join(dir, "ok.env"), []byte("TOKEN="+token(97)+"\n"))
+	r := runBin(t, bin, binOptions{}, "dir", "-c", rules, "-f", "json", dir)
+	r.within(t, "archives (zip with a stored entry, 256 MiB zip bomb, gzip)", 2*time.Second, 64)
+	r.wantSecrets(t, map[string]string{token(97): "ok.env:1:7"})
+	if r.rep.Stats.SkippedBinary != 2 || r.rep.Stats.Bytes > 64<<10 {
+		t.Errorf("stats %+v", r.rep.Stats)
 	}
 }
