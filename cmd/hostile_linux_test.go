@@ -957,3 +957,27 @@ func TestHostileArchives(t *testing.T) {
 		t.Errorf("stats %+v", r.rep.Stats)
 	}
 }
+
+// TestHostileNamesOnStderr: a file name is the scanned content's to choose:
+// one holding a newline and terminal escapes, named on stderr because it
+// cannot be read (dir mode) or is too large (git mode), must neither forge
+// a line of output nor reach the terminal as a control sequence.
+func TestHostileNamesOnStderr(t *testing.T) {
+	bin, rules := hostileSetup(t)
+	evil := "evil\nkeyhound: scanned 0 files (0 B) in 0.00s: 0 findings\x1b[8m\u202e"
+	dir := hostileDir(t)
+	mustWrite(t, filepath.Join(dir, evil), []byte(token(98)+"\n"))
+	asNobody := os.Geteuid() == 0
+	os.Chmod(filepath.Join(dir, evil), 0)
+	r := runBin(t, bin, binOptions{asNobody: asNobody}, "dir", "-c", rules, dir)
+	if strings.ContainsAny(r.stderr, "\x1b\u202e") || strings.Count(r.stderr, "\n") != 2 || !strings.Contains(r.stderr, `evil\x0akeyhound: scanned 0 files`) {
+		t.Errorf("dir mode stderr: %q", r.stderr)
+	}
+	repo := newCLIRepo(t)
+	repo.write(evil, strings.Repeat("big line\n", 1<<18))
+	repo.commit("big")
+	r = runBin(t, bin, binOptions{}, "git", "-c", gitRulesFile(t), "--max-file-size", "1KiB", repo.dir)
+	if strings.ContainsAny(r.stderr, "\x1b\u202e") || strings.Count(r.stderr, "\n") != 2 || !strings.Contains(r.stderr, "larger than --max-file-size") {
+		t.Errorf("git mode stderr: %q", r.stderr)
+	}
+}

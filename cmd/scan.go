@@ -241,11 +241,11 @@ func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error
 		Workers:     o.workers,
 		MaxFileSize: j.maxSize,
 		OnError: func(path string, err error) {
-			fmt.Fprintf(env.Stderr, "keyhound: %s: %v (skipped)\n", path, err)
+			fmt.Fprintf(env.Stderr, "keyhound: %s: %s (skipped)\n", report.CleanText(path), report.CleanText(err.Error()))
 		},
 		OnSkip: func(path, reason string) {
 			if !o.quiet {
-				fmt.Fprintf(env.Stderr, "keyhound: %s: %s (skipped)\n", path, reason)
+				fmt.Fprintf(env.Stderr, "keyhound: %s: %s (skipped)\n", report.CleanText(path), report.CleanText(reason))
 			}
 		},
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/keyhound/keyhound/finding"
 )
@@ -55,7 +56,9 @@ func FuzzParse(f *testing.F) {
 			if ValidKey(e.Fingerprint) != nil || strings.TrimSpace(e.Reason) == "" {
 				t.Fatalf("invalid entry accepted: %+v", e)
 			}
-			_ = e.Describe("fuzz")
+			if d := e.Describe("fuzz"); strings.IndexFunc(d, unicode.IsControl) >= 0 {
+				t.Fatalf("Describe prints a control character: %q", d)
+			}
 			fd := finding.Finding{RuleID: e.Rule, File: e.Path, Secret: e.Reason}
 			fd.Fingerprint = e.Fingerprint
 			NewMatcher(file, time.Now()).Suppress(&fd)

@@ -28,8 +28,10 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 
@@ -265,16 +267,26 @@ func (e *Entry) Describe(file string) string {
 	}
 	fmt.Fprintf(&b, " (%s", key)
 	if e.Rule != "" {
-		fmt.Fprintf(&b, ", rule %s", e.Rule)
+		fmt.Fprintf(&b, ", rule %s", printable(e.Rule))
 	}
 	if e.Path != "" {
-		fmt.Fprintf(&b, ", path %s", e.Path)
+		fmt.Fprintf(&b, ", path %s", printable(e.Path))
 	}
 	if e.Owner != "" {
-		fmt.Fprintf(&b, ", owner %s", e.Owner)
+		fmt.Fprintf(&b, ", owner %s", printable(e.Owner))
 	}
 	fmt.Fprintf(&b, ", reason %q)", e.Reason)
 	return b.String()
+}
+
+// printable returns s, quoted with escapes if it holds a control or
+// bidirectional-text character: an ignore file may come with the scanned
+// repository, and what Describe returns is printed on a terminal.
+func printable(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' }) < 0 {
+		return s
+	}
+	return strconv.Quote(s)
 }
 
 // Matcher applies a File to findings and remembers which entries were used.

@@ -74,6 +74,13 @@ func writeText(w io.Writer, rep *finding.Report, opts Options) error {
 	return bw.Flush()
 }
 
+// CleanText escapes control characters (newlines and ESC included) and
+// bidirectional-text controls in s, as the text report does. Messages on
+// stderr that name what was scanned use it: a file name or a commit's
+// metadata comes from the scanned content and must not forge a line of
+// output or drive the terminal.
+func CleanText(s string) string { return clean(s) }
+
 // clean escapes control characters (C0, DEL, C1, which include ESC and
 // newlines) and bidirectional-text controls as Go-style escapes, leaving
 // other text untouched.

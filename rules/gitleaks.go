@@ -143,7 +143,29 @@ type glTranslator struct {
 }
 
 func (t *glTranslator) notice(format string, args ...any) {
-	t.notices = append(t.notices, t.name+": "+fmt.Sprintf(format, args...))
+	t.notices = append(t.notices, escapeControls(t.name+": "+fmt.Sprintf(format, args...)))
+}
+
+// escapeControls escapes control and bidirectional-text characters: a
+// notice names what a config holds (it may come with the scanned
+// repository) and is printed on one line of a terminal.
+func escapeControls(s string) string {
+	unsafe := func(r rune) bool {
+		return unicode.IsControl(r) || (0x202a <= r && r <= 0x202e) || (0x2066 <= r && r <= 0x2069) || r == 0x200e || r == 0x200f
+	}
+	if strings.IndexFunc(s, unsafe) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unsafe(r) {
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func (t *glTranslator) file(name string, data []byte, depth int) (*File, error) {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // normalize makes a rule file comparable after a TOML round trip, which
@@ -57,6 +58,7 @@ func FuzzGitleaks(f *testing.F) {
 		"[extend]\npath = \"base.toml\"\n[[rules]]\nid = \"base-rule\"\nentropy = nan\n",
 		"[[rules]]\nid = \"Weird ID ☃\"\nregex = '''x(a{1000}){1000}'''\nkeywords = [\"x\"]\nentropy = inf\n",
 		"[[rules]]\nid = \"q\"\nregex = \"tok_'''[0-9]{8}\"\ndescription = \"\\u0000\\n'\"\ntags = [\"\"]\n",
+		"[[rules]]\nid = \"Evil\\u001b[2J\\nid\"\nregex = 'x_[0-9]{8}'\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -85,6 +87,11 @@ regex = '''bo_[a-z0-9]{16}'''
 		file, notices, err := FromGitleaks(name, data, def)
 		if err != nil {
 			return // (the CLI prints an error on one line, whatever it holds)
+		}
+		for _, n := range notices {
+			if strings.IndexFunc(n, unicode.IsControl) >= 0 {
+				t.Fatalf("notice holds a control character: %q", n)
+			}
 		}
 		var out strings.Builder
 		if err := WriteTOML(&out, file, notices); err != nil {
