@@ -271,3 +271,31 @@ func checkText(t *testing.T, rep *finding.Report, out string) {
 		}
 	}
 }
+
+// FuzzReadBaseline reads arbitrary files as a --baseline: a set of
+// fingerprints (none empty) or an error naming the file, never a panic.
+func FuzzReadBaseline(f *testing.F) {
+	for _, s := range []string{
+		`{"version": 1, "findings": [{"fingerprint": "abc"}], "stats": {}}`,
+		`{"findings": []}`, `{"findings": null}`, `{"version": "1", "findings": []}`, `{"version": 2, "findings": []}`,
+		`{"findings": [{"fingerprint": 1}]}`, `{"findings": [{}]}`, `[]`, "", "{\n\"findings\": [\n{\"fingerprint\": \"x\"},\n", "\xff",
+	} {
+		f.Add([]byte(s))
+	}
+	p := filepath.Join(f.TempDir(), "baseline.json")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		set, err := ReadBaseline(p)
+		if err != nil {
+			if set != nil || !strings.HasPrefix(err.Error(), "baseline "+p+": ") {
+				t.Fatalf("error %v with %d fingerprints", err, len(set))
+			}
+			return
+		}
+		if set == nil || set[""] {
+			t.Fatalf("fingerprints %v", set)
+		}
+	})
+}

@@ -176,6 +176,10 @@ func TestRuleFileBounds(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "huge.toml: larger than 16 MiB") || time.Since(start) > time.Second {
 		t.Errorf("2 GiB rule file: %v after %v", err, time.Since(start))
 	}
+	// A device given as the config (-c /dev/zero) is read up to the bound only.
+	if _, _, err := LoadNotices(LoadOptions{Path: "/dev/zero"}); err == nil || !strings.Contains(err.Error(), "/dev/zero: larger than 16 MiB") {
+		t.Errorf("-c /dev/zero: %v", err)
+	}
 	fifo := filepath.Join(dir, "base.fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
