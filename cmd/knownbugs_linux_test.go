@@ -24,14 +24,13 @@ func knownBug(t *testing.T, where, what string) {
 	}
 }
 
-// TestKnownBugSymlinkedRoot: `keyhound dir LINK`, LINK a symlink to a
+// TestSymlinkedRoot (fixed): `keyhound dir LINK`, LINK a symlink to a
 // directory (macOS's /tmp, a CI workspace, ~/src linked elsewhere), scans
 // nothing and exits 0: "scanned 0 files ... 0 findings, 1 symlinks or
 // special files skipped". Walk stats the root (following the link) but
 // filepath.WalkDir lstats it, sees a symlink, and the callback skips it.
 // Fix: walk the resolved root (filepath.EvalSymlinks) or root+"/".
-func TestKnownBugSymlinkedRoot(t *testing.T) {
-	knownBug(t, "scanner/dir.go Walk", "a root that is a symlink to a directory is skipped: 0 files scanned, exit 0")
+func TestSymlinkedRoot(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "real", "a.txt"), token(1)+"\n")
 	link := filepath.Join(dir, "link")
@@ -121,12 +120,11 @@ func TestKnownBugGitBlobInflatedBeforeSizeCheck(t *testing.T) {
 	r.wantSecrets(t, map[string]string{gitToken(1): "small.txt:1:1"})
 }
 
-// TestKnownBugFatalErrorControlChars: the one-line error keyhound exits 2
+// TestFatalErrorControlChars (fixed): the one-line error keyhound exits 2
 // with can quote a rule file's content, and a .keyhound.toml comes with
 // the scanned repository: its control characters (ESC) reach the terminal.
 // Fix (cmd/main.go): print report.CleanText(oneLine(err.Error())).
-func TestKnownBugFatalErrorControlChars(t *testing.T) {
-	knownBug(t, "cmd/main.go Main", "the exit-2 error prints control characters from a scanned .keyhound.toml")
+func TestFatalErrorControlChars(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, ".keyhound.toml"), "[[rules]]\nid = \"x\\u001b]0;owned\\u0007\\u001b[2J\"\nregex = 'abc'\n")
 	r := run(t, "", "dir", dir)

@@ -15,6 +15,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"github.com/keyhound/keyhound/report"
 )
 
 // Exit statuses (see CONTRACT.md).
@@ -73,7 +75,9 @@ func Main(env Env, args []string) int {
 	case errors.As(err, &ee):
 		return ee.code
 	default:
-		fmt.Fprintf(env.Stderr, "keyhound: %s\n", oneLine(err.Error()))
+		// The message may quote scanned content (a .keyhound.toml that came
+		// with the repository): no control character reaches the terminal.
+		fmt.Fprintf(env.Stderr, "keyhound: %s\n", report.CleanText(oneLine(err.Error())))
 		return ExitError
 	}
 }

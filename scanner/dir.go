@@ -31,6 +31,11 @@ func Walk(ctx context.Context, root string, opts WalkOptions, cnt *Counters, out
 		name := filepath.ToSlash(filepath.Clean(root))
 		return send(ctx, out, fileItem(root, joinPrefix(opts.Prefix, name), info.Size()))
 	}
+	// A root that is a symlink to a directory is what the user asked for:
+	// walk where it points (WalkDir would not follow it).
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		root = real
+	}
 	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		rel, _ := filepath.Rel(root, p)
 		rel = joinPrefix(opts.Prefix, filepath.ToSlash(rel))

@@ -135,6 +135,44 @@ func lineEnd(buf []byte, off, limit int) int {
 	return hi
 }
 
+// lineIndex finds the line around offsets that mostly move forward (the
+// prefilter's hits), scanning each byte for newlines about once: on a huge
+// single line, looking up to maxWiden back and forth for every hit would be
+// quadratic.
+type lineIndex struct {
+	buf    []byte
+	pos    int // the last offset asked about
+	prevNL int // offset of the last newline before pos, or -1
+	nextNL int // offset of the first newline at or after pos, or len(buf); -1: not known
+}
+
+// line returns the start of the line holding off and the offset of its
+// newline (or the end of buf).
+func (li *lineIndex) line(off int) (start, end int) {
+	buf := li.buf
+	switch {
+	case li.nextNL < 0 || off <= li.prevNL:
+		// First use, or a step back past the known line's start (a step
+		// back within the line keeps both newlines valid).
+		li.prevNL = bytes.LastIndexByte(buf[:off], '\n')
+		li.nextNL = -1
+	case off > li.nextNL:
+		// Past the known newline: the last newline before off lies in
+		// [nextNL, off).
+		li.prevNL = li.nextNL + bytes.LastIndexByte(buf[li.nextNL:off], '\n')
+		li.nextNL = -1
+	}
+	li.pos = off
+	if li.nextNL < 0 {
+		if i := bytes.IndexByte(buf[off:], '\n'); i >= 0 {
+			li.nextNL = off + i
+		} else {
+			li.nextNL = len(buf)
+		}
+	}
+	return li.prevNL + 1, li.nextNL
+}
+
 // window returns the line-aligned window around [s, e).
 func window(buf []byte, s, e, margin int) span {
 	ws := s - margin
@@ -157,6 +195,7 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 	if len(c.hits) == 0 {
 		return nil
 	}
+	lines := lineIndex{buf: buf, prevNL: -1, nextNL: -1}
 	for _, h := range c.hits {
 		start := h.end - c.m.pf.plen[h.pat]
 		for _, ri := range c.m.patRule[h.pat] {
@@ -168,8 +207,11 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 			switch {
 			case sh.withinLine:
 				// Every match lies on one line: the keyword's line (with its
-				// newline) is the whole window, unless the line is very long.
-				w = span{lineStart(buf, start, windowMargin), lineEnd(buf, h.end, windowMargin)}
+				// newline) is the whole window, up to maxWiden either side on
+				// a very long line (a match longer than a small window finds
+				// nothing in it, so touching the edge could not widen it).
+				ls, le := lines.line(start)
+				w = span{max(ls, start-maxWiden), min(le, h.end+maxWiden)}
 				if w.end < len(buf) && buf[w.end] == '\n' {
 					w.end++
 				}

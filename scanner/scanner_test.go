@@ -386,3 +386,19 @@ func TestPrefilterHalves(t *testing.T) {
 		}
 	}
 }
+
+func TestLineIndex(t *testing.T) {
+	buf := []byte("ab\ncdef\n\nghi")
+	li := lineIndex{buf: buf, prevNL: -1, nextNL: -1}
+	for _, off := range []int{0, 1, 4, 3, 7, 8, 9, 12, 5, 2, 10, 0} {
+		s, e := li.line(off)
+		ws := bytes.LastIndexByte(buf[:off], '\n') + 1
+		we := len(buf)
+		if i := bytes.IndexByte(buf[off:], '\n'); i >= 0 {
+			we = off + i
+		}
+		if s != ws || e != we {
+			t.Errorf("line(%d) = %d,%d, want %d,%d", off, s, e, ws, we)
+		}
+	}
+}
