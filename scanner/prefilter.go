@@ -10,6 +10,8 @@ type prefilter struct {
 	out    [][]int // state -> patterns that end here (incl. via failure links)
 	plen   []int   // pattern -> length
 	maxLen int     // longest pattern
+
+	vs *vsPrefilter // the same search on Vectorscan (vectorscan build only), or nil
 }
 
 const outFlag = int32(1) << 30
@@ -105,6 +107,7 @@ func newPrefilter(patterns []string) *prefilter {
 		}
 		p.trans[i] = v
 	}
+	p.vs = newVectorscan(patterns, p.plen)
 	return p
 }
 
@@ -116,6 +119,11 @@ func newPrefilter(patterns []string) *prefilter {
 // do not depend on each other, which roughly doubles throughput on a core.
 // scratch holds the second half's hits; it is reused by the caller.
 func (p *prefilter) find(data []byte, hits []hit, scratch *[]hit) []hit {
+	if p.vs != nil {
+		if hits, ok := p.vs.find(data, hits); ok {
+			return hits
+		}
+	}
 	if len(data) < 1024 || p.maxLen == 0 {
 		return p.findOne(data, hits)
 	}
