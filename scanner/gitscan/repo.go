@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -72,7 +73,12 @@ func Locate(path string) (gitDir, workTree string, err error) {
 				}
 				return dg, dir, nil
 			}
-			b, err := os.ReadFile(dg)
+			// A .git file names the git directory (worktrees, submodules).
+			// Anything else — a FIFO, a link to a device — is never read.
+			if !fi.Mode().IsRegular() {
+				return "", "", fmt.Errorf("%s is neither a directory nor a gitdir file", dg)
+			}
+			b, err := readHead(dg, 64<<10)
 			if err != nil {
 				return "", "", unwrapPath(err)
 			}
@@ -369,4 +375,14 @@ func (r *repo) head() (hash, bool) {
 		return zeroHash, false
 	}
 	return c, true
+}
+
+// readHead reads at most n bytes of the regular file p.
+func readHead(p string, n int64) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, n))
 }
