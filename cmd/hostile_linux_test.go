@@ -583,18 +583,23 @@ func TestHostileVanishingFiles(t *testing.T) {
 	mustWrite(t, filepath.Join(dir, "s-shrink.txt"), []byte(shrink))
 	mustWrite(t, filepath.Join(dir, "v-gone1.txt"), []byte(token(42)+"\n"))
 	mustWrite(t, filepath.Join(dir, "v-gone2.txt"), []byte(token(43)+"\n"))
+	// The walk is lexical: when it opens z-last/ it has listed every file above.
+	if err := os.Mkdir(filepath.Join(dir, "z-last"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	w := watchOpens(t, dir)
 	mutated := make(chan error, 1)
 	go func() {
 		deadline := time.Now().Add(20 * time.Second)
-		for !contains(w.opened(t), big) {
+		var opened []string
+		for !contains(opened, big) || !contains(opened, filepath.Join(dir, "z-last")) {
 			if time.Now().After(deadline) {
-				mutated <- fmt.Errorf("0-big.txt was never opened")
+				mutated <- fmt.Errorf("0-big.txt and z-last were not opened: %v", opened)
 				return
 			}
 			time.Sleep(time.Millisecond)
+			opened = append(opened, w.opened(t)...)
 		}
-		time.Sleep(100 * time.Millisecond) // the walk has listed everything by now
 		var errs []error
 		do := func(err error) { errs = append(errs, err) }
 		do(os.RemoveAll(filepath.Join(dir, "d-dir")))
