@@ -3,6 +3,7 @@ package cmd
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -42,8 +43,15 @@ func checkKeyhoundCommands(t *testing.T, where, text string, subst map[string]st
 		if !strings.HasPrefix(line, "keyhound ") {
 			continue
 		}
-		for k, v := range subst {
-			line = strings.ReplaceAll(line, k, v)
+		// Longest variable first: "$CI_NODE_INDEX/$CI_NODE_TOTAL" before
+		// "$CI_NODE_INDEX" (map order is random: the test was flaky).
+		keys := make([]string, 0, len(subst))
+		for k := range subst {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool { return len(keys[i]) > len(keys[j]) })
+		for _, k := range keys {
+			line = strings.ReplaceAll(line, k, subst[k])
 		}
 		if i := strings.Index(line, " #"); i >= 0 {
 			line = line[:i]
