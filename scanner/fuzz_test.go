@@ -85,8 +85,13 @@ func FuzzPosition(f *testing.F) {
 		}
 		off %= len(data) + 1
 		p := position{line: 1, col: 1}
-		// advance in two steps, as the scanner does across matches
-		p.advance(data, off/2)
+		// Advance in two steps, as the scanner does across matches and
+		// chunks, stopping on a character boundary as they do.
+		mid := off / 2
+		if mid < len(data) {
+			mid = charStart(data, mid)
+		}
+		p.advance(data, mid)
 		p.advance(data, off)
 		line := 1 + strings.Count(string(data[:off]), "\n")
 		ls := strings.LastIndexByte(string(data[:off]), '\n') + 1

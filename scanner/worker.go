@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"unicode/utf8"
 
 	"github.com/keyhound/keyhound/finding"
 )
@@ -171,12 +172,31 @@ func (w *Worker) Scan(r io.Reader, path string, emit func(finding.Finding)) erro
 		if eof {
 			return nil
 		}
-		// Keep the last overlap bytes in front of the next chunk.
-		keep := len(buf) - overlap
+		// Keep the last overlap bytes in front of the next chunk, starting
+		// on a character boundary: a multi-byte character split there
+		// would be counted twice by the column arithmetic.
+		keep := charStart(buf, len(buf)-overlap)
 		pos.advance(buf, keep)
 		pos.off -= keep
-		copy(buf, buf[keep:])
-		buf = buf[:overlap]
-		from = overlap / 2
+		n := copy(buf, buf[keep:])
+		buf = buf[:n]
+		from = to - keep // the next chunk reports what this one did not
 	}
+}
+
+// charStart returns i, or the start of the valid multi-byte UTF-8 character
+// that buf[i] lies inside: splitting there counts every character once, as
+// utf8.RuneCount of the whole would (invalid bytes count one each anyway).
+func charStart(buf []byte, i int) int {
+	for k := i; k >= 0 && k > i-utf8.UTFMax; k-- {
+		if utf8.RuneStart(buf[k]) {
+			if k < i {
+				if _, size := utf8.DecodeRune(buf[k:]); k+size > i {
+					return k
+				}
+			}
+			return i
+		}
+	}
+	return i
 }
