@@ -393,3 +393,13 @@ func TestVersion(t *testing.T) {
 		t.Fatalf("version: %q", r.stdout)
 	}
 }
+
+func TestEmptyRuleFileIsAnError(t *testing.T) {
+	dir, _ := tree(t)
+	cfg := filepath.Join(t.TempDir(), "empty.toml")
+	writeFile(t, cfg, "# nothing yet\n")
+	r := run(t, "", "dir", "-c", cfg, dir)
+	if r.code != 2 || !strings.Contains(r.stderr, "empty.toml: no rules to scan with") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+}

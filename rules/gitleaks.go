@@ -673,8 +673,19 @@ func regexCanContain(expr, k string) bool {
 // config at opts.Path, translated with FromGitleaks; the notices say what
 // the translation left out.
 func LoadNotices(opts LoadOptions) (*Set, []string, error) {
+	set, notes, err := loadNotices(opts)
+	if err == nil {
+		err = requireRules(set)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return set, notes, nil
+}
+
+func loadNotices(opts LoadOptions) (*Set, []string, error) {
 	if opts.Path == "" {
-		s, err := Load(opts)
+		s, err := load(opts)
 		return s, nil, err
 	}
 	data, err := readLimited(opts.Path, false)

@@ -86,8 +86,27 @@ type LoadOptions struct {
 	Path        string // a user's rule file; empty: the built-in rules only
 }
 
-// Load reads and compiles the rule set described by opts.
+// Load reads and compiles the rule set described by opts; a set without any
+// rule is an error (it would report every scan clean).
 func Load(opts LoadOptions) (*Set, error) {
+	set, err := load(opts)
+	if err == nil {
+		err = requireRules(set)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+func requireRules(set *Set) error {
+	if len(set.Rules) == 0 {
+		return fmt.Errorf("%s: no rules to scan with (add [[rules]], or [extend] use_default = true)", strings.Join(set.Sources, " + "))
+	}
+	return nil
+}
+
+func load(opts LoadOptions) (*Set, error) {
 	defName := opts.DefaultName
 	if defName == "" {
 		defName = "rules.toml (built-in)"
