@@ -24,7 +24,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"regexp"
@@ -127,24 +126,7 @@ func Load(path string) (*File, error) {
 const MaxFileSize = 64 << 20
 
 // readLimited reads path, refusing a file larger than MaxFileSize.
-func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("larger than %d MiB", MaxFileSize>>20) // refused unread
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("larger than %d MiB", MaxFileSize>>20)
-	}
-	return data, nil
-}
+func readLimited(path string) ([]byte, error) { return rules.ReadFileLimited(path, MaxFileSize) }
 
 // Parse decodes an ignore file's content; name is used in messages.
 func Parse(name string, data []byte) (*File, error) {

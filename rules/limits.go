@@ -113,20 +113,32 @@ func readLimited(path string, regularOnly bool) ([]byte, error) {
 			return nil, fmt.Errorf("not a regular file")
 		}
 	}
+	data, err := ReadFileLimited(path, MaxFileSize)
+	if err != nil {
+		return nil, fmt.Errorf("%w: not a rule file", err)
+	}
+	return data, nil
+}
+
+// ReadFileLimited reads path (a file or a pipe) if it holds at most limit
+// bytes: a larger regular file is refused unread, anything else is read up
+// to the limit. Rule and ignore files may come with a scanned repository.
+func ReadFileLimited(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("larger than %d MiB: not a rule file", MaxFileSize>>20) // refused unread
+	tooBig := fmt.Errorf("larger than %d MiB", limit>>20)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > limit {
+		return nil, tooBig
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("larger than %d MiB: not a rule file", MaxFileSize>>20)
+	if int64(len(data)) > limit {
+		return nil, tooBig
 	}
 	return data, nil
 }
