@@ -511,6 +511,11 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 		if s.opts.Progress != nil {
 			s.opts.Progress.Add(1, int64(len(data)))
 		}
+		size := int64(len(data))
+		var tooLarge errTooLarge
+		if errors.As(err, &tooLarge) {
+			size, err = tooLarge.size, nil // skipped unread by the pack reader
+		}
 		if err != nil {
 			cnt.Errors.Add(1)
 			if run.OnError != nil {
@@ -520,11 +525,11 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 			}
 			return
 		}
-		if run.MaxFileSize > 0 && int64(len(data)) > run.MaxFileSize {
+		if run.MaxFileSize > 0 && size > run.MaxFileSize {
 			cnt.SkippedLarge.Add(1)
 			if run.OnSkip != nil {
 				mu.Lock()
-				run.OnSkip(s.where(id), fmt.Sprintf("larger than --max-file-size (%d > %d bytes)", len(data), run.MaxFileSize))
+				run.OnSkip(s.where(id), fmt.Sprintf("larger than --max-file-size (%d > %d bytes)", size, run.MaxFileSize))
 				mu.Unlock()
 			}
 			return
@@ -560,6 +565,7 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 	if s.opts.Reader == "go-git" {
 		err = s.readBlobsGoGit(ctx, want, workers, sink)
 	} else {
+		s.r.db.maxBlob = run.MaxFileSize
 		err = s.r.db.readBlobs(ctx, want, len(s.blobs), workers, sink)
 	}
 	if err != nil && ctx.Err() == nil {

@@ -176,7 +176,17 @@ type odb struct {
 	cache *objCache
 	pool  sync.Pool // *inflater
 	slots *Pool     // CPU slots shared with other scans (nil: unbounded)
+	// maxBlob, when positive, is --max-file-size: a wanted blob that is
+	// larger and that no delta needs as a base is skipped without being
+	// inflated (its pack header gives the size), so one huge or
+	// highly compressible blob costs no memory.
+	maxBlob int64
 }
+
+// errTooLarge is handed to the blob sink for a blob skipped unread.
+type errTooLarge struct{ size int64 }
+
+func (e errTooLarge) Error() string { return fmt.Sprintf("%d bytes", e.size) }
 
 // openODB opens the object directory dir and its alternates.
 func openODB(dir string) (*odb, error) {

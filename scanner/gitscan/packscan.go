@@ -221,7 +221,14 @@ func (db *odb) decodeRoot(pl *packPlan, w *packWorker, i int32, sink blobSink) {
 	var typ objType
 	var err error
 	switch pl.typ[i] {
-	case objCommit, objTree, objBlob, objTag:
+	case objBlob:
+		if id := pl.want[i]; id >= 0 && db.maxBlob > 0 && pl.size[i] > db.maxBlob && pl.childStart[i] == pl.childStart[i+1] {
+			sink(w.id, id, nil, errTooLarge{pl.size[i]})
+			return
+		}
+		typ = pl.typ[i]
+		data, err = pl.inflate(w, i, w.buf(0))
+	case objCommit, objTree, objTag:
 		typ = pl.typ[i]
 		data, err = pl.inflate(w, i, w.buf(0))
 	case objRefDelta:

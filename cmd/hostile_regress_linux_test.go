@@ -1,11 +1,8 @@
 package cmd
 
-// Known bugs found by the hardening work (issue 8) in code owned elsewhere.
-// Each test fails today, so it is skipped unless KEYHOUND_KNOWN_BUGS=1:
-//
-//	KEYHOUND_KNOWN_BUGS=1 go test ./cmd -run KnownBug -v
-//
-// Remove the knownBug call once the bug is fixed.
+// Regression tests for bugs the hardening work (issue 8) found in hostile
+// inputs, each fixed since: a symlinked root, special .git files in git
+// mode, git blobs over --max-file-size, control characters in errors.
 
 import (
 	"os"
@@ -16,13 +13,6 @@ import (
 	"testing"
 	"time"
 )
-
-func knownBug(t *testing.T, where, what string) {
-	t.Helper()
-	if os.Getenv("KEYHOUND_KNOWN_BUGS") == "" {
-		t.Skipf("known bug in %s: %s (KEYHOUND_KNOWN_BUGS=1 runs this test)", where, what)
-	}
-}
 
 // TestSymlinkedRoot (fixed): `keyhound dir LINK`, LINK a symlink to a
 // directory (macOS's /tmp, a CI workspace, ~/src linked elsewhere), scans
@@ -89,7 +79,7 @@ func startAndWait(t *testing.T, c *exec.Cmd, timeout time.Duration) (string, err
 	return b.String(), err
 }
 
-// TestKnownBugGitBlobInflatedBeforeSizeCheck: git mode inflates a blob
+// TestGitBlobSkippedBeforeInflating (fixed): git mode inflates a blob
 // whole before comparing it with --max-file-size, so a 1 MB repository
 // holding a 256 MiB blob of repeated text makes keyhound use ~280 MB to
 // skip it (a 512 MiB blob: 538 MB; a few GiB of zeros compress to a few
@@ -97,8 +87,7 @@ func startAndWait(t *testing.T, c *exec.Cmd, timeout time.Duration) (string, err
 // before inflating; a larger blob can be skipped unread. Without
 // --max-file-size the whole blob is held in memory too (dir mode reads any
 // file in bounded memory).
-func TestKnownBugGitBlobInflatedBeforeSizeCheck(t *testing.T) {
-	knownBug(t, "scanner/gitscan/history.go (the blob sink)", "a blob over --max-file-size is inflated whole before it is skipped: memory grows with the largest blob")
+func TestGitBlobSkippedBeforeInflating(t *testing.T) {
 	bin, _ := hostileSetup(t)
 	rules := gitRulesFile(t)
 	repo := newCLIRepo(t)
