@@ -309,20 +309,6 @@ func (db *odb) read(h hash) (objType, []byte, error) {
 	return t, data, nil
 }
 
-// has reports whether h exists (without reading it).
-func (db *odb) has(h hash) bool {
-	if _, _, ok := db.locate(h); ok {
-		return true
-	}
-	hx := h.String()
-	for _, d := range db.dirs {
-		if _, err := os.Stat(filepath.Join(d, hx[:2], hx[2:])); err == nil {
-			return true
-		}
-	}
-	return false
-}
-
 // readLoose reads a loose object file.
 func (db *odb) readLoose(h hash) (objType, []byte, error) {
 	hx := h.String()
