@@ -3,11 +3,8 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -15,9 +12,10 @@ import (
 
 	"github.com/keyhound/keyhound/finding"
 	"github.com/keyhound/keyhound/ignore"
+	"github.com/keyhound/keyhound/pipeline"
 	"github.com/keyhound/keyhound/report"
-	"github.com/keyhound/keyhound/report/webhook"
 	"github.com/keyhound/keyhound/scanner"
+	"github.com/keyhound/keyhound/source"
 )
 
 // scanOptions are the flags every scanning command shares (CONTRACT.md).
@@ -39,11 +37,6 @@ type scanOptions struct {
 	webhookHard bool
 	quiet       bool
 	noWebhooks  bool // internal (ignore check): no webhook is configured
-
-	// Set by prepare from formats and outputs: the first report's format and
-	// file ("" for standard output).
-	format string
-	output string
 }
 
 func addScanFlags(c *cobra.Command, o *scanOptions) {
@@ -66,33 +59,13 @@ func addScanFlags(c *cobra.Command, o *scanOptions) {
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on stderr but errors")
 }
 
-// scanFunc runs a scan: each finding goes to out.emit (from one goroutine
-// at a time) with the configuration of the root it came from; a source that
-// settles provenance late (git history) also gives out.early, when set, each
-// finding as soon as it is matched.
-type scanFunc func(ctx context.Context, cfgs *configs, run scanner.Options, cnt *scanner.Counters, out sink) error
-
-// sink receives a scan's findings with the configuration of their root.
-type sink struct {
-	emit  func(*rootConfig, finding.Finding)
-	early func(*rootConfig, finding.Finding) // nil: no webhook wants provisional findings
-	fail  func(target, err string)           // a target could not be scanned (named in the report)
-}
-
-// reportOut is one report to write: a format and a file ("" for standard output).
-type reportOut struct {
-	format string
-	path   string
-}
-
-// scanJob is a prepared scan: rules loaded, flags checked, output ready.
+// scanJob is a prepared scan: flags checked, configuration loaded, reports named.
 type scanJob struct {
-	env      *Env
-	opts     *scanOptions
-	cfgs     *configs
-	maxSize  int64
-	baseline map[string]bool
-	reports  []reportOut
+	env     *Env
+	opts    *scanOptions
+	pipe    *pipeline.Pipeline
+	reports []report.Output
+	run     scanner.Options
 }
 
 // prepare checks every flag and loads the configuration of roots before
@@ -102,285 +75,76 @@ type scanJob struct {
 // the configuration of roots scanned later is loaded when their turn comes.
 func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 	j := &scanJob{env: env, opts: o}
-	reps, err := reportOuts(o.formats, o.outputs)
+	reps, err := report.ParseOutputs(o.formats, o.outputs)
 	if err != nil {
 		return nil, err
 	}
 	j.reports = reps
-	o.format, o.output = reps[0].format, reps[0].path
 	if o.workers < 0 {
 		return nil, fmt.Errorf("--workers %d: must be 0 or more", o.workers)
 	}
 	if o.exitCode < 0 || o.exitCode > 125 {
 		return nil, fmt.Errorf("--exit-code %d: want 0..125", o.exitCode)
 	}
+	j.run.Workers = o.workers
 	if o.maxFileSize != "" {
 		n, err := parseSize(o.maxFileSize)
 		if err != nil {
 			return nil, fmt.Errorf("--max-file-size %q: %w", o.maxFileSize, err)
 		}
-		j.maxSize = n
+		j.run.MaxFileSize = n
 	}
-	if o.noIgnore && o.ignoreFile != "" {
-		return nil, fmt.Errorf("--ignore-file and --no-ignore: give one of them")
-	}
-	if j.cfgs, err = newConfigs(env, o); err != nil {
+	j.pipe, err = pipeline.New(pipeline.Options{
+		DefaultRules: env.DefaultRules, Config: o.config, IgnoreFile: o.ignoreFile, NoIgnore: o.noIgnore,
+		Baseline: o.baseline, Webhooks: o.webhooks, NoWebhooks: o.noWebhooks, Redact: o.redact,
+		Quiet: o.quiet, Getenv: env.Getenv, Stderr: env.Stderr,
+		WebhookDryRun: o.webhookDry, WebhookLog: o.webhookLog,
+	}, roots...)
+	if err != nil {
 		return nil, err
 	}
-	for _, r := range roots {
-		if _, err := j.cfgs.forRoot(r); err != nil {
-			return nil, err
-		}
-	}
-	if o.baseline != "" {
-		if j.baseline, err = report.ReadBaseline(o.baseline); err != nil {
-			return nil, err
-		}
-	}
-	if (o.webhookDry || o.webhookLog != "" || o.webhookHard) && !j.cfgs.anyHooks() {
+	if (o.webhookDry || o.webhookLog != "" || o.webhookHard) && !j.pipe.HasWebhooks() {
 		return nil, fmt.Errorf("--webhook-dry-run, --webhook-log and --webhook-strict need a webhook (--webhook URL or [[webhooks]] in the config)")
 	}
 	return j, nil
 }
 
-// reportOuts pairs the -f and -o flags: a format given as FMT=FILE goes to
-// FILE, the others take the -o flags in order, and at most one report goes
-// to standard output.
-func reportOuts(formats, outputs []string) ([]reportOut, error) {
-	if len(formats) == 0 {
-		formats = []string{"text"}
-	}
-	var outs []reportOut
-	var plain []int
-	for _, f := range formats {
-		name, path, hasPath := strings.Cut(f, "=")
-		if !contains(report.Formats(), name) {
-			return nil, fmt.Errorf("--format %q: want one of %s (optionally FMT=FILE)", f, strings.Join(report.Formats(), ", "))
-		}
-		if hasPath && path == "" {
-			return nil, fmt.Errorf("--format %q: no file after =", f)
-		}
-		if !hasPath {
-			plain = append(plain, len(outs))
-		}
-		outs = append(outs, reportOut{format: name, path: path})
-	}
-	if len(outputs) > len(plain) {
-		return nil, fmt.Errorf("--output %s: more -o (%d) than formats without =FILE (%d); give one -o per -f, in order", outputs[len(plain)], len(outputs), len(plain))
-	}
-	for i, p := range outputs {
-		if p == "" {
-			return nil, fmt.Errorf("--output: empty file name")
-		}
-		outs[plain[i]].path = p
-	}
-	var stdout []string
-	files := map[string]string{}
-	for _, r := range outs {
-		if r.path == "" {
-			stdout = append(stdout, r.format)
-			continue
-		}
-		abs, err := filepath.Abs(r.path)
-		if err != nil {
-			abs = r.path
-		}
-		if prev, ok := files[abs]; ok {
-			return nil, fmt.Errorf("--format %s and %s both write to %s", prev, r.format, r.path)
-		}
-		files[abs] = r.format
-	}
-	if len(stdout) > 1 {
-		return nil, fmt.Errorf("--format %s: %d reports would go to standard output; give all but one a file (-f FMT=FILE or -o FILE)", strings.Join(stdout, ", "), len(stdout))
-	}
-	return outs, nil
+// showProgress says whether progress bars are drawn on stderr.
+func (j *scanJob) showProgress() bool {
+	return !j.opts.quiet && !j.opts.noProgress && j.env.IsTerminal(j.env.Stderr)
 }
 
-// scanResult is what a scan found, before redaction.
-type scanResult struct {
-	found     []finding.Finding // sorted
-	stats     finding.Stats
-	hooks     webhook.Summary
-	baselined int            // left out: in the --baseline report
-	ignored   int            // left out: suppressed by an ignore file
-	ignores   []*ignoreState // the ignore files in use
-}
-
-// senders starts and holds the webhook senders of a run: one for the
-// global hooks (-c, --webhook) and one per root whose own .keyhound.toml
-// configures hooks, which receive only that root's findings.
-type senders struct {
-	opts   webhook.Options
-	mu     sync.Mutex
-	global *webhook.Sender
-	byRoot map[*rootConfig]*webhook.Sender
-	order  []*webhook.Sender
-}
-
-// send delivers f to the global hooks and to rc's own.
-func (s *senders) send(rc *rootConfig, f finding.Finding) {
-	s.global.Send(f)
-	if len(rc.hooks) == 0 {
-		return
-	}
-	s.mu.Lock()
-	snd, ok := s.byRoot[rc]
-	if !ok {
-		snd = webhook.NewSender(rc.hooks, s.opts)
-		s.byRoot[rc] = snd
-		s.order = append(s.order, snd)
-	}
-	s.mu.Unlock()
-	snd.Send(f)
-}
-
-// close waits for every delivery and sums up.
-func (s *senders) close() webhook.Summary {
-	sum := s.global.Close()
-	for _, snd := range s.order {
-		sum.Hooks = append(sum.Hooks, snd.Close().Hooks...)
-	}
-	return sum
-}
-
-// collect runs the scan: findings are deduplicated, those in the baseline or
-// their root's ignore file are left out, and the rest go to the webhooks as
-// they come.
-func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error) {
-	o, env := j.opts, j.env
-	var cnt scanner.Counters
-	var failMu sync.Mutex
-	var failed []finding.Failure
-	fail := func(target, msg string) {
-		failMu.Lock()
-		failed = append(failed, finding.Failure{Target: target, Error: msg})
-		failMu.Unlock()
-	}
-	runOpts := scanner.Options{
-		Workers:     o.workers,
-		MaxFileSize: j.maxSize,
-		OnError: func(path string, err error) {
-			msg := report.CleanText(err.Error())
-			fail(path, msg)
-			fmt.Fprintf(env.Stderr, "keyhound: %s: %s (skipped)\n", report.CleanText(path), msg)
-		},
-		OnSkip: func(path, reason string) {
-			if !o.quiet {
-				fmt.Fprintf(env.Stderr, "keyhound: %s: %s (skipped)\n", report.CleanText(path), report.CleanText(reason))
-			}
-		},
-	}
-	if !o.quiet && !o.noProgress && env.IsTerminal(env.Stderr) {
+// collect runs the pipeline over the sources.
+func (j *scanJob) collect(ctx context.Context, srcs pipeline.Sources) (*pipeline.Result, error) {
+	run := j.run
+	if j.showProgress() {
 		bar := progressbar.NewOptions64(-1,
-			progressbar.OptionSetWriter(env.Stderr),
+			progressbar.OptionSetWriter(j.env.Stderr),
 			progressbar.OptionShowBytes(true),
 			progressbar.OptionSetDescription("scanning"),
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionClearOnFinish(),
 		)
-		runOpts.OnProgress = func(n int64) { _ = bar.Add64(n) }
+		run.OnProgress = func(n int64) { _ = bar.Add64(n) }
 		defer bar.Finish()
 	}
-	wo := webhook.Options{Stderr: env.Stderr}
-	{
-		if o.webhookDry {
-			wo.DryRun = env.Stderr
-		}
-		if o.webhookLog != "" {
-			lf, err := os.OpenFile(o.webhookLog, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-			if err != nil {
-				return nil, fmt.Errorf("--webhook-log %s: %w", o.webhookLog, unwrapErr(err))
-			}
-			defer lf.Close()
-			wo.Log = lf
-		}
-	}
-	snd := &senders{opts: wo, byRoot: map[*rootConfig]*webhook.Sender{}}
-	if len(j.cfgs.hooks) > 0 {
-		snd.global = webhook.NewSender(j.cfgs.hooks, wo)
-	}
-	res := &scanResult{}
-	seen := map[string]bool{}
-	// Webhooks get a finding as soon as it is matched (git history settles
-	// provenance only at the end of a repository); the settled finding is
-	// then not delivered again.
-	var earlyMu sync.Mutex
-	early := map[string]bool{}
-	out := sink{fail: fail}
-	out.early = func(rc *rootConfig, f finding.Finding) {
-		earlyMu.Lock()
-		defer earlyMu.Unlock()
-		key := f.Repository + "\x00" + f.Fingerprint
-		if early[key] || j.baseline[f.Fingerprint] || rc.ignores.Covers(&f) {
-			return
-		}
-		early[key] = true
-		snd.send(rc, f)
-	}
-	out.emit = func(rc *rootConfig, f finding.Finding) {
-		key := f.Repository + "\x00" + f.Fingerprint + "\x00" + f.Commit + fmt.Sprintf("\x00%d:%d", f.Line, f.Column)
-		if seen[key] {
-			return
-		}
-		seen[key] = true
-		switch {
-		case j.baseline[f.Fingerprint]:
-			res.baselined++
-		case rc.ignores.Suppress(&f):
-			res.ignored++
-		default:
-			res.found = append(res.found, f)
-			earlyMu.Lock()
-			sent := early[f.Repository+"\x00"+f.Fingerprint]
-			earlyMu.Unlock()
-			if !sent {
-				snd.send(rc, f) // while the scan goes on; the sender redacts unless a hook says include_secret
-			}
-		}
-	}
-	start := time.Now()
-	ctx := cmd.Context()
-	scanErr := scan(ctx, j.cfgs, runOpts, &cnt, out)
-	res.hooks = snd.close()
-	if ctx.Err() != nil {
-		scanErr = nil // interrupted: report what was found so far
-	}
-	if scanErr != nil {
-		return nil, scanErr
-	}
-	res.stats = cnt.Stats()
-	res.stats.Interrupted = ctx.Err() != nil
-	res.stats.Findings = len(res.found)
-	res.stats.DurationSecond = time.Since(start).Seconds()
-	failMu.Lock()
-	res.stats.Failed = finding.SortFailures(failed)
-	failMu.Unlock()
-	res.ignores = j.cfgs.ignoreFiles()
-	finding.Sort(res.found)
-	return res, nil
+	return j.pipe.Run(ctx, srcs, run)
 }
 
-// run performs the scan and writes the reports; it returns the exit status as an error.
-func (j *scanJob) run(cmd *cobra.Command, scan scanFunc) error {
+// scan runs the sources and writes the reports; it returns the result and
+// the exit status as an error.
+func (j *scanJob) scan(ctx context.Context, srcs pipeline.Sources) (*pipeline.Result, error) {
 	o, env := j.opts, j.env
-	// Every report file is opened before the scan, so a bad path fails fast.
-	files := make([]*os.File, len(j.reports))
-	for i, r := range j.reports {
-		if r.path == "" {
-			continue
-		}
-		f, err := os.OpenFile(r.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-		if err != nil {
-			return fmt.Errorf("--output %s: %w", r.path, unwrapErr(err))
-		}
-		defer f.Close()
-		files[i] = f
-	}
-	res, err := j.collect(cmd, scan)
+	w, err := report.Open(j.reports, env.Stdout) // before the scan: a bad path fails fast
 	if err != nil {
-		return err
+		return nil, err
 	}
-	found := res.found
+	defer w.Close()
+	res, err := j.collect(ctx, srcs)
+	if err != nil {
+		return nil, err
+	}
+	found := res.Found
 	if o.redact {
 		for i := range found {
 			found[i].Redact()
@@ -389,29 +153,17 @@ func (j *scanJob) run(cmd *cobra.Command, scan scanFunc) error {
 	if found == nil {
 		found = []finding.Finding{}
 	}
-	rep := &finding.Report{Findings: found, Stats: res.stats, Version: env.Version, Redacted: o.redact}
-	for _, r := range j.cfgs.global.set.Rules {
+	rep := &finding.Report{Findings: found, Stats: res.Stats, Version: env.Version, Redacted: o.redact}
+	for _, r := range j.pipe.Rules().Rules {
 		rep.Rules = append(rep.Rules, finding.RuleInfo{ID: r.ID, Description: r.Description, Severity: r.Severity, Tags: r.Tags})
 	}
-	for i, r := range j.reports {
-		var out io.Writer = env.Stdout
-		if files[i] != nil {
-			out = files[i]
-		}
-		color := files[i] == nil && r.format == "text" && env.IsTerminal(env.Stdout) && env.Getenv("NO_COLOR") == ""
-		if err := report.Write(out, r.format, rep, report.Options{Color: color}); err != nil {
-			return fmt.Errorf("writing %s report: %w", r.format, err)
-		}
-		if files[i] != nil {
-			if err := files[i].Close(); err != nil {
-				return fmt.Errorf("--output %s: %w", r.path, err)
-			}
-		}
+	if err := w.Write(rep, env.color); err != nil {
+		return nil, err
 	}
 	if !o.quiet {
-		j.reportIgnores(res)
+		reportIgnores(env, res)
 		fmt.Fprintln(env.Stderr, summary(res))
-		for _, h := range res.hooks.Hooks {
+		for _, h := range res.Hooks.Hooks {
 			verb := "delivered"
 			if o.webhookDry {
 				verb = "printed (dry run)"
@@ -419,48 +171,47 @@ func (j *scanJob) run(cmd *cobra.Command, scan scanFunc) error {
 			fmt.Fprintf(env.Stderr, "keyhound: webhook %s: %d %s, %d failed, %d skipped\n", h.URL, h.Delivered, verb, h.Failed, h.Skipped)
 		}
 	}
-	if res.stats.Interrupted {
+	if res.Stats.Interrupted {
 		fmt.Fprintln(env.Stderr, "keyhound: interrupted: the report holds only what was found before the interruption")
-		return exitError{ExitInterrupted}
+		return res, exitError{ExitInterrupted}
 	}
-	if o.webhookHard && res.hooks.Failed() > 0 {
-		return fmt.Errorf("--webhook-strict: %d webhook deliveries failed", res.hooks.Failed())
+	if o.webhookHard && res.Hooks.Failed() > 0 {
+		return res, fmt.Errorf("--webhook-strict: %d webhook deliveries failed", res.Hooks.Failed())
 	}
 	if len(found) > 0 && o.exitCode != 0 {
-		return exitError{o.exitCode}
+		return res, exitError{o.exitCode}
 	}
-	return nil
+	return res, nil
 }
 
 // reportIgnores names on stderr every expired ignore entry: it no longer
 // suppresses anything.
-func (j *scanJob) reportIgnores(res *scanResult) {
-	for _, st := range res.ignores {
-		for _, e := range st.matcher.Entries() {
+func reportIgnores(env *Env, res *pipeline.Result) {
+	for _, u := range res.Ignores {
+		for _, e := range u.Matcher.Entries() {
 			if !e.Expired(time.Now()) {
 				continue
 			}
-			n := st.matcher.Expired[e]
-			fmt.Fprintf(j.env.Stderr, "keyhound: %s expired on %s: no longer suppresses (%d findings reported); renew or remove it\n",
-				e.Describe(st.file.Path), e.Expires.Format(time.DateOnly), n)
+			fmt.Fprintf(env.Stderr, "keyhound: %s expired on %s: no longer suppresses (%d findings reported); renew or remove it\n",
+				e.Describe(u.File.Path), e.Expires.Format(time.DateOnly), u.Matcher.Expired[e])
 		}
 	}
 }
 
 var severityOrder = []string{"critical", "high", "medium", "low", "info"}
 
-func summary(res *scanResult) string {
-	s := res.stats
+func summary(res *pipeline.Result) string {
+	s := res.Stats
 	var b strings.Builder
 	if s.Commits > 0 {
 		fmt.Fprintf(&b, "keyhound: scanned %d commits, %d blobs (%s) in %.2fs: %d findings", s.Commits, max(s.Blobs, s.Files), humanBytes(s.Bytes), s.DurationSecond, s.Findings)
 	} else {
 		fmt.Fprintf(&b, "keyhound: scanned %d files (%s) in %.2fs: %d findings", s.Files, humanBytes(s.Bytes), s.DurationSecond, s.Findings)
 	}
-	if len(res.found) > 0 {
+	if len(res.Found) > 0 {
 		by := map[string]int{}
-		for i := range res.found {
-			by[res.found[i].Severity]++
+		for i := range res.Found {
+			by[res.Found[i].Severity]++
 		}
 		var parts []string
 		for _, sev := range severityOrder {
@@ -477,15 +228,15 @@ func summary(res *scanResult) string {
 		}
 		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
 	}
-	if res.ignored > 0 {
+	if res.Ignored > 0 {
 		var paths []string
-		for _, st := range res.ignores {
-			paths = append(paths, st.file.Path)
+		for _, u := range res.Ignores {
+			paths = append(paths, u.File.Path)
 		}
-		fmt.Fprintf(&b, ", %d ignored by %s", res.ignored, strings.Join(paths, ", "))
+		fmt.Fprintf(&b, ", %d ignored by %s", res.Ignored, strings.Join(paths, ", "))
 	}
-	if res.baselined > 0 {
-		fmt.Fprintf(&b, ", %d in the baseline", res.baselined)
+	if res.Baselined > 0 {
+		fmt.Fprintf(&b, ", %d in the baseline", res.Baselined)
 	}
 	if s.SkippedBinary > 0 {
 		fmt.Fprintf(&b, ", %d binary skipped", s.SkippedBinary)
@@ -508,70 +259,48 @@ func newDirCmd(env *Env) *cobra.Command {
 		Use:   "dir [PATH...]",
 		Short: "Scan files on disk (default: the current directory)",
 		Long: "Scan the files under each PATH (default .). .git directories, binary files, symlinks\n" +
-			"and special files are skipped; nothing outside PATH is read.",
+			"and special files are skipped; nothing outside PATH is read. Each PATH's own\n" +
+			".keyhound.toml and .keyhoundignore apply to it alone.",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				args = []string{"."}
-			}
-			for _, a := range args {
-				if _, err := os.Stat(a); err != nil {
-					return fmt.Errorf("path %s: %w", a, unwrapErr(err))
-				}
-			}
-			j, err := prepare(env, o, dirRoots(args)...)
+			srcs, err := dirSources(args)
 			if err != nil {
 				return err
 			}
-			return j.run(cmd, dirScan(args))
+			j, err := prepare(env, o, dirRoots(srcs)...)
+			if err != nil {
+				return err
+			}
+			_, err = j.scan(cmd.Context(), pipeline.Sources{List: srcs})
+			return err
 		},
 	}
 	addScanFlags(c, o)
 	return c
 }
 
-// dirRoots are the scanned roots of a dir scan, one per path: the path when
-// it is a directory, "" for a file (which has no .keyhound.toml or
-// .keyhoundignore of its own).
-func dirRoots(args []string) []string {
-	roots := make([]string, len(args))
-	for i, a := range args {
-		if st, err := os.Stat(a); err == nil && st.IsDir() {
-			roots[i] = a
-		}
+// dirSources are the sources of a dir scan: one per path (default .), each
+// checked to exist.
+func dirSources(args []string) ([]source.Source, error) {
+	if len(args) == 0 {
+		args = []string{"."}
 	}
-	return roots
+	var srcs []source.Source
+	for _, a := range args {
+		if _, err := os.Stat(a); err != nil {
+			return nil, fmt.Errorf("path %s: %w", a, unwrapErr(err))
+		}
+		srcs = append(srcs, source.Dir{Path: a, Prefixed: len(args) > 1})
+	}
+	return srcs, nil
 }
 
-// dirScan scans the files under each of paths, one path after the other,
-// each with its own configuration.
-func dirScan(paths []string) scanFunc {
-	roots := dirRoots(paths)
-	return func(ctx context.Context, cfgs *configs, run scanner.Options, cnt *scanner.Counters, out sink) error {
-		for i, a := range paths {
-			rc, err := cfgs.forRoot(roots[i])
-			if err != nil {
-				return err
-			}
-			prefix := ""
-			if len(paths) > 1 && roots[i] != "" {
-				prefix = filepath.ToSlash(filepath.Clean(a))
-			}
-			items := make(chan scanner.Item, 256)
-			errc := make(chan error, 1)
-			go func() {
-				defer close(items)
-				errc <- scanner.Walk(ctx, a, scanner.WalkOptions{Prefix: prefix, OnError: run.OnError}, cnt, items)
-			}()
-			scanner.Run(ctx, rc.matcher, items, run, cnt, func(f finding.Finding) { out.emit(rc, f) })
-			if err := <-errc; err != nil {
-				return err
-			}
-			if ctx.Err() != nil {
-				return nil
-			}
-		}
-		return nil
+// dirRoots are the roots of dir sources, "" for a file.
+func dirRoots(srcs []source.Source) []string {
+	var roots []string
+	for _, s := range srcs {
+		roots = append(roots, s.(source.Dir).Root())
 	}
+	return roots
 }
 
 func newStdinCmd(env *Env) *cobra.Command {
@@ -580,27 +309,16 @@ func newStdinCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "stdin",
 		Short: "Scan standard input",
-		Args:  cobra.NoArgs,
+		Long: "Scan standard input as a file named --name: path allowlists and path-scoped rules\n" +
+			"apply to that name as 'keyhound dir' applies them to a file of that name.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			j, err := prepare(env, o, ".")
 			if err != nil {
 				return err
 			}
-			return j.run(cmd, func(ctx context.Context, cfgs *configs, run scanner.Options, cnt *scanner.Counters, out sink) error {
-				rc, err := cfgs.forRoot(".")
-				if err != nil {
-					return err
-				}
-				items := make(chan scanner.Item, 1)
-				items <- scanner.Item{Path: "", Size: -1, Open: func() (io.ReadCloser, error) { return io.NopCloser(env.Stdin), nil }}
-				close(items)
-				scanner.Run(ctx, rc.matcher, items, run, cnt, func(f finding.Finding) {
-					f.File = name
-					f.Fingerprint = finding.Fingerprint(f.RuleID, f.Secret, name)
-					out.emit(rc, f)
-				})
-				return nil
-			})
+			_, err = j.scan(cmd.Context(), pipeline.Sources{List: []source.Source{source.Stdin{R: env.Stdin, File: name, Root: "."}}})
+			return err
 		},
 	}
 	addScanFlags(c, o)
