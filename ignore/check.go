@@ -48,4 +48,3 @@ func Check(w io.Writer, file *File, found []finding.Finding, now time.Time) (sta
 	fmt.Fprintln(w)
 	return stale, expired
 }
-

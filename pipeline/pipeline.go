@@ -174,7 +174,7 @@ func (s *ignoreStage) Keep(rc *rootConfig, f *finding.Finding) bool {
 type collector struct{ found []finding.Finding }
 
 func (c *collector) Provisional(*rootConfig, finding.Finding) {}
-func (c *collector) Final(_ *rootConfig, f finding.Finding)    { c.found = append(c.found, f) }
+func (c *collector) Final(_ *rootConfig, f finding.Finding)   { c.found = append(c.found, f) }
 
 // Run scans every source and returns what was found. Interrupted (ctx done),
 // it returns what was found until then with Stats.Interrupted set.

@@ -239,7 +239,6 @@ func (k recordOnly) AddDiff(commit plumbing.Hash, changes []gitscan.TreeChange) 
 	k.r.AddDiff(commit, changes)
 }
 
-
 func unwrapPathError(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
