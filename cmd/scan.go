@@ -120,7 +120,7 @@ func prepare(env *Env, o *scanOptions, root string) (*scanJob, error) {
 			cfg = p
 		}
 	}
-	set, notices, err := rules.LoadNotices(rules.LoadOptions{Default: env.DefaultRules, Path: cfg})
+	set, notices, err := rules.Load(rules.LoadOptions{Default: env.DefaultRules, Path: cfg})
 	if err != nil {
 		return nil, err
 	}
