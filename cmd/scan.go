@@ -138,6 +138,9 @@ func prepare(env *Env, o *scanOptions, root string) (*scanJob, error) {
 	if j.ignore, err = loadIgnore(o, root); err != nil {
 		return nil, err
 	}
+	if err := j.ignore.CheckRules(set); err != nil {
+		return nil, err
+	}
 	if j.hooks, err = webhook.Configure(set.Webhooks, o.webhooks, env.Getenv); err != nil {
 		return nil, err
 	}
