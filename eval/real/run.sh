@@ -33,12 +33,12 @@ while IFS=$'\t' read -r name url commit _; do
 		missing=1
 		continue
 	fi
-	# exit status 1 means findings
-	"$KH" dir "$dir" --no-progress -q -f json -o "$OUT/$name.dir.json" || [ $? -eq 1 ]
-	"$KH" git "$dir" --no-progress -q -f json -o "$OUT/$name.git.json" || [ $? -eq 1 ]
+	# exit status 1 means findings; notices (unreadable objects) go to $OUT/NAME.log
+	"$KH" dir "$dir" --no-progress -q -f json -o "$OUT/$name.dir.json" 2>>"$OUT/$name.log" || [ $? -eq 1 ]
+	"$KH" git "$dir" --no-progress -q -f json -o "$OUT/$name.git.json" 2>>"$OUT/$name.log" || [ $? -eq 1 ]
 	if [ -n "${GITLEAKS:-}" ]; then
-		"$GITLEAKS" dir "$dir" --no-banner -l error -f json -r "$OUT/$name.gitleaks-dir.json" --exit-code 0
-		"$GITLEAKS" git "$dir" --no-banner -l error -f json -r "$OUT/$name.gitleaks-git.json" --exit-code 0
+		"$GITLEAKS" dir "$dir" --no-banner -l error -f json -r "$OUT/$name.gitleaks-dir.json" --exit-code 0 2>>"$OUT/$name.log" || true
+		"$GITLEAKS" git "$dir" --no-banner -l error -f json -r "$OUT/$name.gitleaks-git.json" --exit-code 0 2>>"$OUT/$name.log" || true
 	fi
 done < "$here/repos.tsv"
 python3 "$here/score.py" --repos "$here/repos.tsv" --labels "$here/labels.tsv" --out "$OUT" ${SCORE_ARGS:-}

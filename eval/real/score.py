@@ -74,6 +74,7 @@ def main():
             for rule, file, line, secret in fs:
                 k = (repo, file, h(secret))
                 khkeys.add(k)
+                khkeys.add((repo, h(secret)))  # git mode reports a secret once, at one of its paths
                 khlines.add((file, line))
                 lab = labels.get(k, '?')
                 c['n'] += 1
@@ -91,7 +92,7 @@ def main():
                 continue
             for rule, file, line, secret in gl:
                 k = (repo, file, h(secret))
-                if k in khkeys or (mode == 'dir' and (file, line) in khlines):
+                if k in khkeys or (mode == 'git' and (repo, k[2]) in khkeys) or (mode == 'dir' and (file, line) in khlines):
                     continue
                 lab = labels.get(k, '?')
                 if lab == '?' and emit and k not in seen_emit:
