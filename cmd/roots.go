@@ -179,6 +179,9 @@ func (c *configs) loadIgnore(rc *rootConfig, root string) error {
 		st = &ignoreState{file: f, matcher: ignore.NewMatcher(f, time.Now())}
 		c.ignoreFile[p] = st
 	}
+	if err := st.file.CheckRules(rc.set); err != nil {
+		return err
+	}
 	rc.ignore, rc.ignores = st.file, st.matcher
 	return nil
 }

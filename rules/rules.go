@@ -51,6 +51,8 @@ type Set struct {
 	Allowlist *Allowlist
 	Webhooks  []WebhookSpec
 	Sources   []string // files the set was built from, for messages
+
+	known map[string]bool // every rule id of the files, disabled ones too (see CheckID)
 }
 
 // Severities lists the allowed severities, lowest first.
@@ -205,7 +207,7 @@ func Merge(def, user *File) *File {
 // Compile validates f and compiles it. name lists the source files for messages.
 func Compile(names []string, f *File) (*Set, error) {
 	src := strings.Join(names, " + ")
-	set := &Set{Sources: names, Webhooks: f.Webhooks}
+	set := &Set{Sources: names, Webhooks: f.Webhooks, known: map[string]bool{}}
 	budget := &regexBudget{}
 	al, err := compileAllowlist(f.Allowlist, budget)
 	if err != nil {
@@ -234,9 +236,20 @@ func Compile(names []string, f *File) (*Set, error) {
 			set.Rules = append(set.Rules, r)
 		}
 	}
+	set.known = seen
 	for _, id := range f.Extend.DisabledRules {
-		if !seen[id] {
-			return nil, fmt.Errorf("%s: disabled_rules: no rule %q", src, id)
+		if err := set.CheckID(id); err != nil {
+			return nil, fmt.Errorf("%s: disabled_rules: %w", src, err)
+		}
+	}
+	for i, w := range f.Webhooks {
+		for _, id := range w.Rules {
+			if id = strings.TrimSpace(id); id == "" {
+				continue // reported by the webhook's own checks
+			}
+			if err := set.CheckID(id); err != nil {
+				return nil, fmt.Errorf("%s: [[webhooks]] #%d: rules: %w", src, i+1, err)
+			}
 		}
 	}
 	return set, nil
