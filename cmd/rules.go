@@ -98,7 +98,7 @@ func TestRules(set *rules.Set) []string {
 	check := func(r *rules.Rule, kind string, i int, ex string, want bool) {
 		got := false
 		err := w.ScanBytes([]byte(ex), "", func(f finding.Finding) {
-			if f.RuleID == r.ID {
+			if f.Reports(r.ID) {
 				got = true
 			}
 		})

@@ -215,7 +215,7 @@ func TestEvaluation(t *testing.T) {
 			c.pos++
 			ok := false
 			for _, f := range got {
-				ok = ok || f.RuleID == s.rule
+				ok = ok || f.Reports(s.rule)
 			}
 			if ok {
 				c.found++

@@ -34,6 +34,9 @@ type Matcher struct {
 	patRule    [][]int     // prefilter pattern -> indexes of the rules that use it
 	shapes     []lazyShape // rule -> how far its matches reach, worked out on its first hit
 	pathScoped []int       // rules with a path regex or a path allowlist of their own
+
+	rankOnce sync.Once
+	ranks    []int8 // rule -> specificity rank (see ruleRanks)
 }
 
 type lazyShape struct {

@@ -31,6 +31,9 @@ type Worker struct {
 	cm      *chunkMatcher
 	buf     []byte
 	enabled []bool
+
+	accepted []match    // scratch: the accepted matches of a chunk
+	also     [][]string // scratch: per kept match, the other rules at its place
 }
 
 // NewWorker returns a Worker for m.
@@ -119,6 +122,7 @@ func isBinary(b []byte) bool {
 // matchChunk reports the accepted matches of buf that start in [from, to),
 // moving pos forward to each.
 func (w *Worker) matchChunk(buf []byte, from, to int, enabled []bool, path string, pos *position, emit func(finding.Finding)) {
+	acc := w.accepted[:0]
 	for _, mt := range w.cm.find(buf, from, to, enabled) {
 		mt := mt
 		r := w.m.set.Rules[mt.rule]
@@ -126,8 +130,15 @@ func (w *Worker) matchChunk(buf []byte, from, to int, enabled []bool, path strin
 		if !w.m.accept(r, buf, &mt, secret) {
 			continue
 		}
-		emit(w.m.toFinding(buf, &mt, path, pos))
+		acc = append(acc, mt)
 	}
+	acc, w.also = w.m.oneFindingPerPlace(acc, w.also)
+	for i := range acc {
+		f := w.m.toFinding(buf, &acc[i], path, pos)
+		f.AlsoRules = w.also[i]
+		emit(f)
+	}
+	w.accepted = acc[:0]
 }
 
 // Scan reads r to the end in bounded memory and calls emit for each finding
