@@ -29,7 +29,7 @@ func newIgnoreCmd(env *Env) *cobra.Command {
 			"suppressing and every scan says so on stderr.\n\n" +
 			"  [[ignore]]\n" +
 			"  fingerprint = \"sha256:…\"     # or a fingerprint from a JSON report\n" +
-			"  rule = \"aws-access-key\"      # optional\n" +
+			"  rule = \"aws-access-key-id\"   # optional\n" +
 			"  path = \"docs/**/*.md\"        # optional\n" +
 			"  reason = \"AWS's documented example key\"\n" +
 			"  owner = \"platform-team\"\n" +
@@ -163,6 +163,9 @@ func newIgnoreCheckCmd(env *Env) *cobra.Command {
 				j, err := prepare(env, o, dirRoots(srcs)...)
 				o.ignoreFile = ignoreFile
 				if err != nil {
+					return err
+				}
+				if err := j.pipe.CheckIgnoreRules(file, root); err != nil {
 					return err
 				}
 				res, err := j.collect(cmd.Context(), pipeline.Sources{List: srcs})

@@ -97,6 +97,16 @@ func New(opts Options, roots ...string) (*Pipeline, error) {
 // Rules is the rule set of -c, or the built-in one.
 func (p *Pipeline) Rules() *rules.Set { return p.cfgs.global.set }
 
+// CheckIgnoreRules checks that every rule id file's entries name is a rule
+// of root's rule set (ignore check).
+func (p *Pipeline) CheckIgnoreRules(file *ignore.File, root string) error {
+	rc, err := p.cfgs.forRoot(root)
+	if err != nil {
+		return err
+	}
+	return file.CheckRules(rc.set)
+}
+
 // HasWebhooks reports whether a webhook is configured so far.
 func (p *Pipeline) HasWebhooks() bool { return p.cfgs.anyHooks() }
 
