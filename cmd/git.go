@@ -6,15 +6,12 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/keyhound/keyhound/gitcache"
 	"github.com/keyhound/keyhound/pipeline"
+	"github.com/keyhound/keyhound/progress"
 	"github.com/keyhound/keyhound/scanner/gitscan"
 	"github.com/keyhound/keyhound/shard"
 	"github.com/keyhound/keyhound/source"
@@ -89,10 +86,10 @@ func newGitCmd(env *Env) *cobra.Command {
 			}
 			srcs := pipeline.Sources{KeepGoing: multi, Parallel: 1}
 			gopts := g
-			var bar *gitProgress
+			var bar *progress.Phases
 			if j.showProgress() {
-				bar = &gitProgress{env: env}
-				defer bar.finish()
+				bar = &progress.Phases{W: env.Stderr}
+				defer bar.Finish()
 			}
 			if multi {
 				// Several repositories at once share one pool of CPU workers.
@@ -117,7 +114,7 @@ func newGitCmd(env *Env) *cobra.Command {
 				srcs.List = append(srcs.List, &source.Git{Target: t, Multi: multi, Options: gopts, Shared: sh})
 			}
 			res, err := j.scan(cmd.Context(), srcs)
-			bar.finish()
+			bar.Finish()
 			cacheSummary(env, sh, m.cacheDir, len(targets))
 			if res != nil && res.Failed > 0 {
 				fmt.Fprintf(env.Stderr, "keyhound: %d of %d repositories could not be scanned (named above)\n", res.Failed, len(targets))
@@ -231,62 +228,4 @@ func cacheSummary(env *Env, sh *source.GitShared, dir string, repos int) {
 	}
 	parts = append(parts, fmt.Sprintf("%d blobs read, %d already matched with these rules", sh.Read.Load(), sh.Known.Load()))
 	fmt.Fprintf(env.Stderr, "keyhound: --cache-dir %s: %s\n", dir, strings.Join(parts, "; "))
-}
-
-// gitProgress shows a progress bar per phase (walking commits, scanning
-// blobs) on a terminal.
-type gitProgress struct {
-	env   *Env
-	mu    sync.Mutex
-	bar   *progressbar.ProgressBar
-	name  string
-	bytes atomic.Int64
-	last  atomic.Int64 // unix nanos of the last description update
-}
-
-func (p *gitProgress) Phase(name string, total int64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.bar != nil {
-		_ = p.bar.Finish()
-	}
-	p.name = name
-	p.bytes.Store(0)
-	p.bar = progressbar.NewOptions64(total,
-		progressbar.OptionSetWriter(p.env.Stderr),
-		progressbar.OptionSetDescription(name),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetPredictTime(total > 0),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-	)
-}
-
-func (p *gitProgress) Add(n, bytes int64) {
-	p.mu.Lock()
-	bar := p.bar
-	p.mu.Unlock()
-	if bar == nil {
-		return
-	}
-	if bytes > 0 {
-		total := p.bytes.Add(bytes)
-		now := time.Now().UnixNano()
-		if last := p.last.Load(); now-last > int64(200*time.Millisecond) && p.last.CompareAndSwap(last, now) {
-			bar.Describe(fmt.Sprintf("%s (%s)", p.name, humanBytes(total)))
-		}
-	}
-	_ = bar.Add64(n)
-}
-
-func (p *gitProgress) finish() {
-	if p == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.bar != nil {
-		_ = p.bar.Finish()
-		p.bar = nil
-	}
 }

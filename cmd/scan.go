@@ -7,12 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/keyhound/keyhound/finding"
 	"github.com/keyhound/keyhound/ignore"
 	"github.com/keyhound/keyhound/pipeline"
+	"github.com/keyhound/keyhound/progress"
 	"github.com/keyhound/keyhound/report"
 	"github.com/keyhound/keyhound/scanner"
 	"github.com/keyhound/keyhound/source"
@@ -118,15 +118,9 @@ func (j *scanJob) showProgress() bool {
 func (j *scanJob) collect(ctx context.Context, srcs pipeline.Sources) (*pipeline.Result, error) {
 	run := j.run
 	if j.showProgress() {
-		bar := progressbar.NewOptions64(-1,
-			progressbar.OptionSetWriter(j.env.Stderr),
-			progressbar.OptionShowBytes(true),
-			progressbar.OptionSetDescription("scanning"),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
-		)
-		run.OnProgress = func(n int64) { _ = bar.Add64(n) }
-		defer bar.Finish()
+		add, finish := progress.Bytes(j.env.Stderr)
+		run.OnProgress = add
+		defer finish()
 	}
 	return j.pipe.Run(ctx, srcs, run)
 }
@@ -162,7 +156,7 @@ func (j *scanJob) scan(ctx context.Context, srcs pipeline.Sources) (*pipeline.Re
 	}
 	if !o.quiet {
 		reportIgnores(env, res)
-		fmt.Fprintln(env.Stderr, summary(res))
+		fmt.Fprintln(env.Stderr, res.Summary())
 		for _, h := range res.Hooks.Hooks {
 			verb := "delivered"
 			if o.webhookDry {
@@ -196,61 +190,6 @@ func reportIgnores(env *Env, res *pipeline.Result) {
 				e.Describe(u.File.Path), e.Expires.Format(time.DateOnly), u.Matcher.Expired[e])
 		}
 	}
-}
-
-var severityOrder = []string{"critical", "high", "medium", "low", "info"}
-
-func summary(res *pipeline.Result) string {
-	s := res.Stats
-	var b strings.Builder
-	if s.Commits > 0 {
-		fmt.Fprintf(&b, "keyhound: scanned %d commits, %d blobs (%s) in %.2fs: %d findings", s.Commits, max(s.Blobs, s.Files), humanBytes(s.Bytes), s.DurationSecond, s.Findings)
-	} else {
-		fmt.Fprintf(&b, "keyhound: scanned %d files (%s) in %.2fs: %d findings", s.Files, humanBytes(s.Bytes), s.DurationSecond, s.Findings)
-	}
-	if len(res.Found) > 0 {
-		by := map[string]int{}
-		for i := range res.Found {
-			by[res.Found[i].Severity]++
-		}
-		var parts []string
-		for _, sev := range severityOrder {
-			if by[sev] > 0 {
-				parts = append(parts, fmt.Sprintf("%d %s", by[sev], sev))
-				delete(by, sev)
-			}
-		}
-		for sev, n := range by { // a severity outside the known ones
-			if sev == "" {
-				sev = "unrated"
-			}
-			parts = append(parts, fmt.Sprintf("%d %s", n, sev))
-		}
-		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
-	}
-	if res.Ignored > 0 {
-		var paths []string
-		for _, u := range res.Ignores {
-			paths = append(paths, u.File.Path)
-		}
-		fmt.Fprintf(&b, ", %d ignored by %s", res.Ignored, strings.Join(paths, ", "))
-	}
-	if res.Baselined > 0 {
-		fmt.Fprintf(&b, ", %d in the baseline", res.Baselined)
-	}
-	if s.SkippedBinary > 0 {
-		fmt.Fprintf(&b, ", %d binary skipped", s.SkippedBinary)
-	}
-	if s.SkippedLarge > 0 {
-		fmt.Fprintf(&b, ", %d too large skipped", s.SkippedLarge)
-	}
-	if s.SkippedOther > 0 {
-		fmt.Fprintf(&b, ", %d symlinks or special files skipped", s.SkippedOther)
-	}
-	if s.Errors > 0 {
-		fmt.Fprintf(&b, ", %d unreadable", s.Errors)
-	}
-	return b.String()
 }
 
 func newDirCmd(env *Env) *cobra.Command {
