@@ -22,10 +22,10 @@ var (
 // changes nothing) with each pairing of key id and secret key.
 func awsKeys() *Verifier {
 	return &Verifier{
-		Name:  "aws",
-		Rules: []string{"aws-access-key-id", "aws-secret-access-key", "aws-credential-pair"},
-		Hosts: []string{"sts.amazonaws.com"},
-		Companions: []string{"aws-access-key-id", "aws-secret-access-key", "aws-credential-pair"},
+		Name:             "aws",
+		Rules:            []string{"aws-access-key-id", "aws-secret-access-key", "aws-credential-pair"},
+		Hosts:            []string{"sts.amazonaws.com"},
+		Companions:       []string{"aws-access-key-id", "aws-secret-access-key", "aws-credential-pair"},
 		CompanionPattern: awsKeyID, NeedsCompanion: true,
 		Doc: "POST https://sts.amazonaws.com/ Action=GetCallerIdentity, signed with AWS Signature Version 4 (header Authorization carries the key id and a signature, never the secret key); the key id and secret key are paired from the same file or commit",
 		Check: func(ctx context.Context, h *HTTP, in Input) Result {
@@ -102,10 +102,10 @@ func stsCallerIdentity(ctx context.Context, h *HTTP, keyID, secret string, now t
 // sigv4Request is what AWS Signature Version 4 signs.
 type sigv4Request struct {
 	Method, Host, Path, Query string // Query already canonical (sorted, encoded)
-	Body                          []byte
-	Region, Service               string
-	KeyID, Secret                 string
-	Time                          time.Time
+	Body                      []byte
+	Region, Service           string
+	KeyID, Secret             string
+	Time                      time.Time
 }
 
 // sigv4 adds X-Amz-Date and Authorization to hd, signing every header in

@@ -116,7 +116,9 @@ func cases(t *testing.T) []vcase {
 		{name: "slack token", rule: "slack-bot-token", secret: "xoxb-1234567890-" + fake("sl", 40, alnum), host: "slack.com", method: "POST", uri: "/api/auth.test", carries: bearerOf,
 			live: answer(200, `{"ok":true,"user":"bot","team":"acme"}`), invalid: answer(200, `{"ok":false,"error":"invalid_auth"}`), identity: "bot @ acme"},
 		{name: "slack webhook", rule: "slack-webhook-url", secret: "https://hooks.slack.com/services/T" + fake("t", 10, "ABCDEFGHJK0123") + "/B" + fake("b", 10, "ABCDEFGHJK0123") + "/" + fake("x", 24, alnum),
-			host: "hooks.slack.com", method: "POST", carries: func(s verifytest.Seen, secret string) bool { return "https://hooks.slack.com"+s.URI == secret && s.Body == "{}" },
+			host: "hooks.slack.com", method: "POST", carries: func(s verifytest.Seen, secret string) bool {
+				return "https://hooks.slack.com"+s.URI == secret && s.Body == "{}"
+			},
 			live: answer(400, "no_text"), invalid: answer(404, "no_service")},
 		{name: "discord webhook", rule: "discord-webhook-url", secret: "https://discord.com/api/webhooks/123456789012345678/" + fake("d", 68, alnum+"_-"),
 			host: "discord.com", method: "GET", carries: func(s verifytest.Seen, secret string) bool { return "https://discord.com"+s.URI == secret },
