@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -132,11 +133,18 @@ func newIgnoreCheckCmd(env *Env) *cobra.Command {
 					return fmt.Errorf("path %s: %w", a, unwrapErr(err))
 				}
 			}
-			root := dirRoot(args)
+			root := dirRoots(args)[0]
 			if reportFile != "" {
 				root = "."
 			}
-			file, err := loadIgnore(o, root)
+			path := o.ignoreFile
+			if path == "" && root != "" {
+				path = regularFile(filepath.Join(root, ignore.FileName))
+			}
+			if path == "" {
+				return fmt.Errorf("no %s in %s (give --ignore-file)", ignore.FileName, root)
+			}
+			file, err := ignore.Load(path)
 			if err != nil {
 				return err
 			}
@@ -149,15 +157,15 @@ func newIgnoreCheckCmd(env *Env) *cobra.Command {
 					return err
 				}
 			} else {
-				o.noIgnore = true // every finding, to see what each entry matches
+				o.noIgnore = true   // every finding, to see what each entry matches
+				o.noWebhooks = true // a check sends nothing
 				ignoreFile := o.ignoreFile
 				o.ignoreFile = ""
-				j, err := prepare(env, o, root)
+				j, err := prepare(env, o, dirRoots(args)...)
 				o.ignoreFile = ignoreFile
 				if err != nil {
 					return err
 				}
-				j.hooks = nil // a check sends nothing
 				res, err := j.collect(cmd, dirScan(args))
 				if err != nil {
 					return err

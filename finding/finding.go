@@ -197,6 +197,28 @@ type Stats struct {
 	Interrupted    bool    `json:"interrupted,omitempty"` // the scan was stopped early (SIGINT/SIGTERM)
 	Commits        int64   `json:"commits,omitempty"`
 	Blobs          int64   `json:"blobs,omitempty"`
+	// Failed names each repository, path or file that could not be scanned
+	// (or only in part), with its error; sorted by target.
+	Failed []Failure `json:"failed,omitempty"`
+}
+
+// Failure is a target that could not be scanned and why. Neither field
+// holds a secret or a credential from a URL.
+type Failure struct {
+	Target string `json:"target"`
+	Error  string `json:"error"`
+}
+
+// SortFailures sorts fs by target and error, so that a report does not
+// depend on the order targets were scanned in, and returns it.
+func SortFailures(fs []Failure) []Failure {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Target != fs[j].Target {
+			return fs[i].Target < fs[j].Target
+		}
+		return fs[i].Error < fs[j].Error
+	})
+	return fs
 }
 
 // Report is everything a report writer needs for one run.
