@@ -238,7 +238,6 @@ func stripe() *Verifier {
 		URL:          fixed("https://api.stripe.com/v1/balance"),
 		Header:       basicAuth(func(in Input) (string, string) { return in.Secret, "" }),
 		Forbidden403: true, // a restricted key without balance read permission
-		Identity:     []string{"livemode"},
 	}, "GET https://api.stripe.com/v1/balance, HTTP basic auth (key as user name)")
 }
 
