@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -71,6 +72,9 @@ func newGitCmd(env *Env) *cobra.Command {
 				if i == 0 {
 					roots = append(roots, wt)
 				}
+			}
+			if m.cacheDir != "" {
+				o.verify.cacheDir = filepath.Join(m.cacheDir, "verify")
 			}
 			j, err := prepare(env, o, roots...)
 			if err != nil {

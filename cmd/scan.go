@@ -37,6 +37,7 @@ type scanOptions struct {
 	webhookHard bool
 	quiet       bool
 	noWebhooks  bool // internal (ignore check): no webhook is configured
+	verify      verifyOptions
 }
 
 func addScanFlags(c *cobra.Command, o *scanOptions) {
@@ -57,6 +58,7 @@ func addScanFlags(c *cobra.Command, o *scanOptions) {
 	f.StringVar(&o.webhookLog, "webhook-log", "", "append one JSON line per webhook attempt to this file")
 	f.BoolVar(&o.webhookHard, "webhook-strict", false, "exit 2 when a webhook delivery fails")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on stderr but errors")
+	addVerifyFlags(c, &o.verify)
 }
 
 // scanJob is a prepared scan: flags checked, configuration loaded, reports named.
@@ -94,11 +96,15 @@ func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 		}
 		j.run.MaxFileSize = n
 	}
+	if err := o.verify.check(); err != nil {
+		return nil, err
+	}
 	j.pipe, err = pipeline.New(pipeline.Options{
 		DefaultRules: env.DefaultRules, Config: o.config, IgnoreFile: o.ignoreFile, NoIgnore: o.noIgnore,
 		Baseline: o.baseline, Webhooks: o.webhooks, NoWebhooks: o.noWebhooks, Redact: o.redact,
 		Quiet: o.quiet, Getenv: env.Getenv, Stderr: env.Stderr,
 		WebhookDryRun: o.webhookDry, WebhookLog: o.webhookLog,
+		Verifier: o.verify.stage, OnlyVerified: o.verify.only,
 	}, roots...)
 	if err != nil {
 		return nil, err
@@ -214,6 +220,7 @@ func newDirCmd(env *Env) *cobra.Command {
 		},
 	}
 	addScanFlags(c, o)
+	addVerifyCacheFlag(c, &o.verify)
 	return c
 }
 
@@ -261,6 +268,7 @@ func newStdinCmd(env *Env) *cobra.Command {
 		},
 	}
 	addScanFlags(c, o)
+	addVerifyCacheFlag(c, &o.verify)
 	c.Flags().StringVar(&name, "name", "stdin", "the file name findings are reported under")
 	return c
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/keyhound/keyhound/rules"
 	"github.com/keyhound/keyhound/scanner"
 	"github.com/keyhound/keyhound/source"
+	"github.com/keyhound/keyhound/verify"
 )
 
 // Options configure a pipeline.
@@ -40,6 +41,13 @@ type Options struct {
 
 	WebhookDryRun bool   // print the requests to Stderr instead of sending them
 	WebhookLog    string // append one JSON line per attempt to this file
+
+	// Verifier, when set, returns the run's verification stage (--verify;
+	// nil when off): each final finding is checked while the scan goes on,
+	// and reaches the webhooks once its verification is done.
+	Verifier func(ctx context.Context) (*verify.Stage, error)
+	// OnlyVerified: report and deliver only findings verified live.
+	OnlyVerified bool
 }
 
 // Sources are the sources of a run and how they are scanned.
@@ -125,22 +133,16 @@ type Result struct {
 	Ignored   int         // left out: suppressed by an ignore file
 	Ignores   []IgnoreUse // the ignore files in use, by path
 	Failed    int         // sources that could not be scanned (KeepGoing)
+	Verified  bool        // --verify: every finding carries its verification
 }
 
 // Stage is one step every final finding goes through, in order, from one
-// goroutine at a time. Keep returns false to leave the finding out (the stage
-// counts why); it may add to the finding (verification).
+// goroutine at a time: dedup, baseline, ignore. Keep returns false to leave
+// the finding out (the stage counts why). Verification comes after them and
+// is asynchronous (see Run); the sinks come last: the report collector and
+// the webhooks.
 type Stage interface {
 	Keep(root *rootConfig, f *finding.Finding) bool
-}
-
-// Sink receives the findings that passed every stage.
-type Sink interface {
-	// Provisional takes a finding as soon as it is matched, before its
-	// source settled its provenance (git history); safe for concurrent use.
-	Provisional(root *rootConfig, f finding.Finding)
-	// Final takes a finding that passed the stages, from one goroutine at a time.
-	Final(root *rootConfig, f finding.Finding)
 }
 
 // dedup drops a finding already seen at the same place.
@@ -186,6 +188,14 @@ type collector struct{ found []finding.Finding }
 func (c *collector) Provisional(*rootConfig, finding.Finding) {}
 func (c *collector) Final(_ *rootConfig, f finding.Finding)   { c.found = append(c.found, f) }
 
+// verifier starts the verification stage, nil when off.
+func (p *Pipeline) verifier(ctx context.Context) (*verify.Stage, error) {
+	if p.opts.Verifier == nil {
+		return nil, nil
+	}
+	return p.opts.Verifier(ctx)
+}
+
 // Run scans every source and returns what was found. Interrupted (ctx done),
 // it returns what was found until then with Stats.Interrupted set.
 // run sets the workers, the size limit and progress; its OnError and OnSkip
@@ -225,13 +235,38 @@ func (p *Pipeline) Run(ctx context.Context, sources Sources, run scanner.Options
 	if hooks.logFile != nil {
 		defer hooks.logFile.Close()
 	}
+	vst, err := p.verifier(ctx)
+	if err != nil {
+		return nil, err
+	}
 	col := &collector{}
 	base := &baselineStage{set: p.baseline}
 	ign := &ignoreStage{}
-	stages := []Stage{dedup{}, base, ign} // the verification stage goes last
-	sinks := []Sink{col, hooks}
+	stages := []Stage{dedup{}, base, ign}
+	// Then verification (asynchronous: each finding is checked while the
+	// scan goes on) and the sinks: the collector keeps every finding, the
+	// webhooks get one once its verification is done.
+	var verdictMu sync.Mutex
+	verdicts := map[int]finding.Verification{}
+	deliver := func(rc *rootConfig, f finding.Finding, send bool, keep func(finding.Verification)) {
+		if vst == nil {
+			if send {
+				hooks.send(rc, f)
+			}
+			return
+		}
+		vst.Check(f, func(v finding.Verification) {
+			if keep != nil {
+				keep(v)
+			}
+			f.Verification = v
+			if send && (!o.OnlyVerified || v.Status == finding.StatusLive) {
+				hooks.send(rc, f)
+			}
+		})
+	}
 
-	var mu sync.Mutex // the stages and Final run one finding at a time
+	var mu sync.Mutex // the stages and sinks take one final finding at a time
 	final := func(rc *rootConfig, f finding.Finding) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -240,17 +275,24 @@ func (p *Pipeline) Run(ctx context.Context, sources Sources, run scanner.Options
 				return
 			}
 		}
-		for _, s := range sinks {
-			s.Final(rc, f)
-		}
+		idx := len(col.found)
+		col.Final(rc, f)
+		// While the scan goes on, unless delivered provisionally; the
+		// sender redacts unless a hook says include_secret.
+		deliver(rc, f, hooks.wants(rc) && !hooks.sentEarly(f), func(v finding.Verification) {
+			verdictMu.Lock()
+			verdicts[idx] = v
+			verdictMu.Unlock()
+		})
 	}
+	// A provisional finding (git history: matched, its provenance not yet
+	// settled) goes to the webhooks at once, so that revocation does not
+	// wait for the end of a long scan; the final one is then not sent again.
 	provisional := func(rc *rootConfig, f finding.Finding) {
-		if p.baseline[f.Fingerprint] || rc.ignores.Covers(&f) {
+		if p.baseline[f.Fingerprint] || rc.ignores.Covers(&f) || !hooks.markEarly(f) {
 			return
 		}
-		for _, s := range sinks {
-			s.Provisional(rc, f)
-		}
+		deliver(rc, f, true, nil)
 	}
 	env := &source.Env{Run: run, Counters: &cnt}
 	env.Configure = func(root string) (*source.Root, error) {
@@ -271,6 +313,21 @@ func (p *Pipeline) Run(ctx context.Context, sources Sources, run scanner.Options
 
 	start := time.Now()
 	nfailed, err := p.runSources(ctx, sources, env, fail)
+	if vst != nil {
+		vst.Close() // every check done: the webhooks have had every finding
+		for i, v := range verdicts {
+			col.found[i].Verification = v
+		}
+		if o.OnlyVerified {
+			kept := col.found[:0]
+			for _, f := range col.found {
+				if f.Verification.Status == finding.StatusLive {
+					kept = append(kept, f)
+				}
+			}
+			col.found = kept
+		}
+	}
 	hsum := hooks.close()
 	if ctx.Err() != nil {
 		err = nil // interrupted: report what was found so far
@@ -278,7 +335,7 @@ func (p *Pipeline) Run(ctx context.Context, sources Sources, run scanner.Options
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Found: col.found, Hooks: hsum, Baselined: base.n, Ignored: ign.n, Failed: nfailed}
+	res := &Result{Found: col.found, Hooks: hsum, Baselined: base.n, Ignored: ign.n, Failed: nfailed, Verified: vst != nil}
 	res.Stats = cnt.Stats()
 	res.Stats.Interrupted = ctx.Err() != nil
 	res.Stats.Findings = len(res.Found)
@@ -389,28 +446,24 @@ func (s *webhookSink) send(rc *rootConfig, f finding.Finding) {
 	snd.Send(f)
 }
 
-func (s *webhookSink) Provisional(rc *rootConfig, f finding.Finding) {
+// markEarly records that f is delivered provisionally; false when it
+// already was.
+func (s *webhookSink) markEarly(f finding.Finding) bool {
 	key := f.Repository + "\x00" + f.Fingerprint
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.early[key] {
-		s.mu.Unlock()
-		return
+		return false
 	}
 	s.early[key] = true
-	s.mu.Unlock()
-	s.send(rc, f)
+	return true
 }
 
-func (s *webhookSink) Final(rc *rootConfig, f finding.Finding) {
-	if !s.wants(rc) {
-		return
-	}
+// sentEarly reports whether f was delivered provisionally.
+func (s *webhookSink) sentEarly(f finding.Finding) bool {
 	s.mu.Lock()
-	sent := s.early[f.Repository+"\x00"+f.Fingerprint]
-	s.mu.Unlock()
-	if !sent {
-		s.send(rc, f)
-	}
+	defer s.mu.Unlock()
+	return s.early[f.Repository+"\x00"+f.Fingerprint]
 }
 
 // close waits for every delivery and sums up.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/keyhound/keyhound/finding"
 	"github.com/keyhound/keyhound/progress"
 )
 
@@ -39,6 +40,9 @@ func (res *Result) Summary() string {
 		}
 		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
 	}
+	if res.Verified {
+		fmt.Fprintf(&b, "; %s", verifySummary(res.Found))
+	}
 	if res.Ignored > 0 {
 		var paths []string
 		for _, u := range res.Ignores {
@@ -62,4 +66,17 @@ func (res *Result) Summary() string {
 		fmt.Fprintf(&b, ", %d unreadable", s.Errors)
 	}
 	return b.String()
+}
+
+// verifySummary counts the outcomes for the summary line.
+func verifySummary(found []finding.Finding) string {
+	by := map[string]int{}
+	for i := range found {
+		by[found[i].Verification.State()]++
+	}
+	parts := []string{fmt.Sprintf("%d live", by[finding.StatusLive]), fmt.Sprintf("%d invalid", by[finding.StatusInvalid]), fmt.Sprintf("%d error", by[finding.StatusError])}
+	if n := by[finding.StatusUnknown]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d unknown", n))
+	}
+	return "verified: " + strings.Join(parts, ", ")
 }
