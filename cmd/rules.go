@@ -24,7 +24,7 @@ func newRulesCmd(env *Env) *cobra.Command {
 // loadRules loads the rules as a scan does: a gitleaks-format file is
 // translated, with its notices on stderr.
 func loadRules(env *Env, path string) (*rules.Set, error) {
-	set, notices, err := rules.LoadNotices(rules.LoadOptions{Default: env.DefaultRules, Path: path})
+	set, notices, err := rules.Load(rules.LoadOptions{Default: env.DefaultRules, Path: path})
 	for _, n := range notices {
 		fmt.Fprintf(env.Stderr, "keyhound: notice: %s\n", n)
 	}
@@ -98,7 +98,7 @@ func TestRules(set *rules.Set) []string {
 	check := func(r *rules.Rule, kind string, i int, ex string, want bool) {
 		got := false
 		err := w.ScanBytes([]byte(ex), "", func(f finding.Finding) {
-			if f.RuleID == r.ID {
+			if f.Reports(r.ID) {
 				got = true
 			}
 		})

@@ -24,6 +24,9 @@ type Finding struct {
 	Entropy     float64  `json:"entropy"`
 	Fingerprint string   `json:"fingerprint"`
 	Tags        []string `json:"tags"`
+	// AlsoRules names the other rules that reported the same secret at the
+	// same place: one place is one finding, from the most specific rule.
+	AlsoRules []string `json:"also_rules,omitempty"`
 
 	// Git provenance: set only when the content came from a git history.
 	Repository string `json:"repository,omitempty"`
@@ -175,4 +178,18 @@ type RuleInfo struct {
 	Description string
 	Severity    string
 	Tags        []string
+}
+
+// Reports says whether rule id reported f: as its rule, or as one of the
+// other rules that found the same secret at the same place.
+func (f *Finding) Reports(id string) bool {
+	if f.RuleID == id {
+		return true
+	}
+	for _, a := range f.AlsoRules {
+		if a == id {
+			return true
+		}
+	}
+	return false
 }
