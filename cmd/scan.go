@@ -109,6 +109,13 @@ func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !o.verify.on && !o.quiet {
+		for _, h := range j.pipe.Hooks() {
+			if h.MinStatus != "" {
+				fmt.Fprintf(env.Stderr, "keyhound: notice: webhook %s has min_status = %q: without --verify it receives nothing\n", h.URL, h.MinStatus)
+			}
+		}
+	}
 	if (o.webhookDry || o.webhookLog != "" || o.webhookHard) && !j.pipe.HasWebhooks() {
 		return nil, fmt.Errorf("--webhook-dry-run, --webhook-log and --webhook-strict need a webhook (--webhook URL or [[webhooks]] in the config)")
 	}

@@ -115,6 +115,9 @@ func (p *Pipeline) CheckIgnoreRules(file *ignore.File, root string) error {
 	return file.CheckRules(rc.set)
 }
 
+// Hooks are the webhooks that receive every root's findings (-c, --webhook).
+func (p *Pipeline) Hooks() []webhook.Hook { return p.cfgs.hooks }
+
 // HasWebhooks reports whether a webhook is configured so far.
 func (p *Pipeline) HasWebhooks() bool { return p.cfgs.anyHooks() }
 
