@@ -270,7 +270,11 @@ func newStdinCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = j.scan(cmd.Context(), pipeline.Sources{List: []source.Source{source.Stdin{R: env.Stdin, File: name, Root: "."}}})
+			src := source.Stdin{R: env.Stdin, File: name, Root: "."}
+			if o.verify.on {
+				src.Head = &source.Head{} // the start of the input, for verification's companion values
+			}
+			_, err = j.scan(cmd.Context(), pipeline.Sources{List: []source.Source{src}})
 			return err
 		},
 	}

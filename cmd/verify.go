@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyhound/keyhound/finding"
 	"github.com/keyhound/keyhound/verify"
 )
 
@@ -51,7 +52,7 @@ func (o *verifyOptions) check() error {
 }
 
 // stage returns the verification stage of a run, or nil without --verify.
-func (o *verifyOptions) stage(ctx context.Context) (*verify.Stage, error) {
+func (o *verifyOptions) stage(ctx context.Context, text func(*finding.Finding) []byte) (*verify.Stage, error) {
 	if !o.on {
 		return nil, nil
 	}
@@ -63,5 +64,6 @@ func (o *verifyOptions) stage(ctx context.Context) (*verify.Stage, error) {
 		Client:  verify.NewClient(verify.ClientOptions{Timeout: o.timeout, PerHost: min(o.workers, verify.DefaultPerHost), UserAgent: "keyhound-verify"}),
 		Cache:   cache,
 		Workers: o.workers,
+		Context: text,
 	}), nil
 }

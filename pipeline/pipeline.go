@@ -45,7 +45,8 @@ type Options struct {
 	// Verifier, when set, returns the run's verification stage (--verify;
 	// nil when off): each final finding is checked while the scan goes on,
 	// and reaches the webhooks once its verification is done.
-	Verifier func(ctx context.Context) (*verify.Stage, error)
+	// text gives back the text a finding was found in (see source.Texter).
+	Verifier func(ctx context.Context, text func(*finding.Finding) []byte) (*verify.Stage, error)
 	// OnlyVerified: report and deliver only findings verified live.
 	OnlyVerified bool
 }
@@ -192,11 +193,28 @@ func (c *collector) Provisional(*rootConfig, finding.Finding) {}
 func (c *collector) Final(_ *rootConfig, f finding.Finding)   { c.found = append(c.found, f) }
 
 // verifier starts the verification stage, nil when off.
-func (p *Pipeline) verifier(ctx context.Context) (*verify.Stage, error) {
+func (p *Pipeline) verifier(ctx context.Context, sources []source.Source) (*verify.Stage, error) {
 	if p.opts.Verifier == nil {
 		return nil, nil
 	}
-	return p.opts.Verifier(ctx)
+	var texters []source.Texter
+	for _, s := range sources {
+		if t, ok := s.(source.Texter); ok {
+			texters = append(texters, t)
+		}
+	}
+	var text func(*finding.Finding) []byte
+	if len(texters) > 0 {
+		text = func(f *finding.Finding) []byte {
+			for _, t := range texters {
+				if b := t.Text(f); b != nil {
+					return b
+				}
+			}
+			return nil
+		}
+	}
+	return p.opts.Verifier(ctx, text)
 }
 
 // Run scans every source and returns what was found. Interrupted (ctx done),
@@ -238,7 +256,7 @@ func (p *Pipeline) Run(ctx context.Context, sources Sources, run scanner.Options
 	if hooks.logFile != nil {
 		defer hooks.logFile.Close()
 	}
-	vst, err := p.verifier(ctx)
+	vst, err := p.verifier(ctx, sources.List)
 	if err != nil {
 		return nil, err
 	}

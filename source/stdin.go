@@ -14,6 +14,7 @@ type Stdin struct {
 	R    io.Reader
 	File string // the name findings are reported under ("": stdin)
 	Root string // where a .keyhound.toml and .keyhoundignore apply (the current directory)
+	Head *Head  // when set, keeps the start of the input for Text (verification)
 }
 
 // Name is the name findings are reported under.
@@ -30,8 +31,12 @@ func (s Stdin) Scan(ctx context.Context, env *Env) error {
 	if err != nil {
 		return err
 	}
+	in := s.R
+	if s.Head != nil {
+		in = io.TeeReader(in, s.Head)
+	}
 	return RunItems(ctx, env, rc, func(ctx context.Context, out chan<- scanner.Item) error {
-		out <- scanner.Item{Path: s.Name(), Size: -1, Open: func() (io.ReadCloser, error) { return io.NopCloser(s.R), nil }}
+		out <- scanner.Item{Path: s.Name(), Size: -1, Open: func() (io.ReadCloser, error) { return io.NopCloser(in), nil }}
 		return nil
 	})
 }
