@@ -141,7 +141,7 @@ func (c *chunkMatcher) keywordHits(buf []byte) []hit {
 func (c *chunkMatcher) deltaHits(buf []byte, out []hit) []hit {
 	L := c.m.pf.maxLen
 	bh := c.base.hits
-	next := 1 // hits ending before next are done
+	next := 1                // hits ending before next are done
 	rescan := func(hi int) { // hits ending in [next, hi]
 		if hi < next {
 			return
