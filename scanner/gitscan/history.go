@@ -505,6 +505,7 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 	}
 	var read atomic.Int64
 	sink := func(w int, id int32, data []byte, err error) {
+		hint := s.r.db.memos.take(w)
 		read.Add(1)
 		b := &s.blobs[id]
 		path := s.paths[b.path]
@@ -536,7 +537,7 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 		}
 		cnt.Bytes.Add(int64(len(data)))
 		var fs []finding.Finding
-		err = ws[w].ScanBytes(data, path, func(f finding.Finding) { fs = append(fs, f) })
+		err = hint.scan(ws[w], data, path, func(f finding.Finding) { fs = append(fs, f) })
 		switch {
 		case errors.Is(err, scanner.ErrBinary):
 			cnt.SkippedBinary.Add(1)
@@ -566,6 +567,7 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 		err = s.readBlobsGoGit(ctx, want, workers, sink)
 	} else {
 		s.r.db.maxBlob = run.MaxFileSize
+		s.r.db.memos = newBlobMemos(workers)
 		err = s.r.db.readBlobs(ctx, want, len(s.blobs), workers, sink)
 	}
 	if err != nil && ctx.Err() == nil {
