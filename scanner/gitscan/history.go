@@ -63,7 +63,10 @@ type Result struct {
 	Commits int64 // commits walked (or 0 for --staged)
 	Blobs   int64 // distinct blobs read
 	Known   int64 // blobs not read: their findings came from Options.Known
-	Shallow bool  // the repository is a shallow clone
+	// FromBase counts the blobs read that were matched from what matching
+	// their delta base left (only what the delta inserted matched anew).
+	FromBase int64
+	Shallow  bool // the repository is a shallow clone
 
 	// Time spent in each phase.
 	WalkTime, DiffTime, ReadTime, ReplayTime time.Duration
@@ -193,6 +196,9 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 	t0 = time.Now()
 	n, known, err := s.scanBlobs(ctx, m, run, cnt)
 	res.Blobs, res.Known = n, known
+	if s.r.db.memos != nil {
+		res.FromBase = s.r.db.memos.fromBase.Load()
+	}
 	res.ReadTime = time.Since(t0)
 	if err != nil && ctx.Err() == nil {
 		return res, err

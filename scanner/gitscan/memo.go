@@ -1,6 +1,8 @@
 package gitscan
 
 import (
+	"sync/atomic"
+
 	"github.com/keyhound/keyhound/finding"
 	"github.com/keyhound/keyhound/scanner"
 )
@@ -12,7 +14,8 @@ import (
 // blobs on its current path down the tree, one per depth; a delta whose base
 // was not matched (not wanted, binary, unreadable) is matched whole.
 type blobMemos struct {
-	workers []memoWorker
+	workers  []memoWorker
+	fromBase atomic.Int64 // blobs matched from their base's memo
 }
 
 // objKey names one object of one pack plan.
@@ -59,6 +62,7 @@ func (m *blobMemos) announce(w, depth int, pl *packPlan, i int32, copies []scann
 
 // blobHint is what the sink knows of the blob it got: how to match it.
 type blobHint struct {
+	m  *blobMemos
 	mw *memoWorker
 }
 
@@ -71,7 +75,7 @@ func (m *blobMemos) take(w int) blobHint {
 	}
 	mw := &m.workers[w]
 	mw.pending = false
-	return blobHint{mw}
+	return blobHint{m, mw}
 }
 
 // scan matches data with sw, from its delta base's memo when there is one,
@@ -86,8 +90,9 @@ func (h blobHint) scan(sw *scanner.Worker, data []byte, path string, emit func(f
 	}
 	var base *scanner.Memo
 	if mw.depth > 0 && mw.base.pl != nil {
-		if ps := &mw.stack[mw.depth-1]; ps.key == mw.base {
+		if ps := &mw.stack[mw.depth-1]; ps.key == mw.base && ps.memo.Len() >= 0 {
 			base = &ps.memo
+			h.m.fromBase.Add(1)
 		}
 	}
 	var rec *scanner.Memo
