@@ -144,14 +144,14 @@ func TestScanBytesFromMatchesWholeScan(t *testing.T) {
 		size int
 	}{
 		{"test rules, small", testMatcher(t), 3000},
-		{"test rules, large", testMatcher(t), 64 << 10},
-		{"built-in rules", builtinRules(t), 60 << 10},
+		{"test rules, large", testMatcher(t), 16 << 10},
+		{"built-in rules", builtinRules(t), 8 << 10},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rand.New(rand.NewSource(int64(tc.size)))
 			whole, delta := tc.m.NewWorker(), tc.m.NewWorker()
 			reused, findings := 0, 0
-			for chain := 0; chain < 8; chain++ {
+			for chain := 0; chain < 4; chain++ {
 				data := randomText(r, tc.size)
 				memo, next := &Memo{}, &Memo{}
 				if err := delta.ScanBytesFrom(data, "values.yaml", nil, nil, memo, func(finding.Finding) {}); err != nil {
