@@ -59,7 +59,7 @@ func newGitCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			root := ""
+			var roots []string // single repository: its configuration is checked before scanning
 			for i, a := range targets {
 				if gitscan.IsURL(a) {
 					if g.Staged {
@@ -67,21 +67,21 @@ func newGitCmd(env *Env) *cobra.Command {
 					}
 					continue
 				}
-				if multi && i > 0 {
+				if multi {
 					continue // checked when its turn comes: a failure skips only it
 				}
 				_, wt, err := gitscan.Locate(a)
 				if err != nil {
-					if multi {
-						continue
-					}
 					return fmt.Errorf("repository %s: %w", a, unwrapErr(err))
 				}
 				if i == 0 {
-					root = wt
+					roots = append(roots, wt)
 				}
 			}
-			j, err := prepare(env, o, root)
+			if m.cacheDir != "" {
+				o.verify.cacheDir = filepath.Join(m.cacheDir, "verify")
+			}
+			j, err := prepare(env, o, roots...)
 			if err != nil {
 				return err
 			}
@@ -90,7 +90,7 @@ func newGitCmd(env *Env) *cobra.Command {
 				if gr.cache, err = gitcache.Open(m.cacheDir); err != nil {
 					return fmt.Errorf("--cache-dir: %w", err)
 				}
-				gr.key = gitcache.Key(j.set, gitcache.Engine(env.Version))
+				gr.engine = gitcache.Engine(env.Version)
 			}
 			err = j.run(cmd, gr.scan)
 			gr.report()
@@ -201,7 +201,7 @@ type gitJob struct {
 	targets []string
 	multi   bool
 	cache   *gitcache.Cache // nil without --cache-dir
-	key     string          // the records' key: rules and version
+	engine  string          // the matching code, part of the records' key
 
 	failed    atomic.Int64 // repositories that could not be scanned
 	unchanged atomic.Int64 // repositories whose history was unchanged: findings from the record
@@ -213,7 +213,7 @@ type gitJob struct {
 
 // scan is the scanFunc of keyhound git: one repository, or many, several
 // at once, sharing one pool of CPU workers.
-func (gr *gitJob) scan(ctx context.Context, m *scanner.Matcher, run scanner.Options, cnt *scanner.Counters, emit func(finding.Finding)) error {
+func (gr *gitJob) scan(ctx context.Context, cfgs *configs, run scanner.Options, cnt *scanner.Counters, out sink) error {
 	env := gr.env
 	var bar *gitProgress
 	if run.OnProgress != nil {
@@ -225,7 +225,7 @@ func (gr *gitJob) scan(ctx context.Context, m *scanner.Matcher, run scanner.Opti
 		if bar != nil {
 			opts.Progress = bar
 		}
-		return gr.scanOne(ctx, gr.targets[0], m, run, cnt, emit, opts)
+		return gr.scanOne(ctx, gr.targets[0], cfgs, run, cnt, out, opts)
 	}
 	workers := run.Workers
 	if workers <= 0 {
@@ -238,10 +238,11 @@ func (gr *gitJob) scan(ctx context.Context, m *scanner.Matcher, run scanner.Opti
 		bar.Phase("repositories", int64(len(gr.targets)))
 	}
 	var mu sync.Mutex // emit is called from one goroutine at a time
-	lockedEmit := func(f finding.Finding) {
+	locked := out
+	locked.emit = func(rc *rootConfig, f finding.Finding) {
 		mu.Lock()
 		defer mu.Unlock()
-		emit(f)
+		out.emit(rc, f)
 	}
 	parallel := gr.m.parallel
 	if parallel <= 0 {
@@ -259,11 +260,14 @@ func (gr *gitJob) scan(ctx context.Context, m *scanner.Matcher, run scanner.Opti
 					return
 				}
 				t := gr.targets[i]
-				err := gr.scanOne(ctx, t, m, run, cnt, lockedEmit, opts)
+				err := gr.scanOne(ctx, t, cfgs, run, cnt, locked, opts)
 				if err != nil && ctx.Err() == nil {
 					gr.failed.Add(1)
 					cnt.Errors.Add(1)
-					fmt.Fprintf(env.Stderr, "keyhound: %s (skipped)\n", oneLine(err.Error()))
+					msg := oneLine(err.Error())
+					name := gitcache.Redact(t)
+					out.fail(name, strings.TrimPrefix(msg, "repository "+name+": "))
+					fmt.Fprintf(env.Stderr, "keyhound: %s (skipped)\n", msg)
 				}
 				if bar != nil {
 					bar.Add(1, 0)
@@ -280,7 +284,7 @@ func (gr *gitJob) scan(ctx context.Context, m *scanner.Matcher, run scanner.Opti
 // complete scan with these rules gives that scan's findings without
 // reading anything, and otherwise only blobs the record does not know are
 // read. Errors name the repository.
-func (gr *gitJob) scanOne(ctx context.Context, target string, m *scanner.Matcher, run scanner.Options, cnt *scanner.Counters, emit func(finding.Finding), opts gitscan.Options) error {
+func (gr *gitJob) scanOne(ctx context.Context, target string, cfgs *configs, run scanner.Options, cnt *scanner.Counters, out sink, opts gitscan.Options) error {
 	env := gr.env
 	name := gitcache.Redact(target)
 	local, id := target, ""
@@ -371,12 +375,30 @@ func (gr *gitJob) scanOne(ctx context.Context, target string, m *scanner.Matcher
 		defer unlock()
 	}
 
+	// The repository's own .keyhound.toml and .keyhoundignore (at its work
+	// tree) apply to it alone; a URL has none.
+	root := ""
+	if !gitscan.IsURL(target) {
+		if _, wt, err := gitscan.Locate(target); err == nil {
+			root = wt
+		}
+	}
+	rc, err := cfgs.forRoot(root)
+	if err != nil {
+		return fmt.Errorf("repository %s: %w", name, err)
+	}
+	m := rc.matcher
+	emit := func(f finding.Finding) { out.emit(rc, f) }
+	if out.early != nil && (len(cfgs.hooks) > 0 || len(rc.hooks) > 0) {
+		run.Early = func(f finding.Finding) { out.early(rc, f) }
+	}
+
 	whole := !opts.Staged && opts.Range == "" && opts.SinceCommit == "" && opts.Branch == ""
 	var rec *gitcache.Record
 	state := ""
 	if gr.cache != nil && !opts.Staged {
 		var err error
-		if rec, err = gr.cache.Record(id, gr.key); err != nil {
+		if rec, err = gr.cache.Record(id, rc.recordKey(gr.engine)); err != nil {
 			say(err.Error())
 		}
 		if whole {
@@ -427,6 +449,9 @@ func (gr *gitJob) scanOne(ctx context.Context, target string, m *scanner.Matcher
 	if err != nil && ctx.Err() == nil {
 		if local != target {
 			err = fmt.Errorf("%s", strings.ReplaceAll(err.Error(), local, name))
+		}
+		if name != target { // never a credential from the URL
+			err = fmt.Errorf("%s", strings.ReplaceAll(err.Error(), target, name))
 		}
 		if gr.multi && !strings.Contains(err.Error(), name) {
 			err = fmt.Errorf("repository %s: %w", name, err)

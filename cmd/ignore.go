@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -29,7 +30,7 @@ func newIgnoreCmd(env *Env) *cobra.Command {
 			"suppressing and every scan says so on stderr.\n\n" +
 			"  [[ignore]]\n" +
 			"  fingerprint = \"sha256:…\"     # or a fingerprint from a JSON report\n" +
-			"  rule = \"aws-access-key\"      # optional\n" +
+			"  rule = \"aws-access-key-id\"   # optional\n" +
 			"  path = \"docs/**/*.md\"        # optional\n" +
 			"  reason = \"AWS's documented example key\"\n" +
 			"  owner = \"platform-team\"\n" +
@@ -132,11 +133,18 @@ func newIgnoreCheckCmd(env *Env) *cobra.Command {
 					return fmt.Errorf("path %s: %w", a, unwrapErr(err))
 				}
 			}
-			root := dirRoot(args)
+			root := dirRoots(args)[0]
 			if reportFile != "" {
 				root = "."
 			}
-			file, err := loadIgnore(o, root)
+			path := o.ignoreFile
+			if path == "" && root != "" {
+				path = regularFile(filepath.Join(root, ignore.FileName))
+			}
+			if path == "" {
+				return fmt.Errorf("no %s in %s (give --ignore-file)", ignore.FileName, root)
+			}
+			file, err := ignore.Load(path)
 			if err != nil {
 				return err
 			}
@@ -149,15 +157,22 @@ func newIgnoreCheckCmd(env *Env) *cobra.Command {
 					return err
 				}
 			} else {
-				o.noIgnore = true // every finding, to see what each entry matches
+				o.noIgnore = true   // every finding, to see what each entry matches
+				o.noWebhooks = true // a check sends nothing
 				ignoreFile := o.ignoreFile
 				o.ignoreFile = ""
-				j, err := prepare(env, o, root)
+				j, err := prepare(env, o, dirRoots(args)...)
 				o.ignoreFile = ignoreFile
 				if err != nil {
 					return err
 				}
-				j.hooks = nil // a check sends nothing
+				rc, err := j.cfgs.forRoot(root)
+				if err != nil {
+					return err
+				}
+				if err := file.CheckRules(rc.set); err != nil {
+					return err
+				}
 				res, err := j.collect(cmd, dirScan(args))
 				if err != nil {
 					return err

@@ -122,7 +122,9 @@ func mergeReports(paths []string) (*finding.Report, int, error) {
 		s.Blobs += t.Blobs
 		s.DurationSecond = max(s.DurationSecond, t.DurationSecond)
 		s.Interrupted = s.Interrupted || t.Interrupted
+		s.Failed = append(s.Failed, t.Failed...)
 	}
+	finding.SortFailures(rep.Stats.Failed)
 	finding.Sort(rep.Findings)
 	rep.Stats.Findings = len(rep.Findings)
 	for _, r := range rules {

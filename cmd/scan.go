@@ -17,7 +17,6 @@ import (
 	"github.com/keyhound/keyhound/ignore"
 	"github.com/keyhound/keyhound/report"
 	"github.com/keyhound/keyhound/report/webhook"
-	"github.com/keyhound/keyhound/rules"
 	"github.com/keyhound/keyhound/scanner"
 )
 
@@ -39,6 +38,8 @@ type scanOptions struct {
 	webhookLog  string
 	webhookHard bool
 	quiet       bool
+	noWebhooks  bool // internal (ignore check): no webhook is configured
+	verify      verifyOptions
 
 	// Set by prepare from formats and outputs: the first report's format and
 	// file ("" for standard output).
@@ -48,13 +49,13 @@ type scanOptions struct {
 
 func addScanFlags(c *cobra.Command, o *scanOptions) {
 	f := c.Flags()
-	f.StringVarP(&o.config, "config", "c", "", "rule file, keyhound or gitleaks format (default: the built-in rules, or .keyhound.toml at the scanned root)")
+	f.StringVarP(&o.config, "config", "c", "", "rule file, keyhound or gitleaks format, for every root (default: the built-in rules, or each scanned root's own .keyhound.toml)")
 	f.StringArrayVarP(&o.formats, "format", "f", []string{"text"}, "report format `FMT`: "+strings.Join(report.Formats(), ", ")+"; repeatable, and FMT=FILE writes that report to FILE")
 	f.StringArrayVarP(&o.outputs, "output", "o", nil, "write the report to `FILE` (default: standard output); with several -f, one -o per format in order")
 	f.IntVar(&o.exitCode, "exit-code", ExitFindings, "exit status when findings exist")
-	f.BoolVar(&o.redact, "redact", false, "keep secrets out of every output")
+	f.BoolVar(&o.redact, "redact", false, "keep secrets out of every output, webhooks included (overrides include_secret; stderr names each hook overridden)")
 	f.StringVar(&o.baseline, "baseline", "", "an earlier JSON report whose findings are not reported again")
-	f.StringVar(&o.ignoreFile, "ignore-file", "", "ignore file (default: "+ignore.FileName+" at the scanned root)")
+	f.StringVar(&o.ignoreFile, "ignore-file", "", "ignore file for every root (default: each scanned root's own "+ignore.FileName+")")
 	f.BoolVar(&o.noIgnore, "no-ignore", false, "do not read "+ignore.FileName+": report every finding")
 	f.IntVarP(&o.workers, "workers", "j", 0, "scanning goroutines (default: one per CPU)")
 	f.BoolVar(&o.noProgress, "no-progress", false, "never show a progress bar")
@@ -64,10 +65,21 @@ func addScanFlags(c *cobra.Command, o *scanOptions) {
 	f.StringVar(&o.webhookLog, "webhook-log", "", "append one JSON line per webhook attempt to this file")
 	f.BoolVar(&o.webhookHard, "webhook-strict", false, "exit 2 when a webhook delivery fails")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on stderr but errors")
+	addVerifyFlags(c, &o.verify)
 }
 
-// scanFunc runs a scan, calling emit for each finding (from one goroutine at a time).
-type scanFunc func(ctx context.Context, m *scanner.Matcher, run scanner.Options, cnt *scanner.Counters, emit func(finding.Finding)) error
+// scanFunc runs a scan: each finding goes to out.emit (from one goroutine
+// at a time) with the configuration of the root it came from; a source that
+// settles provenance late (git history) also gives out.early, when set, each
+// finding as soon as it is matched.
+type scanFunc func(ctx context.Context, cfgs *configs, run scanner.Options, cnt *scanner.Counters, out sink) error
+
+// sink receives a scan's findings with the configuration of their root.
+type sink struct {
+	emit  func(*rootConfig, finding.Finding)
+	early func(*rootConfig, finding.Finding) // nil: no webhook wants provisional findings
+	fail  func(target, err string)           // a target could not be scanned (named in the report)
+}
 
 // reportOut is one report to write: a format and a file ("" for standard output).
 type reportOut struct {
@@ -79,20 +91,18 @@ type reportOut struct {
 type scanJob struct {
 	env      *Env
 	opts     *scanOptions
-	set      *rules.Set
+	cfgs     *configs
 	maxSize  int64
 	baseline map[string]bool
-	hooks    []webhook.Hook
 	reports  []reportOut
-	ignore   *ignore.File // nil: no ignore file
-	notices  []string     // what translating a gitleaks-format config left out
 }
 
-// prepare checks every flag and loads the rules before anything is scanned,
-// so that a usage or configuration error exits 2 without scanning.
-// root is where a .keyhound.toml and a .keyhoundignore are looked for when
-// no --config or --ignore-file is given.
-func prepare(env *Env, o *scanOptions, root string) (*scanJob, error) {
+// prepare checks every flag and loads the configuration of roots before
+// anything is scanned, so that a usage or configuration error exits 2
+// without scanning. Each root is where its own .keyhound.toml and
+// .keyhoundignore are looked for when no --config or --ignore-file is given;
+// the configuration of roots scanned later is loaded when their turn comes.
+func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 	j := &scanJob{env: env, opts: o}
 	reps, err := reportOuts(o.formats, o.outputs)
 	if err != nil {
@@ -113,21 +123,18 @@ func prepare(env *Env, o *scanOptions, root string) (*scanJob, error) {
 		}
 		j.maxSize = n
 	}
-	cfg := o.config
-	if cfg == "" && root != "" {
-		p := filepath.Join(root, ".keyhound.toml")
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-			cfg = p
-		}
-	}
-	set, notices, err := rules.LoadNotices(rules.LoadOptions{Default: env.DefaultRules, Path: cfg})
-	if err != nil {
+	if err := o.verify.check(); err != nil {
 		return nil, err
 	}
-	j.set, j.notices = set, notices
-	if !o.quiet {
-		for _, n := range notices {
-			fmt.Fprintf(env.Stderr, "keyhound: notice: %s\n", n)
+	if o.noIgnore && o.ignoreFile != "" {
+		return nil, fmt.Errorf("--ignore-file and --no-ignore: give one of them")
+	}
+	if j.cfgs, err = newConfigs(env, o); err != nil {
+		return nil, err
+	}
+	for _, r := range roots {
+		if _, err := j.cfgs.forRoot(r); err != nil {
+			return nil, err
 		}
 	}
 	if o.baseline != "" {
@@ -135,37 +142,10 @@ func prepare(env *Env, o *scanOptions, root string) (*scanJob, error) {
 			return nil, err
 		}
 	}
-	if j.ignore, err = loadIgnore(o, root); err != nil {
-		return nil, err
-	}
-	if j.hooks, err = webhook.Configure(set.Webhooks, o.webhooks, env.Getenv); err != nil {
-		return nil, err
-	}
-	if (o.webhookDry || o.webhookLog != "" || o.webhookHard) && len(j.hooks) == 0 {
+	if (o.webhookDry || o.webhookLog != "" || o.webhookHard) && !j.cfgs.anyHooks() {
 		return nil, fmt.Errorf("--webhook-dry-run, --webhook-log and --webhook-strict need a webhook (--webhook URL or [[webhooks]] in the config)")
 	}
 	return j, nil
-}
-
-// loadIgnore reads --ignore-file, or the .keyhoundignore at root if there is one.
-func loadIgnore(o *scanOptions, root string) (*ignore.File, error) {
-	if o.noIgnore {
-		if o.ignoreFile != "" {
-			return nil, fmt.Errorf("--ignore-file and --no-ignore: give one of them")
-		}
-		return nil, nil
-	}
-	p := o.ignoreFile
-	if p == "" && root != "" {
-		c := filepath.Join(root, ignore.FileName)
-		if st, err := os.Stat(c); err == nil && st.Mode().IsRegular() {
-			p = c
-		}
-	}
-	if p == "" {
-		return nil, nil
-	}
-	return ignore.Load(p)
 }
 
 // reportOuts pairs the -f and -o flags: a format given as FMT=FILE goes to
@@ -226,22 +206,69 @@ type scanResult struct {
 	found     []finding.Finding // sorted
 	stats     finding.Stats
 	hooks     webhook.Summary
-	baselined int             // left out: in the --baseline report
-	ignored   int             // left out: suppressed by the ignore file
-	ignores   *ignore.Matcher // which ignore entries matched
+	baselined int            // left out: in the --baseline report
+	ignored   int            // left out: suppressed by an ignore file
+	ignores   []*ignoreState // the ignore files in use
+	verified  bool           // --verify: the summary counts the outcomes
+}
+
+// senders starts and holds the webhook senders of a run: one for the
+// global hooks (-c, --webhook) and one per root whose own .keyhound.toml
+// configures hooks, which receive only that root's findings.
+type senders struct {
+	opts   webhook.Options
+	mu     sync.Mutex
+	global *webhook.Sender
+	byRoot map[*rootConfig]*webhook.Sender
+	order  []*webhook.Sender
+}
+
+// send delivers f to the global hooks and to rc's own.
+func (s *senders) send(rc *rootConfig, f finding.Finding) {
+	s.global.Send(f)
+	if len(rc.hooks) == 0 {
+		return
+	}
+	s.mu.Lock()
+	snd, ok := s.byRoot[rc]
+	if !ok {
+		snd = webhook.NewSender(rc.hooks, s.opts)
+		s.byRoot[rc] = snd
+		s.order = append(s.order, snd)
+	}
+	s.mu.Unlock()
+	snd.Send(f)
+}
+
+// close waits for every delivery and sums up.
+func (s *senders) close() webhook.Summary {
+	sum := s.global.Close()
+	for _, snd := range s.order {
+		sum.Hooks = append(sum.Hooks, snd.Close().Hooks...)
+	}
+	return sum
 }
 
 // collect runs the scan: findings are deduplicated, those in the baseline or
-// the ignore file are left out, and the rest go to the webhooks as they come.
+// their root's ignore file are left out, and the rest go to the webhooks as
+// they come.
 func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error) {
 	o, env := j.opts, j.env
-	m := scanner.NewMatcher(j.set)
 	var cnt scanner.Counters
+	var failMu sync.Mutex
+	var failed []finding.Failure
+	fail := func(target, msg string) {
+		failMu.Lock()
+		failed = append(failed, finding.Failure{Target: target, Error: msg})
+		failMu.Unlock()
+	}
 	runOpts := scanner.Options{
 		Workers:     o.workers,
 		MaxFileSize: j.maxSize,
 		OnError: func(path string, err error) {
-			fmt.Fprintf(env.Stderr, "keyhound: %s: %s (skipped)\n", report.CleanText(path), report.CleanText(err.Error()))
+			msg := report.CleanText(err.Error())
+			fail(path, msg)
+			fmt.Fprintf(env.Stderr, "keyhound: %s: %s (skipped)\n", report.CleanText(path), msg)
 		},
 		OnSkip: func(path, reason string) {
 			if !o.quiet {
@@ -260,9 +287,8 @@ func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error
 		runOpts.OnProgress = func(n int64) { _ = bar.Add64(n) }
 		defer bar.Finish()
 	}
-	var sender *webhook.Sender
-	if len(j.hooks) > 0 {
-		wo := webhook.Options{Stderr: env.Stderr}
+	wo := webhook.Options{Stderr: env.Stderr}
+	{
 		if o.webhookDry {
 			wo.DryRun = env.Stderr
 		}
@@ -274,28 +300,58 @@ func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error
 			defer lf.Close()
 			wo.Log = lf
 		}
-		sender = webhook.NewSender(j.hooks, wo)
 	}
-	res := &scanResult{ignores: ignore.NewMatcher(j.ignore, time.Now())}
+	snd := &senders{opts: wo, byRoot: map[*rootConfig]*webhook.Sender{}}
+	if len(j.cfgs.hooks) > 0 {
+		snd.global = webhook.NewSender(j.cfgs.hooks, wo)
+	}
+	res := &scanResult{verified: o.verify.on}
 	seen := map[string]bool{}
+	ctx := cmd.Context()
+	// With --verify each finding is checked while the scan goes on, and a
+	// webhook gets it once its verification is done (within the timeouts).
+	stage, err := o.verify.stage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var verdictMu sync.Mutex
+	verdicts := map[int]finding.Verification{}
+	// deliver sends f to the webhooks (when send is set) after its
+	// verification, and hands the verification to keep (when set).
+	deliver := func(rc *rootConfig, f finding.Finding, send bool, keep func(finding.Verification)) {
+		if stage == nil {
+			if send {
+				snd.send(rc, f)
+			}
+			return
+		}
+		stage.Check(f, func(v finding.Verification) {
+			if keep != nil {
+				keep(v)
+			}
+			f.Verification = v
+			if send && (!o.verify.only || v.Status == finding.StatusLive) {
+				snd.send(rc, f)
+			}
+		})
+	}
 	// Webhooks get a finding as soon as it is matched (git history settles
 	// provenance only at the end of a repository); the settled finding is
 	// then not delivered again.
 	var earlyMu sync.Mutex
 	early := map[string]bool{}
-	if sender != nil {
-		runOpts.Early = func(f finding.Finding) {
-			earlyMu.Lock()
-			defer earlyMu.Unlock()
-			key := f.Repository + "\x00" + f.Fingerprint
-			if early[key] || j.baseline[f.Fingerprint] || res.ignores.Covers(&f) {
-				return
-			}
-			early[key] = true
-			sender.Send(f)
+	out := sink{fail: fail}
+	out.early = func(rc *rootConfig, f finding.Finding) {
+		earlyMu.Lock()
+		defer earlyMu.Unlock()
+		key := f.Repository + "\x00" + f.Fingerprint
+		if early[key] || j.baseline[f.Fingerprint] || rc.ignores.Covers(&f) {
+			return
 		}
+		early[key] = true
+		deliver(rc, f, true, nil)
 	}
-	emit := func(f finding.Finding) {
+	out.emit = func(rc *rootConfig, f finding.Finding) {
 		key := f.Repository + "\x00" + f.Fingerprint + "\x00" + f.Commit + fmt.Sprintf("\x00%d:%d", f.Line, f.Column)
 		if seen[key] {
 			return
@@ -304,22 +360,41 @@ func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error
 		switch {
 		case j.baseline[f.Fingerprint]:
 			res.baselined++
-		case res.ignores.Suppress(&f):
+		case rc.ignores.Suppress(&f):
 			res.ignored++
 		default:
+			idx := len(res.found)
 			res.found = append(res.found, f)
 			earlyMu.Lock()
 			sent := early[f.Repository+"\x00"+f.Fingerprint]
 			earlyMu.Unlock()
-			if !sent {
-				sender.Send(f) // while the scan goes on; the sender redacts unless a hook says include_secret
-			}
+			// While the scan goes on (unless delivered early); the sender
+			// redacts unless a hook says include_secret.
+			deliver(rc, f, !sent, func(v finding.Verification) {
+				verdictMu.Lock()
+				verdicts[idx] = v
+				verdictMu.Unlock()
+			})
 		}
 	}
 	start := time.Now()
-	ctx := cmd.Context()
-	scanErr := scan(ctx, m, runOpts, &cnt, emit)
-	res.hooks = sender.Close()
+	scanErr := scan(ctx, j.cfgs, runOpts, &cnt, out)
+	if stage != nil {
+		stage.Close() // every check done: the webhooks have had every finding
+		for i, v := range verdicts {
+			res.found[i].Verification = v
+		}
+		if o.verify.only {
+			kept := res.found[:0]
+			for _, f := range res.found {
+				if f.Verification.Status == finding.StatusLive {
+					kept = append(kept, f)
+				}
+			}
+			res.found = kept
+		}
+	}
+	res.hooks = snd.close()
 	if ctx.Err() != nil {
 		scanErr = nil // interrupted: report what was found so far
 	}
@@ -330,6 +405,10 @@ func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error
 	res.stats.Interrupted = ctx.Err() != nil
 	res.stats.Findings = len(res.found)
 	res.stats.DurationSecond = time.Since(start).Seconds()
+	failMu.Lock()
+	res.stats.Failed = finding.SortFailures(failed)
+	failMu.Unlock()
+	res.ignores = j.cfgs.ignoreFiles()
 	finding.Sort(res.found)
 	return res, nil
 }
@@ -364,7 +443,7 @@ func (j *scanJob) run(cmd *cobra.Command, scan scanFunc) error {
 		found = []finding.Finding{}
 	}
 	rep := &finding.Report{Findings: found, Stats: res.stats, Version: env.Version, Redacted: o.redact}
-	for _, r := range j.set.Rules {
+	for _, r := range j.cfgs.global.set.Rules {
 		rep.Rules = append(rep.Rules, finding.RuleInfo{ID: r.ID, Description: r.Description, Severity: r.Severity, Tags: r.Tags})
 	}
 	for i, r := range j.reports {
@@ -384,7 +463,7 @@ func (j *scanJob) run(cmd *cobra.Command, scan scanFunc) error {
 	}
 	if !o.quiet {
 		j.reportIgnores(res)
-		fmt.Fprintln(env.Stderr, summary(res, j.ignore))
+		fmt.Fprintln(env.Stderr, summary(res))
 		for _, h := range res.hooks.Hooks {
 			verb := "delivered"
 			if o.webhookDry {
@@ -409,19 +488,21 @@ func (j *scanJob) run(cmd *cobra.Command, scan scanFunc) error {
 // reportIgnores names on stderr every expired ignore entry: it no longer
 // suppresses anything.
 func (j *scanJob) reportIgnores(res *scanResult) {
-	for _, e := range res.ignores.Entries() {
-		if !e.Expired(time.Now()) {
-			continue
+	for _, st := range res.ignores {
+		for _, e := range st.matcher.Entries() {
+			if !e.Expired(time.Now()) {
+				continue
+			}
+			n := st.matcher.Expired[e]
+			fmt.Fprintf(j.env.Stderr, "keyhound: %s expired on %s: no longer suppresses (%d findings reported); renew or remove it\n",
+				e.Describe(st.file.Path), e.Expires.Format(time.DateOnly), n)
 		}
-		n := res.ignores.Expired[e]
-		fmt.Fprintf(j.env.Stderr, "keyhound: %s expired on %s: no longer suppresses (%d findings reported); renew or remove it\n",
-			e.Describe(j.ignore.Path), e.Expires.Format(time.DateOnly), n)
 	}
 }
 
 var severityOrder = []string{"critical", "high", "medium", "low", "info"}
 
-func summary(res *scanResult, ign *ignore.File) string {
+func summary(res *scanResult) string {
 	s := res.stats
 	var b strings.Builder
 	if s.Commits > 0 {
@@ -449,8 +530,15 @@ func summary(res *scanResult, ign *ignore.File) string {
 		}
 		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
 	}
+	if res.verified {
+		fmt.Fprintf(&b, "; %s", verifySummary(res.found))
+	}
 	if res.ignored > 0 {
-		fmt.Fprintf(&b, ", %d ignored by %s", res.ignored, ign.Path)
+		var paths []string
+		for _, st := range res.ignores {
+			paths = append(paths, st.file.Path)
+		}
+		fmt.Fprintf(&b, ", %d ignored by %s", res.ignored, strings.Join(paths, ", "))
 	}
 	if res.baselined > 0 {
 		fmt.Fprintf(&b, ", %d in the baseline", res.baselined)
@@ -486,7 +574,7 @@ func newDirCmd(env *Env) *cobra.Command {
 					return fmt.Errorf("path %s: %w", a, unwrapErr(err))
 				}
 			}
-			j, err := prepare(env, o, dirRoot(args))
+			j, err := prepare(env, o, dirRoots(args)...)
 			if err != nil {
 				return err
 			}
@@ -494,42 +582,52 @@ func newDirCmd(env *Env) *cobra.Command {
 		},
 	}
 	addScanFlags(c, o)
+	addVerifyCacheFlag(c, &o.verify)
 	return c
 }
 
-// dirRoot is the scanned root of a dir scan: the first path when it is a
-// directory ("" for a file), where .keyhound.toml and .keyhoundignore are read.
-func dirRoot(args []string) string {
-	if st, err := os.Stat(args[0]); err == nil && st.IsDir() {
-		return args[0]
+// dirRoots are the scanned roots of a dir scan, one per path: the path when
+// it is a directory, "" for a file (which has no .keyhound.toml or
+// .keyhoundignore of its own).
+func dirRoots(args []string) []string {
+	roots := make([]string, len(args))
+	for i, a := range args {
+		if st, err := os.Stat(a); err == nil && st.IsDir() {
+			roots[i] = a
+		}
 	}
-	return ""
+	return roots
 }
 
-// dirScan scans the files under each of paths.
+// dirScan scans the files under each of paths, one path after the other,
+// each with its own configuration.
 func dirScan(paths []string) scanFunc {
-	return func(ctx context.Context, m *scanner.Matcher, run scanner.Options, cnt *scanner.Counters, emit func(finding.Finding)) error {
-		items := make(chan scanner.Item, 256)
-		errc := make(chan error, 1)
-		go func() {
-			defer close(items)
-			for _, a := range paths {
-				prefix := ""
-				if len(paths) > 1 {
-					prefix = filepath.ToSlash(filepath.Clean(a))
-				}
-				if st, err := os.Stat(a); err == nil && !st.IsDir() {
-					prefix = "" // a file is reported under the path as given
-				}
-				if err := scanner.Walk(ctx, a, scanner.WalkOptions{Prefix: prefix, OnError: run.OnError}, cnt, items); err != nil {
-					errc <- err
-					return
-				}
+	roots := dirRoots(paths)
+	return func(ctx context.Context, cfgs *configs, run scanner.Options, cnt *scanner.Counters, out sink) error {
+		for i, a := range paths {
+			rc, err := cfgs.forRoot(roots[i])
+			if err != nil {
+				return err
 			}
-			errc <- nil
-		}()
-		scanner.Run(ctx, m, items, run, cnt, emit)
-		return <-errc
+			prefix := ""
+			if len(paths) > 1 && roots[i] != "" {
+				prefix = filepath.ToSlash(filepath.Clean(a))
+			}
+			items := make(chan scanner.Item, 256)
+			errc := make(chan error, 1)
+			go func() {
+				defer close(items)
+				errc <- scanner.Walk(ctx, a, scanner.WalkOptions{Prefix: prefix, OnError: run.OnError}, cnt, items)
+			}()
+			scanner.Run(ctx, rc.matcher, items, run, cnt, func(f finding.Finding) { out.emit(rc, f) })
+			if err := <-errc; err != nil {
+				return err
+			}
+			if ctx.Err() != nil {
+				return nil
+			}
+		}
+		return nil
 	}
 }
 
@@ -545,20 +643,25 @@ func newStdinCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return j.run(cmd, func(ctx context.Context, m *scanner.Matcher, run scanner.Options, cnt *scanner.Counters, emit func(finding.Finding)) error {
+			return j.run(cmd, func(ctx context.Context, cfgs *configs, run scanner.Options, cnt *scanner.Counters, out sink) error {
+				rc, err := cfgs.forRoot(".")
+				if err != nil {
+					return err
+				}
 				items := make(chan scanner.Item, 1)
 				items <- scanner.Item{Path: "", Size: -1, Open: func() (io.ReadCloser, error) { return io.NopCloser(env.Stdin), nil }}
 				close(items)
-				scanner.Run(ctx, m, items, run, cnt, func(f finding.Finding) {
+				scanner.Run(ctx, rc.matcher, items, run, cnt, func(f finding.Finding) {
 					f.File = name
 					f.Fingerprint = finding.Fingerprint(f.RuleID, f.Secret, name)
-					emit(f)
+					out.emit(rc, f)
 				})
 				return nil
 			})
 		},
 	}
 	addScanFlags(c, o)
+	addVerifyCacheFlag(c, &o.verify)
 	c.Flags().StringVar(&name, "name", "stdin", "the file name findings are reported under")
 	return c
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/BurntSushi/toml"
 	"github.com/keyhound/keyhound/finding"
 	"github.com/keyhound/keyhound/rules"
 	"github.com/keyhound/keyhound/scanner"
@@ -18,12 +19,46 @@ import (
 
 // format is one rule's entry in the evaluation corpus.
 type format struct {
-	Rule, Family string
-	Tokens       []string // token templates (the documented format)
-	Name         string   // variable the token is assigned to in the contexts below
-	Docs         []string // whole documents (templates) in which the rule must find its secret
-	NearMisses   []string // documents (templates) with a near miss: none may yield a finding
-	Path         string   // file path for rules limited to some paths (.pypirc, .netrc, …)
+	Rule       string   `toml:"rule"`
+	Family     string   `toml:"family"`
+	Tokens     []string `toml:"tokens"`      // token templates (the documented format)
+	Name       string   `toml:"name"`        // variable the token is assigned to in the contexts below
+	Docs       []string `toml:"docs"`        // whole documents (templates) in which the rule must find its secret
+	NearMisses []string `toml:"near_misses"` // documents (templates) with a near miss: none may yield a finding
+	Path       string   `toml:"path"`        // file path for rules limited to some paths (.pypirc, .netrc, …)
+}
+
+// formatsFile is the evaluation catalog: one [[format]] per built-in rule.
+const formatsFile = "testdata/formats.toml"
+
+// loadFormats reads the evaluation catalog; an unknown key or an entry
+// without a rule or family is an error naming the file.
+func loadFormats(t testing.TB) []format {
+	t.Helper()
+	var file struct {
+		Format []format `toml:"format"`
+	}
+	md, err := toml.DecodeFile(formatsFile, &file)
+	if err != nil {
+		t.Fatalf("%s: %v", formatsFile, err)
+	}
+	if un := md.Undecoded(); len(un) > 0 {
+		t.Fatalf("%s: unknown key %s", formatsFile, un[0])
+	}
+	seen := map[string]bool{}
+	for i, f := range file.Format {
+		if f.Rule == "" || f.Family == "" {
+			t.Fatalf("%s: format %d: rule and family are required", formatsFile, i+1)
+		}
+		if seen[f.Rule] {
+			t.Fatalf("%s: rule %s has two entries", formatsFile, f.Rule)
+		}
+		seen[f.Rule] = true
+		if f.Name != "" && len(f.Tokens) == 0 {
+			t.Fatalf("%s: rule %s: name without tokens", formatsFile, f.Rule)
+		}
+	}
+	return file.Format
 }
 
 // A context places an assignment of a token to a name in a kind of file.
@@ -95,7 +130,7 @@ const repeats = 3 // fresh tokens per template and context
 func buildCorpus(t testing.TB) []sample {
 	g := gen{rand.New(rand.NewPCG(2026, 4))}
 	var out []sample
-	for _, f := range formats {
+	for _, f := range loadFormats(t) {
 		for _, tt := range f.Tokens {
 			if f.Name == "" {
 				break
@@ -143,7 +178,7 @@ type counts struct{ pos, found, neg, fp int }
 
 func loadMatcher(t testing.TB) *scanner.Matcher {
 	t.Helper()
-	set, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
+	set, _, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +215,7 @@ func TestEvaluation(t *testing.T) {
 			c.pos++
 			ok := false
 			for _, f := range got {
-				ok = ok || f.RuleID == s.rule
+				ok = ok || f.Reports(s.rule)
 			}
 			if ok {
 				c.found++
@@ -287,7 +322,7 @@ func writeCorpus(t *testing.T, dir string, corpus []sample) {
 // each with a description, severity, tags, keywords, two examples and a
 // negative example, and an entry in this corpus.
 func TestCatalog(t *testing.T) {
-	set, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
+	set, _, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +330,7 @@ func TestCatalog(t *testing.T) {
 		t.Errorf("%d rules, want at least 300", len(set.Rules))
 	}
 	inCorpus := map[string]bool{}
-	for _, f := range formats {
+	for _, f := range loadFormats(t) {
 		inCorpus[f.Rule] = true
 	}
 	// Keywords that are common English words or code identifiers would run a
@@ -309,7 +344,7 @@ func TestCatalog(t *testing.T) {
 			t.Errorf("rule %s: %d examples and %d negative examples, want at least 2 and 1", r.ID, len(r.Examples), len(r.NegativeExamples))
 		}
 		if !inCorpus[r.ID] {
-			t.Errorf("rule %s has no entry in the evaluation corpus (formats_test.go)", r.ID)
+			t.Errorf("rule %s has no entry in the evaluation catalog (%s)", r.ID, formatsFile)
 		}
 		for _, k := range r.Keywords {
 			if common[k] || len(k) < 3 {

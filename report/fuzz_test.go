@@ -112,7 +112,7 @@ func checkJSON(t *testing.T, rep *finding.Report, out, dir string) {
 	if err := dec.Decode(&back); err != nil {
 		t.Fatalf("JSON does not parse: %v\n%s", err, out)
 	}
-	if back.Version != jsonVersion || len(back.Findings) != len(rep.Findings) || back.Stats != rep.Stats {
+	if back.Version != jsonVersion || len(back.Findings) != len(rep.Findings) || !reflect.DeepEqual(back.Stats, rep.Stats) {
 		t.Fatalf("JSON: version %d, %d findings, stats %+v", back.Version, len(back.Findings), back.Stats)
 	}
 	for i := range rep.Findings {

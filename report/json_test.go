@@ -33,7 +33,7 @@ func TestJSONRoundTrip(t *testing.T) {
 			if got.Version != 1 {
 				t.Errorf("version = %d, want 1", got.Version)
 			}
-			if got.Stats != tc.rep.Stats {
+			if !reflect.DeepEqual(got.Stats, tc.rep.Stats) {
 				t.Errorf("stats = %+v, want %+v", got.Stats, tc.rep.Stats)
 			}
 			want := make([]finding.Finding, len(tc.rep.Findings))

@@ -26,9 +26,41 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool       sarifTool     `json:"tool"`
-	ColumnKind string        `json:"columnKind"`
-	Results    []sarifResult `json:"results"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	ColumnKind  string            `json:"columnKind"`
+	Results     []sarifResult     `json:"results"`
+}
+
+// sarifInvocation says whether the run scanned everything it was asked to;
+// each target that could not be scanned is a notification.
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level      string                 `json:"level"`
+	Message    sarifText              `json:"message"`
+	Properties sarifNotificationProps `json:"properties"`
+}
+
+type sarifNotificationProps struct {
+	Target string `json:"target"`
+	Error  string `json:"error"`
+}
+
+// sarifInvocations renders the stats' failed targets.
+func sarifInvocations(st *finding.Stats) []sarifInvocation {
+	inv := sarifInvocation{ExecutionSuccessful: len(st.Failed) == 0 && !st.Interrupted}
+	for _, f := range st.Failed {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Level:      "error",
+			Message:    sarifText{Text: f.Target + ": " + f.Error},
+			Properties: sarifNotificationProps{Target: f.Target, Error: f.Error},
+		})
+	}
+	return []sarifInvocation{inv}
 }
 
 type sarifTool struct {
@@ -112,6 +144,8 @@ type sarifResultProps struct {
 	RemovedIn       *finding.CommitRef   `json:"removed_in,omitempty"`
 	PresentAtHead   *bool                `json:"present_at_head,omitempty"`
 	PresentIn       []string             `json:"present_in,omitempty"`
+
+	Verification finding.Verification `json:"verification"`
 }
 
 // writeSARIF writes rep as a SARIF 2.1.0 log with one run: the rules that
@@ -188,6 +222,8 @@ func writeSARIF(w io.Writer, rep *finding.Report, _ Options) error {
 				RemovedIn:       f.RemovedIn,
 				PresentAtHead:   f.PresentAtHead,
 				PresentIn:       f.PresentIn,
+
+				Verification: f.Verification,
 			},
 		}
 		if f.Fingerprint != "" {
@@ -206,8 +242,9 @@ func writeSARIF(w io.Writer, rep *finding.Report, _ Options) error {
 				InformationURI: sarifInformationURI,
 				Rules:          rules,
 			}},
-			ColumnKind: "unicodeCodePoints",
-			Results:    results,
+			Invocations: sarifInvocations(&rep.Stats),
+			ColumnKind:  "unicodeCodePoints",
+			Results:     results,
 		}},
 	}
 	enc := json.NewEncoder(w)

@@ -122,12 +122,12 @@ func copiesFit(copies []Copy, baseLen, n int) bool {
 // keywordHits returns every keyword hit in buf, in order of end offset
 // (the slice is reused by the next call), reusing the base's where it can
 // and recording them for the next content.
-func (c *chunkMatcher) keywordHits(buf []byte) []hit {
+func (c *chunkMatcher) keywordHits(pf *prefilter, buf []byte) []hit {
 	var hits []hit
 	if c.base == nil {
-		hits = c.m.pf.find(buf, c.hits[:0], &c.hits2)
+		hits = pf.find(buf, c.hits[:0], &c.hits2)
 	} else {
-		hits = c.deltaHits(buf, c.hits[:0])
+		hits = c.deltaHits(pf, buf, c.hits[:0])
 	}
 	if c.rec != nil {
 		c.rec.hits = append(c.rec.hits[:0], hits...)
@@ -138,8 +138,8 @@ func (c *chunkMatcher) keywordHits(buf []byte) []hit {
 // deltaHits appends buf's keyword hits to out: those ending at least the
 // longest keyword's length inside a copied range are the base's, moved;
 // the automaton finds the others.
-func (c *chunkMatcher) deltaHits(buf []byte, out []hit) []hit {
-	L := c.m.pf.maxLen
+func (c *chunkMatcher) deltaHits(pf *prefilter, buf []byte, out []hit) []hit {
+	L := pf.maxLen
 	bh := c.base.hits
 	next := 1                // hits ending before next are done
 	rescan := func(hi int) { // hits ending in [next, hi]
@@ -147,7 +147,7 @@ func (c *chunkMatcher) deltaHits(buf []byte, out []hit) []hit {
 			return
 		}
 		rs := max(0, next-L)
-		c.tmpHits = c.m.pf.find(buf[rs:hi], c.tmpHits[:0], &c.hits2)
+		c.tmpHits = pf.find(buf[rs:hi], c.tmpHits[:0], &c.hits2)
 		for _, h := range c.tmpHits {
 			if h.end += rs; h.end >= next {
 				out = append(out, h)

@@ -116,7 +116,7 @@ func builtinRules(t testing.TB) *Matcher {
 			builtinErr = err
 			return
 		}
-		set, builtinErr = rules.Load(rules.LoadOptions{Path: "../rules.toml"})
+		set, _, builtinErr = rules.Load(rules.LoadOptions{Path: "../rules.toml"})
 		if builtinErr == nil {
 			builtinMatcher = NewMatcher(set)
 		}

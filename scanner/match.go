@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"math"
+	"regexp"
 	"sort"
 	"sync"
 	"unicode/utf8"
@@ -28,10 +29,15 @@ const maxWiden = overlap / 2
 // shared by all workers.
 type Matcher struct {
 	set        *rules.Set
-	pf         *prefilter
+	pats       []string // prefilter patterns (lower-case keywords)
+	pfOnce     sync.Once
+	pf         *prefilter  // built from pats on first use: a scan of nothing needs none
 	patRule    [][]int     // prefilter pattern -> indexes of the rules that use it
 	shapes     []lazyShape // rule -> how far its matches reach, worked out on its first hit
 	pathScoped []int       // rules with a path regex or a path allowlist of their own
+
+	rankOnce sync.Once
+	ranks    []int8 // rule -> specificity rank (see ruleRanks)
 }
 
 type lazyShape struct {
@@ -75,8 +81,14 @@ func NewMatcher(set *rules.Set) *Matcher {
 			m.patRule[pi] = append(m.patRule[pi], ri)
 		}
 	}
-	m.pf = newPrefilter(pats)
+	m.pats = pats
 	return m
+}
+
+// prefilter returns the keyword automaton, building it on first use.
+func (m *Matcher) prefilter() *prefilter {
+	m.pfOnce.Do(func() { m.pf = newPrefilter(m.pats) })
+	return m.pf
 }
 
 // Rules returns the rule set the matcher was built from.
@@ -108,6 +120,7 @@ type chunkMatcher struct {
 	copies  []Copy
 	rec     *Memo
 	tmpHits []hit
+	err     error // a rule whose regex could not be compiled (see rules.Rule.Regexp)
 }
 
 func newChunkMatcher(m *Matcher) *chunkMatcher {
@@ -199,13 +212,14 @@ func window(buf []byte, s, e, margin int) span {
 // The slice is reused by the next call.
 func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 	c.matches = c.matches[:0]
-	c.hits = c.keywordHits(buf)
+	pf := c.m.prefilter()
+	c.hits = c.keywordHits(pf, buf)
 	if len(c.hits) == 0 {
 		return nil
 	}
 	lines := lineIndex{buf: buf, prevNL: -1, nextNL: -1}
 	for _, h := range c.hits {
-		start := h.end - c.m.pf.plen[h.pat]
+		start := h.end - pf.plen[h.pat]
 		for _, ri := range c.m.patRule[h.pat] {
 			if enabled != nil && !enabled[ri] {
 				continue
@@ -267,12 +281,19 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 // runRule runs rule ri's regex in each of its windows, widening a window
 // whenever a match touches its edge so that no match is cut short.
 func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
+	re, err := c.m.set.Rules[ri].Regexp()
+	if err != nil {
+		if c.err == nil {
+			c.err = err
+		}
+		return
+	}
 	lastEnd := -1 // matches are reported once even when widened windows overlap
 	for _, w := range c.windows[ri] {
 		if w.end <= lastEnd {
 			continue
 		}
-		w, quads, mayContain := c.evalWindow(buf, ri, w)
+		w, quads, mayContain := c.evalWindow(buf, ri, re, w)
 		if !mayContain {
 			// No secret of this rule can be here: its regex did not run.
 			lastEnd = max(lastEnd, w.end)
@@ -295,12 +316,12 @@ func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
 	}
 }
 
-// evalWindow runs rule ri's regex in window w, widened until no match
+// evalWindow runs rule ri's regex re in window w, widened until no match
 // touches its edge; it returns the final window and, for each match, its
 // start, end, secret start and secret end relative to the window's start
 // (the slice is reused by the next call). mayContain is false, and the
 // regex does not run, when no secret of the rule can be in w.
-func (c *chunkMatcher) evalWindow(buf []byte, ri int, w span) (final span, quads []int, mayContain bool) {
+func (c *chunkMatcher) evalWindow(buf []byte, ri int, re *regexp.Regexp, w span) (final span, quads []int, mayContain bool) {
 	if c.base != nil {
 		if final, quads, mayContain, ok := c.recallWindow(ri, w); ok {
 			return final, quads, mayContain
@@ -313,11 +334,10 @@ func (c *chunkMatcher) evalWindow(buf []byte, ri int, w span) (final span, quads
 		c.rememberWindow(ri, w0, w, nil, false, lo, hi)
 		return w, nil, false
 	}
-	r := c.m.set.Rules[ri]
 	line := sh.withinLine // a match cannot continue past a line boundary
 	margin := windowMargin
 	for {
-		locs := r.Regexp().FindAllSubmatchIndex(buf[w.start:w.end], -1)
+		locs := re.FindAllSubmatchIndex(buf[w.start:w.end], -1)
 		widen := false
 		for _, loc := range locs {
 			if (loc[0] == 0 && w.start > 0 && !(line && buf[w.start-1] == '\n')) ||
@@ -334,7 +354,7 @@ func (c *chunkMatcher) evalWindow(buf []byte, ri int, w span) (final span, quads
 			continue
 		}
 		c.quads = c.quads[:0]
-		sg := r.SecretGroup
+		sg := c.m.set.Rules[ri].SecretGroup
 		for _, loc := range locs {
 			c.quads = append(c.quads, loc[0], loc[1], loc[2*sg], loc[2*sg+1])
 		}

@@ -470,7 +470,7 @@ func GenericSecret(secret string) bool {
 	if isReference(v) || isUUID(v) || isPlaceholder(v) || decodesToPlaceholder(v) {
 		return false
 	}
-	if looksLikeIdentifier(v) || isPath(v) {
+	if looksLikeIdentifier(v) || isPath(v) || looksLikeCode(v) {
 		return false
 	}
 	lower, upper, digit, other := classes(v)
@@ -595,7 +595,7 @@ func Password(secret string) bool {
 			return false
 		}
 	}
-	if isReference(v) || isPlaceholder(v) || isUUID(v) || looksLikeIdentifier(v) || isPath(v) || isVersionOrNumber(v) {
+	if isReference(v) || isPlaceholder(v) || isUUID(v) || looksLikeIdentifier(v) || isPath(v) || isVersionOrNumber(v) || looksLikeCode(v) {
 		return false
 	}
 	if strings.ContainsAny(v, "()[]{}<>") || strings.HasSuffix(v, ",") {

@@ -144,12 +144,29 @@ func (s *session) blob(h hash) int32 {
 // finding per rule, secret and path.
 func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Options, cnt *scanner.Counters, emit func(finding.Finding), opts Options) (Result, error) {
 	var res Result
+	var missing missingObjects
 	warn := func(msg string) {
 		cnt.Errors.Add(1)
+		if strings.Contains(msg, errNotFound.Error()) && !missing.name() {
+			return
+		}
 		if opts.Warn != nil {
 			opts.Warn(msg)
 		}
 	}
+	if onError := run.OnError; onError != nil {
+		run.OnError = func(path string, err error) {
+			if errors.Is(err, errNotFound) && !missing.name() {
+				return
+			}
+			onError(path, err)
+		}
+	}
+	defer func() {
+		if msg := missing.summary(); msg != "" && opts.Warn != nil {
+			opts.Warn(msg)
+		}
+	}()
 	note := func(msg string) {
 		if opts.Note != nil {
 			opts.Note(msg)
@@ -211,6 +228,36 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 		emit(f)
 	}
 	return res, ctx.Err()
+}
+
+// namedMissing is how many missing objects of one repository are named on
+// stderr; the rest are summed up in one line.
+const namedMissing = 5
+
+// missingObjects counts one repository's missing objects, so that a
+// snapshot missing thousands of them does not flood stderr. Every one is
+// still counted in the scan's errors.
+type missingObjects struct {
+	mu sync.Mutex
+	n  int
+}
+
+// name counts one more missing object and reports whether to name it.
+func (m *missingObjects) name() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.n++
+	return m.n <= namedMissing
+}
+
+// summary is the line summing up the objects not named ("" if none).
+func (m *missingObjects) summary() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.n <= namedMissing {
+		return ""
+	}
+	return fmt.Sprintf("%d missing objects in all, %d not named (the repository is incomplete: a partial clone or a damaged snapshot)", m.n, m.n-namedMissing)
 }
 
 // walk selects the roots and the excluded history, and walks the commits.

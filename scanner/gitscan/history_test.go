@@ -1,6 +1,7 @@
 package gitscan
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -656,5 +657,39 @@ func TestRemovedFromTheLastBranchHoldingIt(t *testing.T) {
 	f = scanRepo(t, r.dir, Options{}).bySecret(t, s)
 	if f.RemovedIn == nil || f.RemovedIn.Commit != onKeep || len(f.PresentIn) != 0 {
 		t.Errorf("removed everywhere: removed_in %+v (main removed it in %s), present_in %v", f.RemovedIn, onMain, f.PresentIn)
+	}
+}
+
+// A snapshot with many missing objects names a few of them and sums up the
+// rest in one line, yet counts every one.
+func TestManyMissingObjectsSummarised(t *testing.T) {
+	r := newTestRepo(t)
+	const files = 40
+	for i := 0; i < files; i++ {
+		r.write(fmt.Sprintf("f%02d.txt", i), token(int64(100+i))+"\n")
+	}
+	r.commit("many files")
+	for i := 0; i < files; i++ {
+		h := r.git("rev-parse", fmt.Sprintf("HEAD:f%02d.txt", i))
+		if err := os.Remove(filepath.Join(r.dir, ".git", "objects", h[:2], h[2:])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sr := scanRepo(t, r.dir, Options{})
+	if got := sr.cnt.Errors.Load(); got != files {
+		t.Errorf("errors counted = %d, want %d", got, files)
+	}
+	if len(sr.errs) != namedMissing {
+		t.Errorf("%d missing objects named, want %d:\n%s", len(sr.errs), namedMissing, strings.Join(sr.errs, "\n"))
+	}
+	want := fmt.Sprintf("%d missing objects in all, %d not named", files, files-namedMissing)
+	var summaries int
+	for _, w := range sr.warnings {
+		if strings.Contains(w, want) {
+			summaries++
+		}
+	}
+	if summaries != 1 {
+		t.Errorf("want one summary line %q, warnings:\n%s", want, strings.Join(sr.warnings, "\n"))
 	}
 }

@@ -124,7 +124,7 @@ func TestMatchFromDeltaBase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err := rules.Load(rules.LoadOptions{Default: def})
+	set, _, err := rules.Load(rules.LoadOptions{Default: def})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,214 @@
+package cmd
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/keyhound/keyhound/gitcache"
+	"github.com/keyhound/keyhound/ignore"
+	"github.com/keyhound/keyhound/report/webhook"
+	"github.com/keyhound/keyhound/rules"
+	"github.com/keyhound/keyhound/scanner"
+)
+
+// ruleSet is a loaded rule file with its matcher, shared by every root
+// that uses it.
+type ruleSet struct {
+	set     *rules.Set
+	matcher *scanner.Matcher
+	keyOnce sync.Once
+	key     string // incremental record key (git --cache-dir)
+}
+
+// recordKey is the key of the incremental records matched with this rule
+// set by the engine.
+func (rs *ruleSet) recordKey(engine string) string {
+	rs.keyOnce.Do(func() { rs.key = gitcache.Key(rs.set, engine) })
+	return rs.key
+}
+
+// rootConfig is the configuration of one scanned root (a directory given
+// to dir, a repository given to git): its rules (-c, else its own
+// .keyhound.toml, else the built-in rules), its ignore file (--ignore-file,
+// else its own .keyhoundignore) and the webhooks of its own .keyhound.toml,
+// which receive that root's findings only.
+type rootConfig struct {
+	*ruleSet
+	ignore  *ignore.File    // nil: none
+	ignores *ignore.Matcher // shared by the roots that share the ignore file
+	hooks   []webhook.Hook  // from the root's own .keyhound.toml only
+}
+
+// configs loads and caches the configuration of each scanned root: roots
+// without a file of their own share the global one. Safe for concurrent use.
+type configs struct {
+	env  *Env
+	opts *scanOptions
+
+	global     *ruleSet       // -c, or the built-in rules
+	hooks      []webhook.Hook // -c's [[webhooks]] (or the built-in rules') and --webhook: every root's findings
+	mu         sync.Mutex
+	sets       map[string]*ruleSet // by rule file path
+	ignoreFile map[string]*ignoreState
+	roots      map[string]*rootConfig
+	engine     string // gitcache.Engine, set when the records are used
+}
+
+type ignoreState struct {
+	file    *ignore.File
+	matcher *ignore.Matcher
+}
+
+// newConfigs loads -c (or the built-in rules) and the global webhooks.
+func newConfigs(env *Env, o *scanOptions) (*configs, error) {
+	c := &configs{env: env, opts: o, sets: map[string]*ruleSet{}, ignoreFile: map[string]*ignoreState{}, roots: map[string]*rootConfig{}}
+	rs, err := c.loadRules(o.config)
+	if err != nil {
+		return nil, err
+	}
+	c.global = rs
+	if o.noWebhooks {
+		return c, nil
+	}
+	hooks, err := webhook.Configure(rs.set.Webhooks, o.webhooks, env.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	c.hooks = c.redactHooks(hooks)
+	return c, nil
+}
+
+// loadRules loads the rule file at path ("" for the built-in rules) once.
+// Call with c.mu held, or before the scan starts.
+func (c *configs) loadRules(path string) (*ruleSet, error) {
+	if rs, ok := c.sets[path]; ok {
+		return rs, nil
+	}
+	set, notices, err := rules.Load(rules.LoadOptions{Default: c.env.DefaultRules, Path: path})
+	if err != nil {
+		return nil, err
+	}
+	if !c.opts.quiet {
+		for _, n := range notices {
+			fmt.Fprintf(c.env.Stderr, "keyhound: notice: %s\n", n)
+		}
+	}
+	rs := &ruleSet{set: set, matcher: scanner.NewMatcher(set)}
+	c.sets[path] = rs
+	return rs, nil
+}
+
+// redactHooks applies --redact to hooks: no hook receives a secret, and each
+// hook configured with include_secret is named on stderr.
+func (c *configs) redactHooks(hooks []webhook.Hook) []webhook.Hook {
+	if !c.opts.redact {
+		return hooks
+	}
+	for _, n := range webhook.Redact(hooks) {
+		fmt.Fprintf(c.env.Stderr, "keyhound: notice: %s\n", n)
+	}
+	return hooks
+}
+
+// regularFile returns path when it names a regular file, else "".
+func regularFile(path string) string {
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+		return path
+	}
+	return ""
+}
+
+// forRoot returns the configuration of root ("" for content that has no
+// root of its own: a single file, a URL): errors name the file at fault.
+func (c *configs) forRoot(root string) (*rootConfig, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if rc, ok := c.roots[root]; ok {
+		return rc, nil
+	}
+	rc := &rootConfig{ruleSet: c.global}
+	own := ""
+	if c.opts.config == "" && root != "" {
+		own = regularFile(filepath.Join(root, ".keyhound.toml"))
+	}
+	if own != "" {
+		rs, err := c.loadRules(own)
+		if err != nil {
+			return nil, err
+		}
+		rc.ruleSet = rs
+	}
+	if own != "" && !c.opts.noWebhooks {
+		hooks, err := webhook.Configure(rc.set.Webhooks, nil, c.env.Getenv)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", own, err)
+		}
+		rc.hooks = c.redactHooks(hooks)
+	}
+	if err := c.loadIgnore(rc, root); err != nil {
+		return nil, err
+	}
+	c.roots[root] = rc
+	return rc, nil
+}
+
+// loadIgnore sets rc's ignore file: --ignore-file, or the .keyhoundignore at
+// root if there is one.
+func (c *configs) loadIgnore(rc *rootConfig, root string) error {
+	o := c.opts
+	if o.noIgnore {
+		return nil
+	}
+	p := o.ignoreFile
+	if p == "" && root != "" {
+		p = regularFile(filepath.Join(root, ignore.FileName))
+	}
+	if p == "" {
+		return nil
+	}
+	st, ok := c.ignoreFile[p]
+	if !ok {
+		f, err := ignore.Load(p)
+		if err != nil {
+			return err
+		}
+		st = &ignoreState{file: f, matcher: ignore.NewMatcher(f, time.Now())}
+		c.ignoreFile[p] = st
+	}
+	if err := st.file.CheckRules(rc.set); err != nil {
+		return err
+	}
+	rc.ignore, rc.ignores = st.file, st.matcher
+	return nil
+}
+
+// ignoreFiles returns every ignore file in use, in the order of their paths.
+func (c *configs) ignoreFiles() []*ignoreState {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []*ignoreState
+	for _, st := range c.ignoreFile {
+		out = append(out, st)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].file.Path < out[j].file.Path })
+	return out
+}
+
+// anyHooks reports whether a webhook is configured so far.
+func (c *configs) anyHooks() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.hooks) > 0 {
+		return true
+	}
+	for _, rc := range c.roots {
+		if len(rc.hooks) > 0 {
+			return true
+		}
+	}
+	return false
+}
