@@ -1,73 +1,43 @@
-// Command helmgen writes a deterministic git fast-import stream shaped like
-// a Helm chart monorepo: a few hundred large YAML, template and README files
-// (50–500 KB each), and tens of thousands of commits that each edit a few
-// lines of one or two of them (values changed, lines inserted, deleted or
-// moved, blocks reordered), with generated fake secrets planted along the
-// way (single-line tokens and multi-line private keys; some removed later).
-// Every version of a big file is a new blob that differs from the previous
-// one by a few lines: the history where scanning whole blobs costs most
-// against reading patches. It is the input of scripts/bench-git.sh HELM=1:
-//
-//	go run ./scripts/helmgen -commits 20000 | git -C repo.git fast-import
-//
-// The secrets it plants are listed on the file named by -planted.
 package main
+
+// The helm shape: a history like a Helm chart monorepo's. A few hundred
+// large YAML, template and README files (50–500 KB each), and tens of
+// thousands of commits that each edit a few lines of one or two of them
+// (values changed, lines inserted, deleted or moved, blocks reordered),
+// with generated fake secrets planted along the way (single-line tokens
+// and multi-line private keys; some removed later). Every version of a big
+// file is a new blob that differs from the previous one by a few lines:
+// the history where matching whole blobs costs most against reading
+// patches.
 
 import (
 	"bufio"
 	"encoding/base64"
-	"flag"
 	"fmt"
 	"math"
 	"math/rand"
-	"os"
 	"strings"
 )
 
-func main() {
-	commits := flag.Int("commits", 20000, "commits")
-	nfiles := flag.Int("files", 300, "files")
-	minKB := flag.Int("min-kb", 50, "smallest file size (KiB)")
-	maxKB := flag.Int("max-kb", 500, "largest file size (KiB)")
-	secrets := flag.Int("secrets", 200, "fake secrets to plant")
-	planted := flag.String("planted", "", "write the planted secrets to this file")
-	seed := flag.Int64("seed", 19, "random seed")
-	flag.Parse()
-	w := bufio.NewWriterSize(os.Stdout, 1<<20)
-	g := &gen{w: w, r: rand.New(rand.NewSource(*seed)), when: 1600000000}
-	g.init(*nfiles, *minKB<<10, *maxKB<<10)
-	g.run(*commits, *secrets)
-	if err := w.Flush(); err != nil {
-		fmt.Fprintln(os.Stderr, "helmgen:", err)
-		os.Exit(1)
-	}
-	if *planted != "" {
-		if err := os.WriteFile(*planted, []byte(strings.Join(g.planted, "\n")+"\n"), 0o644); err != nil {
-			fmt.Fprintln(os.Stderr, "helmgen:", err)
-			os.Exit(1)
-		}
-	}
-}
-
-type file struct {
+type helmFile struct {
 	path  string
 	lines []string // each with its newline
 	yaml  bool
 }
 
-type gen struct {
+type helmGen struct {
 	w       *bufio.Writer
 	r       *rand.Rand
-	files   []*file
+	files   []*helmFile
 	mark    int
 	tip     int
 	when    int64
 	planted []string
-	live    []liveSecret
+	live    []helmSecret
 }
 
-type liveSecret struct {
-	f     *file
+type helmSecret struct {
+	f     *helmFile
 	lines []string
 }
 
@@ -91,9 +61,9 @@ var (
 		"extraEnvVars", "extraVolumes", "sidecars", "initContainers", "rbac", "create", "serviceAccount"}
 )
 
-func (g *gen) word() string { return words[g.r.Intn(len(words))] }
+func (g *helmGen) word() string { return words[g.r.Intn(len(words))] }
 
-func (g *gen) sentence(n int) string {
+func (g *helmGen) sentence(n int) string {
 	ws := make([]string, n)
 	for i := range ws {
 		ws[i] = g.word()
@@ -102,7 +72,7 @@ func (g *gen) sentence(n int) string {
 }
 
 // yamlLine returns one line of a values file at the given depth.
-func (g *gen) yamlLine(depth int) string {
+func (g *helmGen) yamlLine(depth int) string {
 	ind := strings.Repeat("  ", depth)
 	k := keys[g.r.Intn(len(keys))]
 	switch g.r.Intn(8) {
@@ -126,7 +96,7 @@ func (g *gen) yamlLine(depth int) string {
 }
 
 // mdLine returns one line of a README.
-func (g *gen) mdLine() string {
+func (g *helmGen) mdLine() string {
 	switch g.r.Intn(6) {
 	case 0:
 		return "| `" + keys[g.r.Intn(len(keys))] + "." + keys[g.r.Intn(len(keys))] + "` | " + g.sentence(5+g.r.Intn(12)) + " | `" + g.word() + "` |\n"
@@ -139,14 +109,14 @@ func (g *gen) mdLine() string {
 	}
 }
 
-func (g *gen) line(f *file) string {
+func (g *helmGen) line(f *helmFile) string {
 	if f.yaml {
 		return g.yamlLine(g.r.Intn(4))
 	}
 	return g.mdLine()
 }
 
-func (g *gen) init(n, minSize, maxSize int) {
+func (g *helmGen) init(n, minSize, maxSize int) {
 	for i := 0; i < n; i++ {
 		chart := charts[i%len(charts)]
 		var path string
@@ -165,7 +135,7 @@ func (g *gen) init(n, minSize, maxSize int) {
 		if i >= 4*len(charts) {
 			path = fmt.Sprintf("charts/%s-%d/%s", chart, i/len(charts), path[len("charts/"+chart+"/"):])
 		}
-		f := &file{path: path, yaml: yaml}
+		f := &helmFile{path: path, yaml: yaml}
 		// Sizes spread log-uniformly between minSize and maxSize.
 		size := int(float64(minSize) * math.Pow(float64(maxSize)/float64(minSize), g.r.Float64()))
 		for n := 0; n < size; {
@@ -177,9 +147,7 @@ func (g *gen) init(n, minSize, maxSize int) {
 	}
 }
 
-const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-
-func (g *gen) rnd(alphabet string, n int) string {
+func (g *helmGen) rnd(alphabet string, n int) string {
 	b := make([]byte, n)
 	for i := range b {
 		b[i] = alphabet[g.r.Intn(len(alphabet))]
@@ -188,7 +156,7 @@ func (g *gen) rnd(alphabet string, n int) string {
 }
 
 // fakeSecret returns the lines of a generated, well-formed fake secret.
-func (g *gen) fakeSecret(i int, f *file) []string {
+func (g *helmGen) fakeSecret(i int, f *helmFile) []string {
 	ind := "  "
 	if !f.yaml {
 		ind = "    "
@@ -220,7 +188,7 @@ func (g *gen) fakeSecret(i int, f *file) []string {
 
 // edit changes a few lines of f: a value changed, lines inserted, deleted,
 // or a block moved elsewhere.
-func (g *gen) edit(f *file) {
+func (g *helmGen) edit(f *helmFile) {
 	k := 1 + g.r.Intn(3)
 	for ; k > 0; k-- {
 		n := len(f.lines)
@@ -251,7 +219,7 @@ func (g *gen) edit(f *file) {
 	}
 }
 
-func (g *gen) data(s []string) {
+func (g *helmGen) data(s []string) {
 	n := 0
 	for _, l := range s {
 		n += len(l)
@@ -263,7 +231,7 @@ func (g *gen) data(s []string) {
 	g.w.WriteByte('\n')
 }
 
-func (g *gen) commit(ref string, from, merge int, msg string, fs []*file) int {
+func (g *helmGen) commit(ref string, from, merge int, msg string, fs []*helmFile) int {
 	g.mark++
 	g.when += 300 + int64(g.r.Intn(600))
 	fmt.Fprintf(g.w, "commit %s\nmark :%d\n", ref, g.mark)
@@ -284,15 +252,15 @@ func (g *gen) commit(ref string, from, merge int, msg string, fs []*file) int {
 	return g.mark
 }
 
-func (g *gen) run(commits, nsecrets int) {
+func (g *helmGen) run(commits, nsecrets int) {
 	secretAt := map[int]bool{}
 	for len(secretAt) < nsecrets && len(secretAt) < commits/2 {
 		secretAt[1+g.r.Intn(commits-1)] = true
 	}
 	g.tip = g.commit("refs/heads/main", 0, 0, "import charts\n", g.files)
 	for n := 1; n < commits; n++ {
-		var touched []*file
-		seen := map[*file]bool{}
+		var touched []*helmFile
+		seen := map[*helmFile]bool{}
 		nf := 1
 		if g.r.Intn(5) == 0 {
 			nf = 2 + g.r.Intn(2)
@@ -318,7 +286,7 @@ func (g *gen) run(commits, nsecrets int) {
 			}
 			g.planted = append(g.planted, f.path+"\t"+strings.TrimSpace(l))
 			if g.r.Intn(3) == 0 {
-				g.live = append(g.live, liveSecret{f, sec})
+				g.live = append(g.live, helmSecret{f, sec})
 			}
 		case g.r.Intn(80) == 0 && len(g.live) > 0:
 			// Remove a planted secret again.
