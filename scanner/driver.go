@@ -73,7 +73,11 @@ func (d *Driver) Scan(w *Worker, it Item, emit func(finding.Finding)) Outcome {
 	var err error
 	if it.Open == nil {
 		n = int64(len(it.Data))
-		err = w.ScanBytes(it.Data, it.Path, emit)
+		if it.Match != nil {
+			err = it.Match(w, it.Data, it.Path, emit)
+		} else {
+			err = w.ScanBytes(it.Data, it.Path, emit)
+		}
 	} else {
 		n, err = d.stream(w, &it, emit)
 		if n < 0 {

@@ -19,6 +19,9 @@ type Item struct {
 	Size  int64                         // -1 when unknown
 	Open  func() (io.ReadCloser, error) // opened by a worker when its turn comes (nil when Data is set)
 	Data  []byte                        // the content, when the source already holds it in memory
+	// Match, when set, matches Data in place of w.ScanBytes (git: from the
+	// memo of the blob's delta base, matching only what the blob adds).
+	Match func(w *Worker, data []byte, path string, emit func(finding.Finding)) error
 }
 
 func (it *Item) where() string {

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 
+	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/keyhound/keyhound/finding"
@@ -25,6 +28,9 @@ type Git struct {
 	Multi   bool            // one of several: findings name their repository, messages too
 	Options gitscan.Options // what part of the history, reader, worker pool
 	Shared  *GitShared      // shared by every repository of the run
+
+	textOnce sync.Once
+	repo     *git.Repository // opened for Text; nil: not available
 }
 
 // GitShared is what the git sources of one run share: the cache, how to
@@ -245,4 +251,37 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// Text returns the text (its first TextMax bytes) of the blob a finding of
+// this repository is in, read at its commit; nil for a cloned URL (the clone
+// is gone by then), an archive member or staged content.
+func (g *Git) Text(f *finding.Finding) []byte {
+	if f.Commit == "" || strings.Contains(f.File, "!") || !plumbing.IsHash(f.Commit) || gitscan.IsURL(g.Target) {
+		return nil
+	}
+	if g.Multi && f.Repository != g.Name() {
+		return nil
+	}
+	g.textOnce.Do(func() {
+		g.repo, _ = git.PlainOpenWithOptions(g.Target, &git.PlainOpenOptions{DetectDotGit: true})
+	})
+	if g.repo == nil {
+		return nil
+	}
+	c, err := g.repo.CommitObject(plumbing.NewHash(f.Commit))
+	if err != nil {
+		return nil
+	}
+	file, err := c.File(f.File)
+	if err != nil {
+		return nil
+	}
+	rd, err := file.Reader()
+	if err != nil {
+		return nil
+	}
+	defer rd.Close()
+	b, _ := io.ReadAll(io.LimitReader(rd, TextMax))
+	return b
 }

@@ -63,7 +63,10 @@ type Result struct {
 	Commits int64 // commits walked (or 0 for --staged)
 	Blobs   int64 // distinct blobs read
 	Known   int64 // blobs not read: their findings came from Options.Known
-	Shallow bool  // the repository is a shallow clone
+	// FromBase counts the blobs read that were matched from what matching
+	// their delta base left (only what the delta inserted matched anew).
+	FromBase int64
+	Shallow  bool // the repository is a shallow clone
 
 	// Time spent in each phase.
 	WalkTime, DiffTime, ReadTime, ReplayTime time.Duration
@@ -210,6 +213,9 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 	t0 = time.Now()
 	n, known, err := s.scanBlobs(ctx, m, run, cnt)
 	res.Blobs, res.Known = n, known
+	if s.r.db.memos != nil {
+		res.FromBase = s.r.db.memos.fromBase.Load()
+	}
 	res.ReadTime = time.Since(t0)
 	if err != nil && ctx.Err() == nil {
 		return res, err
@@ -558,6 +564,7 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 	d := scanner.NewDriver(drun, cnt)
 	var read atomic.Int64
 	sink := func(w int, id int32, data []byte, err error) {
+		hint := s.r.db.memos.take(w)
 		read.Add(1)
 		b := &s.blobs[id]
 		path := s.paths[b.path]
@@ -574,7 +581,7 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 			return
 		}
 		var fs []finding.Finding
-		it := scanner.Item{Path: path, Size: size, Data: data, Where: func() string { return s.where(id) }}
+		it := scanner.Item{Path: path, Size: size, Data: data, Where: func() string { return s.where(id) }, Match: hint.scan}
 		switch d.Scan(ws[w], it, func(f finding.Finding) { fs = append(fs, f) }) {
 		case scanner.Binary:
 			if known != nil {
@@ -595,6 +602,7 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 		err = s.readBlobsGoGit(ctx, want, workers, sink)
 	} else {
 		s.r.db.maxBlob = run.MaxFileSize
+		s.r.db.memos = newBlobMemos(workers)
 		err = s.r.db.readBlobs(ctx, want, len(s.blobs), workers, sink)
 	}
 	if err != nil && ctx.Err() == nil {
