@@ -466,26 +466,36 @@ func lastRuneStart(buf []byte, s, e int) int {
 	return e - size
 }
 
-// toFinding builds the finding for mt, moving pos to the match start.
+// toFinding builds the finding for mt, moving pos to the match start. Its
+// line and column locate the secret (the rule's secret group); the match's
+// own span, which may start lines earlier, is reported apart.
 func (m *Matcher) toFinding(buf []byte, mt *match, path string, pos *position) finding.Finding {
 	r := m.set.Rules[mt.rule]
 	secret := string(buf[mt.secStart:mt.sEnd])
 	pos.advance(buf, mt.start)
-	end := *pos
-	end.advance(buf, lastRuneStart(buf, mt.start, mt.end))
+	mEnd := *pos
+	mEnd.advance(buf, lastRuneStart(buf, mt.start, mt.end))
+	sec := *pos
+	sec.advance(buf, mt.secStart)
+	secEnd := sec
+	secEnd.advance(buf, lastRuneStart(buf, mt.secStart, mt.sEnd))
 	return finding.Finding{
-		RuleID:      r.ID,
-		Description: r.Description,
-		Severity:    r.Severity,
-		File:        path,
-		Line:        pos.line,
-		Column:      pos.col,
-		EndLine:     end.line,
-		EndColumn:   end.col,
-		Secret:      secret,
-		Match:       string(buf[mt.start:mt.end]),
-		Entropy:     math.Round(Entropy(secret)*1000) / 1000,
-		Fingerprint: finding.Fingerprint(r.ID, secret, path),
-		Tags:        append([]string{}, r.Tags...),
+		RuleID:         r.ID,
+		Description:    r.Description,
+		Severity:       r.Severity,
+		File:           path,
+		Line:           sec.line,
+		Column:         sec.col,
+		EndLine:        secEnd.line,
+		EndColumn:      secEnd.col,
+		MatchLine:      pos.line,
+		MatchColumn:    pos.col,
+		MatchEndLine:   mEnd.line,
+		MatchEndColumn: mEnd.col,
+		Secret:         secret,
+		Match:          string(buf[mt.start:mt.end]),
+		Entropy:        math.Round(Entropy(secret)*1000) / 1000,
+		Fingerprint:    finding.Fingerprint(r.ID, secret, path),
+		Tags:           append([]string{}, r.Tags...),
 	}
 }
