@@ -24,6 +24,9 @@ type Finding struct {
 	Entropy     float64  `json:"entropy"`
 	Fingerprint string   `json:"fingerprint"`
 	Tags        []string `json:"tags"`
+	// Decoded names the decodings that revealed the secret, outermost
+	// first (e.g. ["base64"]); the position is the encoded text's.
+	Decoded []string `json:"decoded,omitempty"`
 
 	// Git provenance: set only when the content came from a git history.
 	Repository string `json:"repository,omitempty"`

@@ -91,3 +91,26 @@ func BenchmarkPrefilter(b *testing.B) {
 	}
 	b.ReportMetric(float64(nh)/float64(b.N), "hits/op")
 }
+
+// BenchmarkMatchGoSourceExpand is BenchmarkMatchGoSource with archives
+// opened and encodings decoded as the CLI does by default: the decode pass
+// must cost little on ordinary code.
+func BenchmarkMatchGoSourceExpand(b *testing.B) {
+	m := defaultMatcher(b)
+	files := corpus(b, 64<<20)
+	var size int64
+	for _, f := range files {
+		size += int64(len(f))
+	}
+	w := m.NewWorker()
+	w.SetExpand(Expand{ArchiveDepth: 3, DecodeDepth: 2})
+	n := 0
+	b.SetBytes(size)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, f := range files {
+			_ = w.ScanBytes(f, "src/file.go", func(finding.Finding) { n++ })
+		}
+	}
+	b.ReportMetric(float64(n)/float64(b.N), "findings/op")
+}

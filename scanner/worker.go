@@ -6,6 +6,7 @@ import (
 	"io"
 	"unicode/utf8"
 
+	"github.com/keyhound/keyhound/archive"
 	"github.com/keyhound/keyhound/finding"
 )
 
@@ -29,8 +30,14 @@ var ErrBinary = errors.New("binary content")
 type Worker struct {
 	m       *Matcher
 	cm      *chunkMatcher
-	buf     []byte
+	bufs    [][]byte // a chunk buffer per archive nesting level
 	enabled []bool
+
+	exp        Expand
+	level      int             // archive nesting level being scanned
+	budget     *archive.Budget // the top-level archive's, while one is open
+	dec        []*decodeLevel  // per decoding depth
+	decodedBuf []decoded
 }
 
 // NewWorker returns a Worker for m.
@@ -76,6 +83,9 @@ func (w *Worker) ScanBytes(data []byte, path string, emit func(finding.Finding))
 	if len(data) > chunkSize || isUTF16(data) {
 		return w.Scan(bytes.NewReader(data), path, emit)
 	}
+	if w.exp.ArchiveDepth > 0 && archive.Detect(data) != archive.None {
+		return w.Scan(bytes.NewReader(data), path, emit)
+	}
 	enabled, any := w.pathRules(path)
 	if !any {
 		return nil
@@ -110,6 +120,10 @@ func isBinary(b []byte) bool {
 // matchChunk reports the accepted matches of buf that start in [from, to),
 // moving pos forward to each.
 func (w *Worker) matchChunk(buf []byte, from, to int, enabled []bool, path string, pos *position, emit func(finding.Finding)) {
+	if w.exp.DecodeDepth > 0 {
+		w.matchDecoded(buf, from, to, enabled, path, pos, emit)
+		return
+	}
 	for _, mt := range w.cm.find(buf, from, to, enabled) {
 		mt := mt
 		r := w.m.set.Rules[mt.rule]
@@ -129,15 +143,21 @@ func (w *Worker) Scan(r io.Reader, path string, emit func(finding.Finding)) erro
 	if !any {
 		return nil // no rule applies to this path: nothing to read
 	}
-	if cap(w.buf) < chunkSize+overlap {
-		w.buf = make([]byte, 0, chunkSize+overlap)
+	for len(w.bufs) <= w.level {
+		w.bufs = append(w.bufs, nil)
 	}
-	buf := w.buf[:0]
+	if cap(w.bufs[w.level]) < chunkSize+overlap {
+		w.bufs[w.level] = make([]byte, 0, chunkSize+overlap)
+	}
+	buf := w.bufs[w.level][:0]
 	// Sniff the start for a BOM or binary content.
 	n, err := io.ReadFull(r, buf[:sniffLen])
 	buf = buf[:n]
 	eof := err == io.EOF || err == io.ErrUnexpectedEOF
 	if err != nil && !eof {
+		return err
+	}
+	if ok, err := w.maybeArchive(buf, r, path, emit); ok {
 		return err
 	}
 	if isUTF16(buf) {
