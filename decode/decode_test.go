@@ -84,7 +84,7 @@ func TestDecodeRuns(t *testing.T) {
 	sum := sha256.Sum256([]byte("x"))
 	tests := []struct {
 		name, in, want string // want: the decoded text of the one span, "" for none
-		kind                   Kind
+		kind           Kind
 	}{
 		{"padded", "token: " + b64("ghp_secretsecretsecretsecret") + "\n", "ghp_secretsecretsecretsecret", Base64},
 		{"unpadded", "token: " + strings.TrimRight(b64("ghp_secretsecretsecretsecre"), "=") + "\n", "ghp_secretsecretsecretsecre", Base64},
