@@ -30,7 +30,7 @@ func newIgnoreCmd(env *Env) *cobra.Command {
 			"suppressing and every scan says so on stderr.\n\n" +
 			"  [[ignore]]\n" +
 			"  fingerprint = \"sha256:…\"     # or a fingerprint from a JSON report\n" +
-			"  rule = \"aws-access-key\"      # optional\n" +
+			"  rule = \"aws-access-key-id\"   # optional\n" +
 			"  path = \"docs/**/*.md\"        # optional\n" +
 			"  reason = \"AWS's documented example key\"\n" +
 			"  owner = \"platform-team\"\n" +
@@ -164,6 +164,13 @@ func newIgnoreCheckCmd(env *Env) *cobra.Command {
 				j, err := prepare(env, o, dirRoots(args)...)
 				o.ignoreFile = ignoreFile
 				if err != nil {
+					return err
+				}
+				rc, err := j.cfgs.forRoot(root)
+				if err != nil {
+					return err
+				}
+				if err := file.CheckRules(rc.set); err != nil {
 					return err
 				}
 				res, err := j.collect(cmd, dirScan(args))

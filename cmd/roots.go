@@ -88,7 +88,7 @@ func (c *configs) loadRules(path string) (*ruleSet, error) {
 	if rs, ok := c.sets[path]; ok {
 		return rs, nil
 	}
-	set, notices, err := rules.LoadNotices(rules.LoadOptions{Default: c.env.DefaultRules, Path: path})
+	set, notices, err := rules.Load(rules.LoadOptions{Default: c.env.DefaultRules, Path: path})
 	if err != nil {
 		return nil, err
 	}
@@ -178,6 +178,9 @@ func (c *configs) loadIgnore(rc *rootConfig, root string) error {
 		}
 		st = &ignoreState{file: f, matcher: ignore.NewMatcher(f, time.Now())}
 		c.ignoreFile[p] = st
+	}
+	if err := st.file.CheckRules(rc.set); err != nil {
+		return err
 	}
 	rc.ignore, rc.ignores = st.file, st.matcher
 	return nil

@@ -10,7 +10,7 @@
 //
 //	[[ignore]]
 //	fingerprint = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-//	rule = "aws-access-key"    # optional
+//	rule = "aws-access-key-id" # optional
 //	path = "docs/**/*.md"      # optional glob over the reported path
 //	reason = "AWS's documented example key"
 //	owner = "platform-team"
@@ -154,10 +154,7 @@ func Parse(name string, data []byte) (*File, error) {
 		if i < len(lines) {
 			e.Line = lines[i]
 		}
-		where := fmt.Sprintf("ignore file %s: entry %d", name, e.Index)
-		if e.Line > 0 {
-			where = fmt.Sprintf("ignore file %s:%d", name, e.Line)
-		}
+		where := e.where(name)
 		if e.Fingerprint == "" {
 			return nil, fmt.Errorf("%s: missing fingerprint", where)
 		}
@@ -188,6 +185,36 @@ func Parse(name string, data []byte) (*File, error) {
 		f.Entries = append(f.Entries, e)
 	}
 	return f, nil
+}
+
+// where names entry e of file name for a message.
+func (e *Entry) where(name string) string {
+	if e.Line > 0 {
+		return fmt.Sprintf("ignore file %s:%d", name, e.Line)
+	}
+	return fmt.Sprintf("ignore file %s: entry %d", name, e.Index)
+}
+
+// CheckRules returns an error naming the first entry whose rule is not a
+// rule of set (which suggests the closest id): such an entry would never
+// match anything.
+func (f *File) CheckRules(set *rules.Set) error {
+	if f == nil {
+		return nil
+	}
+	for _, e := range f.Entries {
+		if e.Rule == "" {
+			continue
+		}
+		if err := set.CheckID(e.Rule); err != nil {
+			where := e.where(f.Path)
+			if e.Line > 0 {
+				where += fmt.Sprintf(": entry #%d", e.Index)
+			}
+			return fmt.Errorf("%s: rule: %w", where, err)
+		}
+	}
+	return nil
 }
 
 // headerLines returns the line numbers of the [[ignore]] headers, in order.

@@ -30,7 +30,7 @@ type RuleSpec struct {
 	NegativeExamples []string       `toml:"negative_examples"`
 	Allowlist        *AllowlistSpec `toml:"allowlist"`
 
-	builtin bool // from the embedded rules.toml (checked by its tests): compiled on first use
+	builtin bool // from the generated built-in form (checked when generated): compiled on first use
 }
 
 // AllowlistSpec is a global [allowlist] or a rule's [rules.allowlist].
@@ -47,6 +47,7 @@ type WebhookSpec struct {
 	SecretEnv     string            `toml:"secret_env"`
 	Rules         []string          `toml:"rules"`
 	MinSeverity   string            `toml:"min_severity"`
+	MinStatus     string            `toml:"min_status"` // "live": only keys verified live (--verify)
 	IncludeSecret bool              `toml:"include_secret"`
 	Timeout       string            `toml:"timeout"` // Go duration, e.g. "10s"
 	MaxAttempts   int               `toml:"max_attempts"`

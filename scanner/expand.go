@@ -169,6 +169,7 @@ type decoded struct {
 	secret     string
 	match      string
 	chain      []string // decodings, outermost first
+	also       []string // other rules at the same place
 }
 
 // decodeLevel is one decoding depth's scratch state.
@@ -176,6 +177,8 @@ type decodeLevel struct {
 	cm    *chunkMatcher
 	spans []decode.Span
 	wins  []span
+	acc   []match
+	also  [][]string
 }
 
 func (w *Worker) decodeAt(level int) *decodeLevel {
@@ -226,22 +229,26 @@ func (w *Worker) decodeIn(buf []byte, from, to int, enabled []bool, hits []hit, 
 	rs := w.m.set.Rules
 	for i := range spans {
 		sp := &spans[i]
-		ms := dl.cm.find(sp.Text, 0, len(sp.Text), enabled)
-		kind := sp.Kind.String()
-		for _, mt := range ms {
+		acc := dl.acc[:0]
+		for _, mt := range dl.cm.find(sp.Text, 0, len(sp.Text), enabled) {
 			if !sp.Escaped(mt.secStart, mt.sEnd) {
 				continue // found in buf as it is
 			}
-			secret := string(sp.Text[mt.secStart:mt.sEnd])
-			if !w.m.accept(rs[mt.rule], sp.Text, &mt, secret) {
-				continue
+			if w.m.accept(rs[mt.rule], sp.Text, &mt, string(sp.Text[mt.secStart:mt.sEnd])) {
+				acc = append(acc, mt)
 			}
+		}
+		dl.cm.err = nil // a rule that failed on decoded text loses nothing of buf's
+		acc, dl.also = w.m.oneFindingPerPlace(acc, dl.also)
+		dl.acc = acc
+		kind := sp.Kind.String()
+		for a, mt := range acc {
 			s, e := sp.Encoded(mt.secStart, mt.sEnd)
 			if s < from || s >= to {
 				continue
 			}
-			out = append(out, decoded{start: s, end: e, rule: mt.rule, secret: secret,
-				match: string(sp.Text[mt.start:mt.end]), chain: []string{kind}})
+			out = append(out, decoded{start: s, end: e, rule: mt.rule, secret: string(sp.Text[mt.secStart:mt.sEnd]),
+				match: string(sp.Text[mt.start:mt.end]), chain: []string{kind}, also: dl.also[a]})
 		}
 		if level+1 < w.exp.DecodeDepth {
 			n := len(out)
@@ -264,42 +271,31 @@ func (w *Worker) decodeIn(buf []byte, from, to int, enabled []bool, hits []hit, 
 	return out
 }
 
-// matchDecoded reports the matches of buf in [from, to) together with those
-// found by decoding, in order: a decoded match that the same rule also finds
-// in buf as it is is dropped, and a match in buf whose secret is the encoded
-// text of a decoded match of another rule (a Kubernetes Secret value, a
-// docker auth) gives way to it, unless the decoded one is generic.
-func (w *Worker) matchDecoded(buf []byte, from, to int, enabled []bool, path string, pos *position, emit func(finding.Finding)) {
-	ms := w.cm.find(buf, from, to, enabled)
-	hits := w.cm.hits
-	type plain struct {
-		mt     match
-		secret string
-	}
-	var ps []plain
-	rs := w.m.set.Rules
-	for _, mt := range ms {
-		secret := string(buf[mt.secStart:mt.sEnd])
-		if w.m.accept(rs[mt.rule], buf, &mt, secret) {
-			ps = append(ps, plain{mt, secret})
-		}
-	}
-	ds := w.decodeIn(buf, from, to, enabled, hits, 0, w.decodedBuf[:0])
+// withDecoded emits ps, the accepted matches of buf in [from, to) (also:
+// the other rules at each one's place), together with the matches found by
+// decoding, in order. A decoded match that the same rule also finds in buf
+// as it is, or that is generic where a specific rule matched, is dropped; a
+// match in buf whose secret is the encoded text of a kept decoded match (a
+// Kubernetes Secret value, a docker auth) gives way to it.
+func (w *Worker) withDecoded(buf []byte, from, to int, enabled []bool, ps []match, also [][]string, path string, pos *position, emit func(finding.Finding)) {
+	ds := w.decodeIn(buf, from, to, enabled, w.cm.hits, 0, w.decodedBuf[:0])
 	w.decodedBuf = ds[:0]
 	if len(ds) == 0 {
 		for i := range ps {
-			emit(w.m.toFinding(buf, &ps[i].mt, path, pos))
+			f := w.m.toFinding(buf, &ps[i], path, pos)
+			f.AlsoRules = also[i]
+			emit(f)
 		}
 		return
 	}
+	rs := w.m.set.Rules
 	overlaps := func(mt *match, d *decoded) bool { return mt.secStart < d.end && d.start < mt.sEnd }
 	keepD := ds[:0]
 	seen := map[string]bool{}
 	for _, d := range ds {
 		dup := false
 		for i := range ps {
-			if ps[i].mt.rule == d.rule && overlaps(&ps[i].mt, &d) ||
-				rs[d.rule].Generic && !rs[ps[i].mt.rule].Generic && overlaps(&ps[i].mt, &d) {
+			if overlaps(&ps[i], &d) && (ps[i].rule == d.rule || rs[d.rule].Generic && !rs[ps[i].rule].Generic) {
 				dup = true
 				break
 			}
@@ -310,24 +306,22 @@ func (w *Worker) matchDecoded(buf []byte, from, to int, enabled []bool, path str
 			keepD = append(keepD, d)
 		}
 	}
-	keepP := ps[:0]
-	for _, p := range ps {
-		shadowed := false
-		for k := range keepD {
-			if overlaps(&p.mt, &keepD[k]) {
-				shadowed = true
-				break
-			}
-		}
-		if !shadowed {
-			keepP = append(keepP, p)
-		}
-	}
 	sort.SliceStable(keepD, func(i, j int) bool { return keepD[i].start < keepD[j].start })
 	i, k := 0, 0
-	for i < len(keepP) || k < len(keepD) {
-		if k >= len(keepD) || i < len(keepP) && keepP[i].mt.start <= keepD[k].start {
-			emit(w.m.toFinding(buf, &keepP[i].mt, path, pos))
+	for i < len(ps) || k < len(keepD) {
+		if k >= len(keepD) || i < len(ps) && ps[i].start <= keepD[k].start {
+			shadowed := false
+			for j := range keepD {
+				if overlaps(&ps[i], &keepD[j]) {
+					shadowed = true
+					break
+				}
+			}
+			if !shadowed {
+				f := w.m.toFinding(buf, &ps[i], path, pos)
+				f.AlsoRules = also[i]
+				emit(f)
+			}
 			i++
 			continue
 		}
@@ -362,6 +356,7 @@ func (m *Matcher) decodedFinding(buf []byte, d *decoded, path string, pos *posit
 		Entropy:     math.Round(Entropy(d.secret)*1000) / 1000,
 		Fingerprint: finding.Fingerprint(r.ID, d.secret, path),
 		Tags:        append([]string{}, r.Tags...),
+		AlsoRules:   d.also,
 		Decoded:     d.chain,
 	}
 }

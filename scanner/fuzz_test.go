@@ -23,7 +23,11 @@ func reference(m *Matcher, data []byte) []string {
 		if !differentialRules[r.ID] {
 			continue
 		}
-		for _, loc := range r.Regexp().FindAllIndex(data, -1) {
+		re, err := r.Regexp()
+		if err != nil {
+			panic(err)
+		}
+		for _, loc := range re.FindAllIndex(data, -1) {
 			if m.set.Allowlist.AllowsSecret(string(data[loc[0]:loc[1]])) {
 				continue
 			}
@@ -48,13 +52,18 @@ func FuzzMatcher(f *testing.F) {
 	m := testMatcher(f)
 	w := m.NewWorker()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var got []string
+		var got, also []string
 		err := w.ScanBytes(data, "f.txt", func(fd finding.Finding) {
 			if fd.Line < 1 || fd.Column < 1 || fd.EndLine < fd.Line || fd.Secret == "" || !strings.Contains(fd.Match, fd.Secret) {
 				t.Fatalf("malformed finding %+v", fd)
 			}
 			if differentialRules[fd.RuleID] {
 				got = append(got, fmt.Sprintf("%s@%d:%d", fd.RuleID, fd.Line, fd.Column))
+			}
+			for _, a := range fd.AlsoRules {
+				if differentialRules[a] {
+					also = append(also, a) // the same place, found by another rule too
+				}
 			}
 		})
 		if err == ErrBinary {
@@ -66,9 +75,8 @@ func FuzzMatcher(f *testing.F) {
 		if utf16BOM(data) != nil || len(data) >= 3 && string(data[:3]) == "\xef\xbb\xbf" {
 			return // decoded or shifted content: positions differ from the raw bytes by design
 		}
-		sort.Strings(got)
-		if want := reference(m, data); fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("windowed %v, whole-input %v", got, want)
+		if msg := differential(got, also, reference(m, data)); msg != "" {
+			t.Fatal(msg)
 		}
 	})
 }
@@ -100,4 +108,41 @@ func FuzzPosition(f *testing.F) {
 			t.Fatalf("position at %d = %d:%d, want %d:%d", off, p.line, p.col, line, col)
 		}
 	})
+}
+
+// differential compares the windowed matcher's findings (got, as
+// "rule@line:col", and also, the differential rules named in their
+// AlsoRules) with the matches of a whole-input scan (want): every match is a
+// finding, or is named in the AlsoRules of the finding at its place. It
+// returns what differs, or "".
+func differential(got, also, want []string) string {
+	left := map[string]int{}
+	for _, x := range want {
+		left[x]++
+	}
+	for _, x := range got {
+		if left[x] == 0 {
+			return fmt.Sprintf("windowed %v (also %v), whole-input %v: %s not in the whole-input scan", got, also, want, x)
+		}
+		left[x]--
+	}
+	for _, a := range also {
+		found := false
+		for x, n := range left {
+			if n > 0 && strings.HasPrefix(x, a+"@") {
+				left[x]--
+				found = true
+				break
+			}
+		}
+		if !found {
+			return fmt.Sprintf("windowed %v (also %v), whole-input %v: %s also reported without a match", got, also, want, a)
+		}
+	}
+	for x, n := range left {
+		if n > 0 {
+			return fmt.Sprintf("windowed %v (also %v), whole-input %v: %s missing", got, also, want, x)
+		}
+	}
+	return ""
 }

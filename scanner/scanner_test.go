@@ -142,8 +142,9 @@ func TestMatchPositions(t *testing.T) {
 		{"multi-byte columns", "héllo ✓ 日本 " + k + "\n", "a.txt", []want{{"test-token", 1, 12, 1, 35, "kht_"}}},
 		{"second line after CRLF", "first\r\n  " + k, "a.txt", []want{{"test-token", 2, 3, 2, 26, "kht_"}}},
 		{"case-insensitive keyword, exact regex", "KHT_ABC " + k, "a.txt", []want{{"test-token", 1, 9, 1, 32, "kht_"}}},
+		// one secret at one place is one finding; equal matches: the earlier rule
 		{"overlapping keywords", "sk_live_ABCDEFGH12345678", "a.txt", []want{
-			{"test-any-sk", 1, 1, 1, 24, "sk_live"}, {"test-live", 1, 1, 1, 24, "sk_live"}}},
+			{"test-live", 1, 1, 1, 24, "sk_live"}}},
 		{"match longer than the window", "key:\n" + longPEM + "\ntail", "a.pem", []want{{"test-pem", 2, 1, 203, 29, "-----BEGIN"}}},
 		{"pem far into a file", strings.Repeat("filler line\n", 1000) + longPEM, "a.pem", []want{{"test-pem", 1001, 1, 1202, 29, "-----BEGIN"}}},
 		{"secret group and entropy", `api_secret = "Zq8xW3pL0vB7nM2k"`, "a.go", []want{{"test-assign", 1, 1, 1, 31, "Zq8x"}}},
@@ -154,7 +155,7 @@ func TestMatchPositions(t *testing.T) {
 		{"inline marker", k + " // keyhound:allow", "a.txt", nil},
 		{"inline marker on another line", k + "\n// keyhound:allow", "a.txt", []want{{"test-token", 1, 1, 1, 24, "kht_"}}},
 		{"generic yields to specific", `token = "sk_live_ABCDEFGH12345678"`, "a.txt", []want{
-			{"test-any-sk", 1, 10, 1, 33, "sk_live"}, {"test-live", 1, 10, 1, 33, "sk_live"}}},
+			{"test-live", 1, 10, 1, 33, "sk_live"}}},
 		{"generic alone", `token = "QWERTYUIOPASDFGHJ"`, "a.txt", []want{{"test-generic", 1, 1, 1, 26, "QWER"}}},
 		{"path rule applies", "cfgpass=abcdefgh", "x.cfg", []want{{"test-cfg-only", 1, 1, 1, 16, "abcd"}}},
 		{"path rule does not apply", "cfgpass=abcdefgh", "x.txt", nil},
@@ -335,13 +336,18 @@ func TestWindowsAgreeWithWholeFileRegex(t *testing.T) {
 			b.WriteString(p)
 		}
 		data := []byte(b.String())
-		got := map[string]bool{}
+		var got, also []string
 		for _, f := range scanAll(t, m, data, "f") {
-			if f.RuleID == "test-token" || f.RuleID == "test-live" || f.RuleID == "test-any-sk" || f.RuleID == "test-pem" {
-				got[fmt.Sprintf("%s@%d:%d", f.RuleID, f.Line, f.Column)] = true
+			if differentialRules[f.RuleID] {
+				got = append(got, fmt.Sprintf("%s@%d:%d", f.RuleID, f.Line, f.Column))
+			}
+			for _, a := range f.AlsoRules {
+				if differentialRules[a] {
+					also = append(also, a)
+				}
 			}
 		}
-		want := map[string]bool{}
+		var want []string
 		for _, r := range m.set.Rules {
 			if r.ID != "test-token" && r.ID != "test-live" && r.ID != "test-any-sk" && r.ID != "test-pem" {
 				continue
@@ -349,11 +355,11 @@ func TestWindowsAgreeWithWholeFileRegex(t *testing.T) {
 			for _, loc := range regexp.MustCompile(r.Expr).FindAllIndex(data, -1) {
 				pos := position{line: 1, col: 1}
 				pos.advance(data, loc[0])
-				want[fmt.Sprintf("%s@%d:%d", r.ID, pos.line, pos.col)] = true
+				want = append(want, fmt.Sprintf("%s@%d:%d", r.ID, pos.line, pos.col))
 			}
 		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("iteration %d: windowed %v, whole-file %v\ninput %q", iter, got, want, data)
+		if msg := differential(got, also, want); msg != "" {
+			t.Fatalf("iteration %d: %s\ninput %q", iter, msg, data)
 		}
 	}
 }
@@ -400,5 +406,58 @@ func TestLineIndex(t *testing.T) {
 		if s != ws || e != we {
 			t.Errorf("line(%d) = %d,%d, want %d,%d", off, s, e, ws, we)
 		}
+	}
+}
+
+// TestOneFindingPerPlace: when rules of several kinds report the same secret,
+// the finding comes from the most specific one (provider over a credential
+// format over generic) and names the others.
+func TestOneFindingPerPlace(t *testing.T) {
+	f, err := rules.Parse("test", []byte(`
+[[rules]]
+id = "prov"
+regex = '''\bkht_[a-z0-9]{20}\b'''
+keywords = ["kht_"]
+tags = ["test"]
+
+[[rules]]
+id = "uri"
+regex = '''https://[a-z]+:([a-z0-9_]{8,})@[a-z.]+'''
+secret_group = 1
+keywords = ["https://"]
+tags = ["basic-auth", "password"]
+
+[[rules]]
+id = "gen"
+regex = '''(?i)pass\s*=\s*(\S{8,})'''
+secret_group = 1
+keywords = ["pass"]
+tags = ["generic"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := rules.Compile([]string{"test"}, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMatcher(set)
+	tests := []struct {
+		name, data string
+		rule       string
+		also       []string
+	}{
+		{"provider over uri", "u = https://ci:kht_abcdefghij0123456789@git.acme.io", "prov", []string{"uri"}},
+		{"provider over uri and generic", "pass = https://ci:kht_abcdefghij0123456789@git.acme.io", "prov", []string{"uri"}},
+		{"uri over generic", "pass=https://ci:q8w7e6r5t4y3@git.acme.io", "uri", nil},
+		{"generic alone", "pass = q8w7e6r5t4y3", "gen", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := scanAll(t, m, []byte(tc.data), "a.txt")
+			if len(got) != 1 || got[0].RuleID != tc.rule || fmt.Sprint(got[0].AlsoRules) != fmt.Sprint(tc.also) {
+				t.Fatalf("got %+v, want one finding of %s also %v", got, tc.rule, tc.also)
+			}
+		})
 	}
 }

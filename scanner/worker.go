@@ -33,6 +33,9 @@ type Worker struct {
 	bufs    [][]byte // a chunk buffer per archive nesting level
 	enabled []bool
 
+	accepted []match    // scratch: the accepted matches of a chunk
+	also     [][]string // scratch: per kept match, the other rules at its place
+
 	exp        Expand
 	level      int             // archive nesting level being scanned
 	budget     *archive.Budget // the top-level archive's, while one is open
@@ -52,6 +55,7 @@ func (m *Matcher) NewWorker() *Worker {
 // pathRules decides which rules apply to path (nil: all of them); it reports
 // false when none does, e.g. because the whole path is allowlisted.
 func (w *Worker) pathRules(path string) ([]bool, bool) {
+	w.cm.err = nil // each scan reports its own
 	set := w.m.set
 	if path == "" {
 		return nil, len(set.Rules) > 0 // no path (stdin, rule examples): every rule applies
@@ -96,7 +100,15 @@ func (w *Worker) ScanBytes(data []byte, path string, emit func(finding.Finding))
 	}
 	pos := position{line: 1, col: 1}
 	w.matchChunk(data, 0, len(data), enabled, path, &pos, emit)
-	return nil
+	return w.ruleErr()
+}
+
+// ruleErr returns (and clears) the error of a rule that could not run on
+// the content just matched; the other rules' findings were emitted.
+func (w *Worker) ruleErr() error {
+	err := w.cm.err
+	w.cm.err = nil
+	return err
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -120,10 +132,7 @@ func isBinary(b []byte) bool {
 // matchChunk reports the accepted matches of buf that start in [from, to),
 // moving pos forward to each.
 func (w *Worker) matchChunk(buf []byte, from, to int, enabled []bool, path string, pos *position, emit func(finding.Finding)) {
-	if w.exp.DecodeDepth > 0 {
-		w.matchDecoded(buf, from, to, enabled, path, pos, emit)
-		return
-	}
+	acc := w.accepted[:0]
 	for _, mt := range w.cm.find(buf, from, to, enabled) {
 		mt := mt
 		r := w.m.set.Rules[mt.rule]
@@ -131,8 +140,20 @@ func (w *Worker) matchChunk(buf []byte, from, to int, enabled []bool, path strin
 		if !w.m.accept(r, buf, &mt, secret) {
 			continue
 		}
-		emit(w.m.toFinding(buf, &mt, path, pos))
+		acc = append(acc, mt)
 	}
+	acc, w.also = w.m.oneFindingPerPlace(acc, w.also)
+	if w.exp.DecodeDepth > 0 {
+		w.withDecoded(buf, from, to, enabled, acc, w.also, path, pos, emit)
+		w.accepted = acc[:0]
+		return
+	}
+	for i := range acc {
+		f := w.m.toFinding(buf, &acc[i], path, pos)
+		f.AlsoRules = w.also[i]
+		emit(f)
+	}
+	w.accepted = acc[:0]
 }
 
 // Scan reads r to the end in bounded memory and calls emit for each finding
@@ -190,7 +211,7 @@ func (w *Worker) Scan(r io.Reader, path string, emit func(finding.Finding)) erro
 		}
 		w.matchChunk(buf, from, to, enabled, path, &pos, emit)
 		if eof {
-			return nil
+			return w.ruleErr()
 		}
 		// Keep the last overlap bytes in front of the next chunk, starting
 		// on a character boundary: a multi-byte character split there

@@ -193,130 +193,6 @@ func EmbeddedJSON(secret string) bool {
 	return json.Unmarshal(b[:end+1], &m) == nil && len(m) > 0
 }
 
-// PEMPrivateKey checks a PEM private key block: after the BEGIN line and any
-// RFC 1421 headers ("Proc-Type: …"), the base64 body must decode, and,
-// unless the headers say it is encrypted, begin like its format does — DER
-// (a SEQUENCE, 0x30, with a well-formed length) for PKCS#1, SEC 1, DSA and
-// PKCS#8, the "openssh-key-v1" magic for OpenSSH keys. Only the first lines
-// are decoded, so a block cut short by the scan window still passes. Inside
-// a JSON string the line breaks are written "\n" and are skipped.
-func PEMPrivateKey(secret string) bool {
-	s := strings.ReplaceAll(secret, `\r`, "")
-	s = strings.ReplaceAll(s, `\n`, "\n")
-	begin := strings.Index(s, "-----BEGIN ")
-	if begin < 0 {
-		return false
-	}
-	rest := s[begin+len("-----BEGIN "):]
-	eol := strings.Index(rest, "-----")
-	if eol < 0 {
-		return false
-	}
-	label := rest[:eol]
-	rest = rest[eol+5:]
-	encrypted := strings.Contains(label, "ENCRYPTED")
-	var body strings.Builder
-	for _, line := range strings.Split(rest, "\n") {
-		line = strings.TrimSpace(strings.Trim(strings.TrimSpace(line), `\"'`))
-		if line == "" {
-			continue
-		}
-		if strings.HasPrefix(line, "-----END") {
-			break
-		}
-		if strings.Contains(line, ": ") {
-			if strings.Contains(line, "ENCRYPTED") {
-				encrypted = true
-			}
-			continue // RFC 1421 header
-		}
-		body.WriteString(line)
-		if body.Len() >= 96 {
-			break
-		}
-	}
-	b := body.String()
-	n := len(b) / 4 * 4
-	if n < 16 {
-		return false
-	}
-	raw, err := base64.StdEncoding.DecodeString(b[:n])
-	if err != nil {
-		return false
-	}
-	if encrypted && !strings.Contains(label, "ENCRYPTED PRIVATE KEY") {
-		return true // PEM-encrypted body: ciphertext, no structure to check
-	}
-	if strings.Contains(label, "OPENSSH") {
-		return strings.HasPrefix(string(raw), "openssh-key-v1\x00")
-	}
-	return derSequenceStart(raw)
-}
-
-// derSequenceStart reports whether b begins with a DER SEQUENCE tag and a
-// well-formed length of at least 8 bytes.
-func derSequenceStart(b []byte) bool {
-	if len(b) < 4 || b[0] != 0x30 {
-		return false
-	}
-	l := b[1]
-	switch {
-	case l < 0x80:
-		return l >= 8
-	case l == 0x81:
-		return b[2] >= 0x80
-	case l == 0x82:
-		return b[2] != 0
-	case l == 0x83:
-		return b[2] != 0
-	}
-	return false
-}
-
-// PGPPrivateKey checks an armored PGP private key block: after the armor
-// headers, the body decodes to an OpenPGP packet whose tag is a secret key
-// (5) or secret subkey (7).
-func PGPPrivateKey(secret string) bool {
-	lines := strings.Split(strings.ReplaceAll(secret, `\n`, "\n"), "\n")
-	var body strings.Builder
-	inBody := false
-	for _, line := range lines[1:] {
-		line = strings.TrimSpace(line)
-		if !inBody {
-			if line == "" {
-				inBody = true
-			} else if !strings.Contains(line, ": ") {
-				inBody = true
-				body.WriteString(line)
-			}
-			continue
-		}
-		if line == "" || strings.HasPrefix(line, "=") || strings.HasPrefix(line, "-----") {
-			break
-		}
-		body.WriteString(line)
-		if body.Len() >= 64 {
-			break
-		}
-	}
-	b := body.String()
-	n := len(b) / 4 * 4
-	if n < 8 {
-		return false
-	}
-	raw, err := base64.StdEncoding.DecodeString(b[:n])
-	if err != nil || len(raw) == 0 || raw[0]&0x80 == 0 {
-		return false
-	}
-	var tag byte
-	if raw[0]&0x40 != 0 {
-		tag = raw[0] & 0x3f // new format
-	} else {
-		tag = (raw[0] >> 2) & 0x0f // old format
-	}
-	return tag == 5 || tag == 7
-}
-
 // placeholderWords are values (or parts of values, after undoing common
 // letter-for-digit swaps) that documentation and tests use instead of a
 // real secret.
@@ -470,7 +346,7 @@ func GenericSecret(secret string) bool {
 	if isReference(v) || isUUID(v) || isPlaceholder(v) || decodesToPlaceholder(v) {
 		return false
 	}
-	if looksLikeIdentifier(v) || isPath(v) {
+	if looksLikeIdentifier(v) || isPath(v) || looksLikeCode(v) {
 		return false
 	}
 	lower, upper, digit, other := classes(v)
@@ -595,7 +471,7 @@ func Password(secret string) bool {
 			return false
 		}
 	}
-	if isReference(v) || isPlaceholder(v) || isUUID(v) || looksLikeIdentifier(v) || isPath(v) || isVersionOrNumber(v) {
+	if isReference(v) || isPlaceholder(v) || isUUID(v) || looksLikeIdentifier(v) || isPath(v) || isVersionOrNumber(v) || looksLikeCode(v) {
 		return false
 	}
 	if strings.ContainsAny(v, "()[]{}<>") || strings.HasSuffix(v, ",") {

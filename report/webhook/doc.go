@@ -10,7 +10,7 @@
 //	[[webhooks]]
 //	url = "https://revoke.internal.example/hooks/keyhound"
 //	secret_env = "KEYHOUND_WEBHOOK_SECRET"   # env var holding the HMAC key; never the key itself
-//	rules = ["github-pat", "aws-access-key"]  # optional: only these rule ids (default: all)
+//	rules = ["github-pat", "aws-access-key-id"]  # optional: only these rule ids (default: all)
 //	min_severity = "high"                    # optional: info < low < medium < high < critical
 //	include_secret = true                    # the receiver needs the secret to revoke it
 //	timeout = "10s"                          # per request (default 10s)
