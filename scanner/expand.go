@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"sort"
 
 	"github.com/keyhound/keyhound/archive"
@@ -338,25 +337,7 @@ func (w *Worker) withDecoded(buf []byte, from, to int, enabled []bool, ps []matc
 
 // decodedFinding builds the finding for d, moving pos to its encoded span.
 func (m *Matcher) decodedFinding(buf []byte, d *decoded, path string, pos *position) finding.Finding {
-	r := m.set.Rules[d.rule]
-	pos.advance(buf, d.start)
-	end := *pos
-	end.advance(buf, lastRuneStart(buf, d.start, d.end))
-	return finding.Finding{
-		RuleID:      r.ID,
-		Description: r.Description,
-		Severity:    r.Severity,
-		File:        path,
-		Line:        pos.line,
-		Column:      pos.col,
-		EndLine:     end.line,
-		EndColumn:   end.col,
-		Secret:      d.secret,
-		Match:       d.match,
-		Entropy:     math.Round(Entropy(d.secret)*1000) / 1000,
-		Fingerprint: finding.Fingerprint(r.ID, d.secret, path),
-		Tags:        append([]string{}, r.Tags...),
-		AlsoRules:   d.also,
-		Decoded:     d.chain,
-	}
+	f := m.findingAt(buf, d.rule, d.start, d.end, d.secret, d.match, path, pos)
+	f.AlsoRules, f.Decoded = d.also, d.chain
+	return f
 }

@@ -432,11 +432,16 @@ func lastRuneStart(buf []byte, s, e int) int {
 
 // toFinding builds the finding for mt, moving pos to the match start.
 func (m *Matcher) toFinding(buf []byte, mt *match, path string, pos *position) finding.Finding {
-	r := m.set.Rules[mt.rule]
-	secret := string(buf[mt.secStart:mt.sEnd])
-	pos.advance(buf, mt.start)
-	end := *pos
-	end.advance(buf, lastRuneStart(buf, mt.start, mt.end))
+	return m.findingAt(buf, mt.rule, mt.start, mt.end, string(buf[mt.secStart:mt.sEnd]), string(buf[mt.start:mt.end]), path, pos)
+}
+
+// findingAt builds a finding of rule ri located at buf[start:end], moving
+// pos to start.
+func (m *Matcher) findingAt(buf []byte, ri, start, end int, secret, match, path string, pos *position) finding.Finding {
+	r := m.set.Rules[ri]
+	pos.advance(buf, start)
+	last := *pos
+	last.advance(buf, lastRuneStart(buf, start, end))
 	return finding.Finding{
 		RuleID:      r.ID,
 		Description: r.Description,
@@ -444,10 +449,10 @@ func (m *Matcher) toFinding(buf []byte, mt *match, path string, pos *position) f
 		File:        path,
 		Line:        pos.line,
 		Column:      pos.col,
-		EndLine:     end.line,
-		EndColumn:   end.col,
+		EndLine:     last.line,
+		EndColumn:   last.col,
 		Secret:      secret,
-		Match:       string(buf[mt.start:mt.end]),
+		Match:       match,
 		Entropy:     math.Round(Entropy(secret)*1000) / 1000,
 		Fingerprint: finding.Fingerprint(r.ID, secret, path),
 		Tags:        append([]string{}, r.Tags...),
