@@ -337,7 +337,7 @@ func (w *Worker) withDecoded(buf []byte, from, to int, enabled []bool, ps []matc
 
 // decodedFinding builds the finding for d, moving pos to its encoded span.
 func (m *Matcher) decodedFinding(buf []byte, d *decoded, path string, pos *position) finding.Finding {
-	f := m.findingAt(buf, d.rule, d.start, d.end, d.secret, d.match, path, pos)
+	f := m.findingAt(buf, d.rule, d.start, d.end, d.start, d.end, d.secret, d.match, path, pos)
 	f.AlsoRules, f.Decoded = d.also, d.chain
 	return f
 }
