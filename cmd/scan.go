@@ -95,6 +95,9 @@ type scanJob struct {
 	maxSize  int64
 	baseline map[string]bool
 	reports  []reportOut
+	// context returns the text of a finding's file for --verify's companion
+	// values (nil: not available, as in git history).
+	context func(f *finding.Finding) []byte
 }
 
 // prepare checks every flag and loads the configuration of roots before
@@ -140,6 +143,13 @@ func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 	if o.baseline != "" {
 		if j.baseline, err = report.ReadBaseline(o.baseline); err != nil {
 			return nil, err
+		}
+	}
+	if !o.verify.on && !o.quiet {
+		for _, h := range j.cfgs.hooks {
+			if h.MinStatus != "" {
+				fmt.Fprintf(env.Stderr, "keyhound: notice: webhook %s has min_status = %q: without --verify it receives nothing\n", h.URL, h.MinStatus)
+			}
 		}
 	}
 	if (o.webhookDry || o.webhookLog != "" || o.webhookHard) && !j.cfgs.anyHooks() {
@@ -310,7 +320,7 @@ func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error
 	ctx := cmd.Context()
 	// With --verify each finding is checked while the scan goes on, and a
 	// webhook gets it once its verification is done (within the timeouts).
-	stage, err := o.verify.stage(ctx)
+	stage, err := o.verify.stage(ctx, j.context)
 	if err != nil {
 		return nil, err
 	}
@@ -578,6 +588,7 @@ func newDirCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			j.context = dirContext(args)
 			return j.run(cmd, dirScan(args))
 		},
 	}
@@ -643,13 +654,20 @@ func newStdinCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			var in io.Reader = env.Stdin
+			if o.verify.on {
+				// Keep the start of the input for verification's companion values.
+				kept := &headBuffer{max: contextMax}
+				in = io.TeeReader(in, kept)
+				j.context = func(*finding.Finding) []byte { return kept.buf.Bytes() }
+			}
 			return j.run(cmd, func(ctx context.Context, cfgs *configs, run scanner.Options, cnt *scanner.Counters, out sink) error {
 				rc, err := cfgs.forRoot(".")
 				if err != nil {
 					return err
 				}
 				items := make(chan scanner.Item, 1)
-				items <- scanner.Item{Path: "", Size: -1, Open: func() (io.ReadCloser, error) { return io.NopCloser(env.Stdin), nil }}
+				items <- scanner.Item{Path: "", Size: -1, Open: func() (io.ReadCloser, error) { return io.NopCloser(in), nil }}
 				close(items)
 				scanner.Run(ctx, rc.matcher, items, run, cnt, func(f finding.Finding) {
 					f.File = name

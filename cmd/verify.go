@@ -1,8 +1,12 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -53,7 +57,7 @@ func (o *verifyOptions) check() error {
 }
 
 // stage returns the verification stage of a run, or nil without --verify.
-func (o *verifyOptions) stage(ctx context.Context) (*verify.Stage, error) {
+func (o *verifyOptions) stage(ctx context.Context, text func(*finding.Finding) []byte) (*verify.Stage, error) {
 	if !o.on {
 		return nil, nil
 	}
@@ -65,6 +69,7 @@ func (o *verifyOptions) stage(ctx context.Context) (*verify.Stage, error) {
 		Client:  verify.NewClient(verify.ClientOptions{Timeout: o.timeout, PerHost: min(o.workers, verify.DefaultPerHost), UserAgent: "keyhound-verify"}),
 		Cache:   cache,
 		Workers: o.workers,
+		Context: text,
 	}), nil
 }
 
@@ -79,4 +84,66 @@ func verifySummary(found []finding.Finding) string {
 		parts = append(parts, fmt.Sprintf("%d unknown", n))
 	}
 	return "verified: " + strings.Join(parts, ", ")
+}
+
+// contextMax bounds the text read for a finding's companion values.
+const contextMax = 1 << 20
+
+// headBuffer keeps the first max bytes written to it.
+type headBuffer struct {
+	buf bytes.Buffer
+	max int
+}
+
+func (h *headBuffer) Write(p []byte) (int, error) {
+	if room := h.max - h.buf.Len(); room > 0 {
+		h.buf.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}
+
+// dirContext returns the text (its first MiB) of the file a dir finding
+// is in, found again under the scanned paths as dirScan named it; nil for
+// an archive member or a file that is no longer a regular file.
+func dirContext(paths []string) func(f *finding.Finding) []byte {
+	roots := dirRoots(paths)
+	return func(f *finding.Finding) []byte {
+		if strings.Contains(f.File, "!") {
+			return nil
+		}
+		var disk string
+		for i, a := range paths {
+			prefix := ""
+			if len(paths) > 1 && roots[i] != "" {
+				prefix = filepath.ToSlash(filepath.Clean(a))
+			}
+			switch {
+			case roots[i] == "" && (len(paths) == 1 || f.File == filepath.ToSlash(a) || f.File == filepath.ToSlash(filepath.Clean(a))):
+				disk = a
+			case prefix == "":
+				if len(paths) == 1 {
+					disk = filepath.Join(a, filepath.FromSlash(f.File))
+				}
+			case strings.HasPrefix(f.File, prefix+"/"):
+				disk = filepath.Join(a, filepath.FromSlash(strings.TrimPrefix(f.File, prefix+"/")))
+			}
+			if disk != "" {
+				break
+			}
+		}
+		if disk == "" {
+			return nil
+		}
+		st, err := os.Lstat(disk)
+		if err != nil || !st.Mode().IsRegular() {
+			return nil
+		}
+		fh, err := os.Open(disk)
+		if err != nil {
+			return nil
+		}
+		defer fh.Close()
+		b, _ := io.ReadAll(io.LimitReader(fh, contextMax))
+		return b
+	}
 }

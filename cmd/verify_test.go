@@ -1,7 +1,14 @@
 package cmd
 
 import (
+	"crypto"
+	crand "crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -288,6 +295,81 @@ func TestVerifyFlagErrors(t *testing.T) {
 		r := run(t, "", tc.args...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.want) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and one line naming %s", tc.args, r.code, r.stderr, tc.want)
+		}
+	}
+}
+
+// TestVerifyCompanionsFromFile: values a check needs that are not findings
+// themselves (a service account's client_email, a Twilio account SID on
+// another line) are taken from the finding's file; the GCP key signs a JWT
+// that the stand-in verifies with the public key, and the key never leaves.
+func TestVerifyCompanionsFromFile(t *testing.T) {
+	bin := keyhoundBinary(t)
+	ca := verifytest.NewCA(t)
+	srv := verifytest.NewServer(t, ca)
+	proxy := verifytest.NewProxy(t, srv)
+	key, err := rsa.GenerateKey(crand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(key)
+	pemKey := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	const email = "ci@demo-proj.iam.gserviceaccount.com"
+	const keyID = "3f1c0a9e5b7d2c4e6f8a0b1c2d3e4f5061728394"
+	const sid, authToken = "AC3e9d1f0b7a2c4d6e8f0a1b2c3d4e5f60", "9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a"
+	srv.Handle("oauth2.googleapis.com", func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		parts := strings.Split(r.PostForm.Get("assertion"), ".")
+		if len(parts) == 3 {
+			claims, _ := base64.RawURLEncoding.DecodeString(parts[1])
+			sig, _ := base64.RawURLEncoding.DecodeString(parts[2])
+			sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+			if rsa.VerifyPKCS1v15(&key.PublicKey, crypto.SHA256, sum[:], sig) == nil && strings.Contains(string(claims), `"iss":"`+email+`"`) {
+				io.WriteString(w, `{"access_token":"ya29.stand-in","expires_in":3599}`)
+				return
+			}
+		}
+		w.WriteHeader(400)
+		io.WriteString(w, `{"error":"invalid_grant","error_description":"Invalid JWT Signature."}`)
+	})
+	srv.Handle("api.twilio.com", func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); ok && u == sid && p == authToken && r.URL.Path == "/2010-04-01/Accounts/"+sid+".json" {
+			io.WriteString(w, `{"friendly_name":"Acme production"}`)
+			return
+		}
+		w.WriteHeader(401)
+	})
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	writeFile(t, caFile, string(ca.PEM()))
+	dir := t.TempDir()
+	keyJSON, _ := json.Marshal(pemKey)
+	writeFile(t, filepath.Join(dir, "sa.json"), "{\n  \"type\": \"service_account\",\n  \"project_id\": \"demo-proj\",\n  \"private_key_id\": \""+keyID+
+		"\",\n  \"private_key\": "+string(keyJSON)+",\n  \"client_email\": \""+email+"\",\n  \"token_uri\": \"https://oauth2.googleapis.com/token\"\n}\n")
+	writeFile(t, filepath.Join(dir, "twilio.env"), "TWILIO_ACCOUNT_SID="+sid+"\n\nTWILIO_AUTH_TOKEN="+authToken+"\n")
+
+	out := filepath.Join(t.TempDir(), "r.json")
+	c := exec.Command(bin, "dir", dir, "--verify", "-f", "json", "-o", out, "--no-progress")
+	c.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "HTTPS_PROXY=" + proxy.URL, "NO_PROXY=", "SSL_CERT_FILE=" + caFile, "SSL_CERT_DIR=" + t.TempDir()}
+	stderr, _ := c.CombinedOutput()
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	var rep struct{ Findings []finding.Finding }
+	json.Unmarshal(b, &rep)
+	got := map[string]finding.Verification{}
+	for _, f := range rep.Findings {
+		got[f.RuleID] = f.Verification
+	}
+	if v := got["gcp-service-account-key"]; v.Status != finding.StatusLive || v.Identity != email {
+		t.Errorf("GCP key: %+v, want live as %s\n%s", v, email, stderr)
+	}
+	if v := got["twilio-auth-token"]; v.Status != finding.StatusLive || v.Identity != "Acme production" {
+		t.Errorf("Twilio auth token: %+v, want live\n%s", v, stderr)
+	}
+	for _, s := range srv.Seen() {
+		if strings.Contains(s.Body, "PRIVATE KEY") || strings.Contains(s.Body, pemKey[40:80]) {
+			t.Errorf("the private key was sent to %s", s.Host)
 		}
 	}
 }

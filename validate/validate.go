@@ -24,6 +24,7 @@ var registry = map[string]func(secret string) bool{
 	"password":                Password,
 	"pem-private-key":         PEMPrivateKey,
 	"pgp-private-key":         PGPPrivateKey,
+	"putty-private-key":       PuTTYPrivateKey,
 	"slack-token":             SlackToken,
 	"azure-storage-key":       AzureStorageKey,
 	"github-checksum":         GitHubChecksum,

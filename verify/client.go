@@ -47,7 +47,13 @@ type Client struct {
 	opts     ClientOptions
 	mu       sync.Mutex
 	hostSems map[string]chan struct{}
+	failures map[string]int // consecutive failed requests per host
 }
+
+// breakerAfter is how many requests in a row may fail (network error,
+// timeout, 429 or 5xx after the retries) before the host's remaining
+// checks fail at once: an outage costs a few timeouts, not one per secret.
+const breakerAfter = 3
 
 // NewClient returns a Client.
 func NewClient(o ClientOptions) *Client {
@@ -80,6 +86,7 @@ func NewClient(o ClientOptions) *Client {
 		},
 		opts:     o,
 		hostSems: map[string]chan struct{}{},
+		failures: map[string]int{},
 	}
 }
 
@@ -182,6 +189,29 @@ func (h *HTTP) Do(ctx context.Context, r Request) (*Response, error) {
 	if method == "" {
 		method = http.MethodGet
 	}
+	c.mu.Lock()
+	down := c.failures[host] >= breakerAfter
+	c.mu.Unlock()
+	if down {
+		return nil, fmt.Errorf("%s %s: not sent: the host failed %d requests in a row", method, host, breakerAfter)
+	}
+	resp, err := h.do(ctx, method, u, r)
+	if ctx.Err() == nil {
+		c.mu.Lock()
+		if err != nil || resp.Status == http.StatusTooManyRequests || resp.Status >= 500 {
+			c.failures[host]++
+		} else {
+			c.failures[host] = 0
+		}
+		c.mu.Unlock()
+	}
+	return resp, err
+}
+
+// do sends r with the retries.
+func (h *HTTP) do(ctx context.Context, method string, u *url.URL, r Request) (*Response, error) {
+	c := h.c
+	host := u.Hostname()
 	sem := c.hostSem(host)
 	var last *Response
 	var lastErr error

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -107,6 +108,24 @@ func TestHangingProviderTimesOut(t *testing.T) {
 	got := checkOne(t, c, Default(), finding.Finding{RuleID: "github-pat", Secret: secret}, nil)
 	if got.Status != finding.StatusError || !strings.Contains(got.Detail, "timeout") {
 		t.Fatalf("got %+v, want an error naming the timeout", got)
+	}
+	// Many secrets for the hanging host: after a few failed requests in a
+	// row, the rest fail at once instead of waiting out a timeout each.
+	st := NewStage(context.Background(), Options{Client: c, Workers: 1})
+	var errs atomic.Int32
+	for i := range 30 {
+		st.Check(finding.Finding{RuleID: "github-pat", Secret: "ghp_" + fake(fmt.Sprint("hang", i), 36, alnum)}, func(v finding.Verification) {
+			if v.Status == finding.StatusError {
+				errs.Add(1)
+			}
+		})
+	}
+	st.Close()
+	if errs.Load() != 30 {
+		t.Errorf("%d of 30 checks of a hanging host ended in error", errs.Load())
+	}
+	if n := len(srv.Seen()); n > breakerAfter*2 {
+		t.Errorf("%d requests reached the hanging host; want at most %d before the rest fail at once", n, breakerAfter*2)
 	}
 }
 

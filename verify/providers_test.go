@@ -236,7 +236,7 @@ func TestVerifiers(t *testing.T) {
 	reg := Default()
 	c := testClient(srv, 5*time.Second)
 	covered := map[string]bool{}
-	for _, tc := range cases(t) {
+	for _, tc := range append(cases(t), moreCases()...) {
 		t.Run(tc.name, func(t *testing.T) {
 			v := reg.For(tc.rule)
 			if v == nil {

@@ -21,6 +21,10 @@ type Options struct {
 	Cache    *Cache    // nil: a cache for this run only
 	Workers  int       // checks at once; 0: DefaultWorkers
 	Now      func() time.Time
+	// Context, when set, returns the text of the file a finding is in (or
+	// nil): companion patterns also look there, so a Twilio auth token finds
+	// its account SID on another line. Called at Close, once per file.
+	Context func(f *finding.Finding) []byte
 }
 
 // Stage verifies findings concurrently with the scan: each unique secret
@@ -108,8 +112,9 @@ func (s *Stage) Check(f finding.Finding, done func(finding.Verification)) {
 	s.start(v, Input{Rule: f.RuleID, Secret: f.Secret, Match: f.Match}, done)
 }
 
-// companions collects the companion values of a deferred check.
-func (s *Stage) companions(d *deferredCheck) []string {
+// companions collects the companion values of a deferred check; texts
+// caches the file texts from Options.Context by group.
+func (s *Stage) companions(d *deferredCheck, texts map[string][]byte) []string {
 	var out []string
 	add := func(val string) {
 		if val != "" && val != d.f.Secret && !slices.Contains(out, val) {
@@ -119,6 +124,17 @@ func (s *Stage) companions(d *deferredCheck) []string {
 	if d.v.CompanionPattern != nil {
 		for _, m := range d.v.CompanionPattern.FindAllString(d.f.Match, -1) {
 			add(m)
+		}
+	}
+	if d.v.CompanionPattern != nil && s.o.Context != nil {
+		g := d.groups[0] // the file
+		text, ok := texts[g]
+		if !ok {
+			text = s.o.Context(&d.f)
+			texts[g] = text
+		}
+		for _, m := range d.v.CompanionPattern.FindAll(text, 16) {
+			add(string(m))
 		}
 	}
 	for _, g := range d.groups {
@@ -248,13 +264,14 @@ func (s *Stage) Close() {
 	ds := s.deferred
 	s.deferred = nil
 	s.mu.Unlock()
+	texts := map[string][]byte{}
 	for i := range ds {
 		d := &ds[i]
 		s.mu.Lock()
-		comp := s.companions(d)
+		comp := s.companions(d, texts)
 		s.mu.Unlock()
-		if len(comp) > 4 {
-			comp = comp[:4] // bounded: a file full of keys does not multiply requests
+		if len(comp) > 8 {
+			comp = comp[:8] // bounded: a file full of keys does not multiply requests
 		}
 		s.start(d.v, Input{Rule: d.f.RuleID, Secret: d.f.Secret, Match: d.f.Match, Companions: comp}, d.done)
 	}
