@@ -8,10 +8,10 @@ import (
 	"github.com/keyhound/keyhound/finding"
 )
 
-// randomText returns n bytes of random printable text: words of letters
+// randomLines returns n bytes of random printable text: words of letters
 // and digits, punctuation and spaces; with lineLen > 0 a newline replaces
 // the byte every lineLen bytes.
-func randomText(n, lineLen int, seed int64) []byte {
+func randomLines(n, lineLen int, seed int64) []byte {
 	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-=:\"'./+ "
 	rng := rand.New(rand.NewSource(seed))
 	b := make([]byte, n)
@@ -32,7 +32,7 @@ func BenchmarkLongLine(b *testing.B) {
 		name    string
 		lineLen int
 	}{{"one-line", 0}, {"lines-100", 100}} {
-		data := randomText(8<<20, c.lineLen, 1)
+		data := randomLines(8<<20, c.lineLen, 1)
 		b.Run(c.name, func(b *testing.B) {
 			w := m.NewWorker()
 			n := 0

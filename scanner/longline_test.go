@@ -55,7 +55,7 @@ func TestLongLineSameFindings(t *testing.T) {
 			// The example between random text, on one line with it; in
 			// the split form the text has a newline every 100 bytes but
 			// the 50 next to the example, in the long form none.
-			filler := randomText(2000, 0, int64(i*100+j))
+			filler := randomLines(2000, 0, int64(i*100+j))
 			long = append(long, filler...)
 			for k := 99; k < len(filler)-50; k += 100 {
 				filler[k] = '\n'
@@ -108,7 +108,7 @@ func TestLongLineSameFindings(t *testing.T) {
 func TestLongLineDifferential(t *testing.T) {
 	m := testMatcher(t)
 	for seed := int64(1); seed <= 3; seed++ {
-		data := randomText(1<<20, 0, seed)
+		data := randomLines(1<<20, 0, seed)
 		rng := rand.New(rand.NewSource(seed))
 		for i := 0; i < 200; i++ {
 			// (No sk_live_ token: test-live and test-any-sk would both
