@@ -36,6 +36,8 @@ type scanOptions struct {
 	webhookLog  string
 	webhookHard bool
 	quiet       bool
+	archives    int  // --max-archive-depth
+	decodes     int  // --max-decode-depth
 	noWebhooks  bool // internal (ignore check): no webhook is configured
 	verify      verifyOptions
 }
@@ -58,6 +60,8 @@ func addScanFlags(c *cobra.Command, o *scanOptions) {
 	f.StringVar(&o.webhookLog, "webhook-log", "", "append one JSON line per webhook attempt to this file")
 	f.BoolVar(&o.webhookHard, "webhook-strict", false, "exit 2 when a webhook delivery fails")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on stderr but errors")
+	f.IntVar(&o.archives, "max-archive-depth", 3, "open archives (zip, jar, tar, gzip, bzip2, xz, …) nested this deep and scan their members; 0: none")
+	f.IntVar(&o.decodes, "max-decode-depth", 2, "decode base64, hex, percent and string escapes nested this deep and scan the decoded text; 0: none")
 	addVerifyFlags(c, &o.verify)
 }
 
@@ -89,6 +93,13 @@ func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 		return nil, fmt.Errorf("--exit-code %d: want 0..125", o.exitCode)
 	}
 	j.run.Workers = o.workers
+	if o.archives < 0 || o.archives > 16 {
+		return nil, fmt.Errorf("--max-archive-depth %d: want 0..16", o.archives)
+	}
+	if o.decodes < 0 || o.decodes > 4 {
+		return nil, fmt.Errorf("--max-decode-depth %d: want 0..4", o.decodes)
+	}
+	j.run.Expand = scanner.Expand{ArchiveDepth: o.archives, DecodeDepth: o.decodes}
 	if o.maxFileSize != "" {
 		n, err := parseSize(o.maxFileSize)
 		if err != nil {

@@ -26,10 +26,10 @@ const (
 // one: Run does for a stream of items (a directory, standard input), the git
 // history scan for each blob it reads.
 //
-// Content inside an item (the members of an archive, a decoded span) is to be
-// expanded here, in Scan, so that a directory, a git blob and standard input
-// get it alike: an expanded member is scanned as an Item of its own through
-// the same Driver, its Path "outer!member".
+// Content inside an item (the members of an archive, a decoded span) is
+// expanded by the Worker the Driver is given (Options.NewWorker configures
+// it with Options.Expand), so that a directory, a git blob and standard
+// input get it alike, reported as "outer!member".
 //
 // A Driver is safe for concurrent use, each goroutine with its own Worker;
 // OnError and OnSkip are called from one goroutine at a time.
@@ -118,6 +118,7 @@ func (d *Driver) stream(w *Worker, it *Item, emit func(finding.Finding)) (n int6
 	case d.opts.MaxFileSize > 0:
 		r = io.LimitReader(cr, d.opts.MaxFileSize)
 	}
+	r = withReaderAt(r, rc, it.Size) // a zip on disk is read in place
 	err = w.Scan(r, it.Path, emit)
 	return cr.n, err
 }

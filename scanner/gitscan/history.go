@@ -554,7 +554,7 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 	var mu sync.Mutex // serialises reading commits for early findings
 	ws := make([]*scanner.Worker, workers)
 	for i := range ws {
-		ws[i] = m.NewWorker()
+		ws[i] = run.NewWorker(m, &mu)
 	}
 	// The driver applies the size limit, binary detection, counters and
 	// error accounting as for every other source; the phase progress bar
