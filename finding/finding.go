@@ -34,6 +34,9 @@ type Finding struct {
 	// AlsoRules names the other rules that reported the same secret at the
 	// same place: one place is one finding, from the most specific rule.
 	AlsoRules []string `json:"also_rules,omitempty"`
+	// Decoded names the decodings that revealed the secret, outermost
+	// first (e.g. ["base64"]); the position is the encoded text's.
+	Decoded []string `json:"decoded,omitempty"`
 
 	// Git provenance: set only when the content came from a git history.
 	Repository string `json:"repository,omitempty"`
