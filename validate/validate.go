@@ -25,6 +25,7 @@ var registry = map[string]func(secret string) bool{
 	"pem-private-key":         PEMPrivateKey,
 	"pgp-private-key":         PGPPrivateKey,
 	"slack-token":             SlackToken,
+	"stored-password":         StoredPassword,
 	"azure-storage-key":       AzureStorageKey,
 	"github-checksum":         GitHubChecksum,
 	"github-installation-jwt": GitHubInstallationJWT,
