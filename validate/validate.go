@@ -15,6 +15,8 @@ var registry = map[string]func(secret string) bool{
 	"age-secret-key":          AgeSecretKey,
 	"aws-access-key-id":       AWSAccessKeyID,
 	"base64-key-32":           Base64Key32,
+	"base64-key-16-or-32":     Base64Key16or32,
+	"base64url-key-32":        Base64URLKey32,
 	"basic-auth":              BasicAuth,
 	"discord-bot-token":       DiscordBotToken,
 	"embedded-json":           EmbeddedJSON,
