@@ -56,7 +56,7 @@ func ruleIDsIn(text string, families map[string]bool) []string {
 // does not exist ("aws-access-key" for aws-access-key-id) teaches users a
 // webhook filter or ignore entry that never matches.
 func TestDocumentedRuleIDs(t *testing.T) {
-	set, err := rules.Load(rules.LoadOptions{Default: defaultRules})
+	set, _, err := rules.Load(rules.LoadOptions{Default: defaultRules})
 	if err != nil {
 		t.Fatal(err)
 	}

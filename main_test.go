@@ -19,7 +19,7 @@ func TestDefaultRules(t *testing.T) {
 	if _, err := rules.Compile([]string{"rules.toml"}, f); err != nil {
 		t.Fatal(err)
 	}
-	set, err := rules.Load(rules.LoadOptions{Default: defaultRules})
+	set, _, err := rules.Load(rules.LoadOptions{Default: defaultRules})
 	if err != nil {
 		t.Fatal(err)
 	}

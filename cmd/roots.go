@@ -88,7 +88,7 @@ func (c *configs) loadRules(path string) (*ruleSet, error) {
 	if rs, ok := c.sets[path]; ok {
 		return rs, nil
 	}
-	set, notices, err := rules.LoadNotices(rules.LoadOptions{Default: c.env.DefaultRules, Path: path})
+	set, notices, err := rules.Load(rules.LoadOptions{Default: c.env.DefaultRules, Path: path})
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ func newRulesCmd(env *Env) *cobra.Command {
 // loadRules loads the rules as a scan does: a gitleaks-format file is
 // translated, with its notices on stderr.
 func loadRules(env *Env, path string) (*rules.Set, error) {
-	set, notices, err := rules.LoadNotices(rules.LoadOptions{Default: env.DefaultRules, Path: path})
+	set, notices, err := rules.Load(rules.LoadOptions{Default: env.DefaultRules, Path: path})
 	for _, n := range notices {
 		fmt.Fprintf(env.Stderr, "keyhound: notice: %s\n", n)
 	}

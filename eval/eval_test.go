@@ -178,7 +178,7 @@ type counts struct{ pos, found, neg, fp int }
 
 func loadMatcher(t testing.TB) *scanner.Matcher {
 	t.Helper()
-	set, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
+	set, _, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +322,7 @@ func writeCorpus(t *testing.T, dir string, corpus []sample) {
 // each with a description, severity, tags, keywords, two examples and a
 // negative example, and an entry in this corpus.
 func TestCatalog(t *testing.T) {
-	set, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
+	set, _, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -173,7 +173,7 @@ func TestNormalizeAndRedact(t *testing.T) {
 
 func TestKeyFollowsTheRules(t *testing.T) {
 	load := func(src string) *rules.Set {
-		s, err := rules.Load(rules.LoadOptions{Default: []byte(src)})
+		s, _, err := rules.Load(rules.LoadOptions{Default: []byte(src)})
 		if err != nil {
 			t.Fatal(err)
 		}

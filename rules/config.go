@@ -30,7 +30,7 @@ type RuleSpec struct {
 	NegativeExamples []string       `toml:"negative_examples"`
 	Allowlist        *AllowlistSpec `toml:"allowlist"`
 
-	builtin bool // from the embedded rules.toml (checked by its tests): compiled on first use
+	builtin bool // from the generated built-in form (checked when generated): compiled on first use
 }
 
 // AllowlistSpec is a global [allowlist] or a rule's [rules.allowlist].

@@ -669,20 +669,6 @@ func regexCanContain(expr, k string) bool {
 	return walk(re, set{0: true})[n]
 }
 
-// LoadNotices is Load that also accepts a gitleaks/betterleaks-format
-// config at opts.Path, translated with FromGitleaks; the notices say what
-// the translation left out.
-func LoadNotices(opts LoadOptions) (*Set, []string, error) {
-	set, notes, err := loadNotices(opts)
-	if err == nil {
-		err = requireRules(set)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	return set, notes, nil
-}
-
 func loadNotices(opts LoadOptions) (*Set, []string, error) {
 	if opts.Path == "" {
 		s, err := load(opts)
@@ -700,7 +686,7 @@ func loadNotices(opts LoadOptions) (*Set, []string, error) {
 	if defName == "" {
 		defName = "rules.toml (built-in)"
 	}
-	def, err := Parse(defName, opts.Default)
+	def, err := parseBuiltin(defName, opts.Default)
 	if err != nil {
 		return nil, nil, err
 	}

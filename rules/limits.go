@@ -27,35 +27,71 @@ const (
 	MaxFileSize = 16 << 20
 )
 
-// regexBudget counts the instructions of the regexes a rule set compiles.
-type regexBudget struct{ used int64 }
+// regexBudget counts the instructions of the regexes a rule set compiles,
+// and keeps each one compiled once (the same allowlist regex often serves
+// many rules; a compiled regexp is safe for concurrent use).
+type regexBudget struct {
+	used  int64
+	known map[string]compiled
+}
+
+type compiled struct {
+	re   *regexp.Regexp
+	size int64
+}
 
 // compileRegex compiles expr unless its program would be larger than
 // MaxRegexSize, or the rule set's regexes together larger than
 // MaxTotalRegexSize (b may be nil: no total). The size is worked out from
 // the parsed regex, before anything is expanded or compiled.
 func compileRegex(expr string, b *regexBudget) (*regexp.Regexp, error) {
-	if err := checkRegexSize(expr, b); err != nil {
+	if b != nil {
+		if c, ok := b.known[expr]; ok {
+			return c.re, b.spend(c.size)
+		}
+	}
+	n, err := regexSize(expr)
+	if err != nil {
 		return nil, err
 	}
-	return regexp.Compile(expr)
+	if err := b.spend(n); err != nil {
+		return nil, err
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, err
+	}
+	if b != nil {
+		if b.known == nil {
+			b.known = map[string]compiled{}
+		}
+		b.known[expr] = compiled{re, n}
+	}
+	return re, nil
 }
 
-// checkRegexSize is compileRegex's check, without compiling.
-func checkRegexSize(expr string, b *regexBudget) error {
+// regexSize returns the estimated program size of expr, or an error when
+// it does not parse or is over MaxRegexSize.
+func regexSize(expr string) (int64, error) {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
-		return err // the same error regexp.Compile gives
+		return 0, err // the same error regexp.Compile gives
 	}
 	n := progSize(re)
 	if n > MaxRegexSize {
-		return fmt.Errorf("too large: compiles to about %d instructions, over the limit of %d per regex (large counted repetitions, or repetitions nested in each other)", n, MaxRegexSize)
+		return 0, fmt.Errorf("too large: compiles to about %d instructions, over the limit of %d per regex (large counted repetitions, or repetitions nested in each other)", n, MaxRegexSize)
 	}
-	if b != nil {
-		b.used += n
-		if b.used > MaxTotalRegexSize {
-			return fmt.Errorf("too large: with this one the rule file's regexes compile to more than %d instructions together", MaxTotalRegexSize)
-		}
+	return n, nil
+}
+
+// spend adds n instructions to the budget (b may be nil: no total).
+func (b *regexBudget) spend(n int64) error {
+	if b == nil {
+		return nil
+	}
+	b.used += n
+	if b.used > MaxTotalRegexSize {
+		return fmt.Errorf("too large: with this one the rule file's regexes compile to more than %d instructions together", MaxTotalRegexSize)
 	}
 	return nil
 }

@@ -149,7 +149,7 @@ func TestRuleFileReadOnce(t *testing.T) {
 			w.WriteString(content)
 			w.Close()
 		}()
-		set, _, err := LoadNotices(LoadOptions{Path: fifo})
+		set, _, err := Load(LoadOptions{Path: fifo})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,12 +172,12 @@ func TestRuleFileBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	_, _, err := LoadNotices(LoadOptions{Path: huge})
+	_, _, err := Load(LoadOptions{Path: huge})
 	if err == nil || !strings.Contains(err.Error(), "huge.toml: larger than 16 MiB") || time.Since(start) > time.Second {
 		t.Errorf("2 GiB rule file: %v after %v", err, time.Since(start))
 	}
 	// A device given as the config (-c /dev/zero) is read up to the bound only.
-	if _, _, err := LoadNotices(LoadOptions{Path: "/dev/zero"}); err == nil || !strings.Contains(err.Error(), "/dev/zero: larger than 16 MiB") {
+	if _, _, err := Load(LoadOptions{Path: "/dev/zero"}); err == nil || !strings.Contains(err.Error(), "/dev/zero: larger than 16 MiB") {
 		t.Errorf("-c /dev/zero: %v", err)
 	}
 	fifo := filepath.Join(dir, "base.fifo")
@@ -188,7 +188,7 @@ func TestRuleFileBounds(t *testing.T) {
 		cfg := filepath.Join(dir, "gl.toml")
 		os.WriteFile(cfg, []byte(fmt.Sprintf("title = \"x\"\n[extend]\npath = %q\n", target)), 0o644)
 		done := make(chan error, 1)
-		go func() { _, _, err := LoadNotices(LoadOptions{Path: cfg}); done <- err }()
+		go func() { _, _, err := Load(LoadOptions{Path: cfg}); done <- err }()
 		select {
 		case err := <-done:
 			if err == nil || !strings.Contains(err.Error(), "[extend] path "+target+": not a regular file") {

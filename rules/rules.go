@@ -25,7 +25,8 @@ type Rule struct {
 	Tags             []string
 	Expr             string // the regex source
 	re               *regexp.Regexp
-	reOnce           sync.Once
+	reErr            error
+	reOnce           sync.Once // compiles a built-in rule's regex and allowlist regexes on first use
 	SecretGroup      int
 	Keywords         []string // lower-case; the rule runs only near one of them
 	Entropy          float64
@@ -41,8 +42,9 @@ type Rule struct {
 // Allowlist holds compiled exceptions.
 type Allowlist struct {
 	Paths     []*regexp.Regexp
-	Regexes   []*regexp.Regexp
-	Stopwords []string // lower-case
+	Regexes   []*regexp.Regexp // a built-in rule's: compiled with its regex (Rule.Regexp)
+	Stopwords []string         // lower-case
+	regexSrc  []string         // the sources of Regexes
 }
 
 // Set is a compiled rule set ready for matching.
@@ -88,17 +90,20 @@ type LoadOptions struct {
 	Path        string // a user's rule file; empty: the built-in rules only
 }
 
-// Load reads and compiles the rule set described by opts; a set without any
-// rule is an error (it would report every scan clean).
-func Load(opts LoadOptions) (*Set, error) {
-	set, err := load(opts)
+// Load reads and compiles the rule set described by opts: the built-in
+// rules, a keyhound rule file, or a gitleaks/betterleaks-format config at
+// opts.Path (translated with FromGitleaks; the notices say what the
+// translation left out). A set without any rule is an error (it would
+// report every scan clean).
+func Load(opts LoadOptions) (*Set, []string, error) {
+	set, notes, err := loadNotices(opts)
 	if err == nil {
 		err = requireRules(set)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return set, nil
+	return set, notes, nil
 }
 
 func requireRules(set *Set) error {
@@ -156,27 +161,32 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// parseBuiltin parses the embedded rule file, whose rules may be compiled lazily.
-func parseBuiltin(name string, data []byte) (*File, error) {
-	f, err := Parse(name, data)
-	if err != nil {
-		return nil, err
-	}
-	for i := range f.Rules {
-		f.Rules[i].builtin = true
-	}
-	return f, nil
-}
-
-// Regexp returns the rule's compiled regex (a built-in rule's is compiled on
-// first use; the built-in rules' tests make sure each one compiles).
-func (r *Rule) Regexp() *regexp.Regexp {
+// Regexp returns the rule's compiled regex. A built-in rule's regex and
+// allowlist regexes are compiled on first use, which keeps start-up short;
+// they compiled when the rules were generated (GenerateBuiltin), so an
+// error here means a Go whose regexp differs from the generator's. A
+// user's rule was compiled when it was loaded.
+func (r *Rule) Regexp() (*regexp.Regexp, error) {
 	r.reOnce.Do(func() {
-		if r.re == nil {
-			r.re = regexp.MustCompile(r.Expr)
+		if r.re != nil {
+			return
+		}
+		if r.re, r.reErr = regexp.Compile(r.Expr); r.reErr != nil {
+			r.reErr = fmt.Errorf("rule %s: regex: %w", r.ID, r.reErr)
+			return
+		}
+		if a := r.Allowlist; a != nil && len(a.Regexes) < len(a.regexSrc) {
+			for _, src := range a.regexSrc[len(a.Regexes):] {
+				re, err := regexp.Compile(src)
+				if err != nil {
+					r.re, r.reErr = nil, fmt.Errorf("rule %s: allowlist: regexes %q: %w", r.ID, abbrev(src), err)
+					return
+				}
+				a.Regexes = append(a.Regexes, re)
+			}
 		}
 	})
-	return r.re
+	return r.re, r.reErr
 }
 
 // Merge combines the built-in file def with a user file that extends it: the
@@ -209,7 +219,7 @@ func Compile(names []string, f *File) (*Set, error) {
 	src := strings.Join(names, " + ")
 	set := &Set{Sources: names, Webhooks: f.Webhooks, known: map[string]bool{}}
 	budget := &regexBudget{}
-	al, err := compileAllowlist(f.Allowlist, budget)
+	al, err := compileAllowlist(f.Allowlist, budget, false)
 	if err != nil {
 		return nil, fmt.Errorf("%s: allowlist: %w", src, err)
 	}
@@ -263,8 +273,9 @@ func compileRule(s *RuleSpec, budget *regexBudget) (*Rule, error) {
 		return nil, fmt.Errorf("missing regex")
 	}
 	// A user's regex is compiled now, so a mistake is an error before any
-	// scanning; a built-in one (its tests compile every rule) when a keyword
-	// first brings it into play, which keeps start-up short.
+	// scanning; a generated built-in one (GenerateBuiltin compiled every
+	// rule) when a keyword first brings it into play (Regexp), which keeps
+	// start-up short.
 	var re *regexp.Regexp
 	if !s.builtin {
 		var err error
@@ -319,7 +330,7 @@ func compileRule(s *RuleSpec, budget *regexBudget) (*Rule, error) {
 		}
 	}
 	if s.Allowlist != nil {
-		if r.Allowlist, err = compileAllowlist(*s.Allowlist, budget); err != nil {
+		if r.Allowlist, err = compileAllowlist(*s.Allowlist, budget, s.builtin); err != nil {
 			return nil, fmt.Errorf("allowlist: %w", err)
 		}
 	}
@@ -344,8 +355,10 @@ func compileRule(s *RuleSpec, budget *regexBudget) (*Rule, error) {
 	return r, nil
 }
 
-func compileAllowlist(s AllowlistSpec, budget *regexBudget) (*Allowlist, error) {
-	a := &Allowlist{}
+// compileAllowlist compiles s; with lazy (a built-in rule's allowlist) its
+// secret regexes are left to Rule.Regexp.
+func compileAllowlist(s AllowlistSpec, budget *regexBudget, lazy bool) (*Allowlist, error) {
+	a := &Allowlist{regexSrc: s.Regexes}
 	for _, p := range s.Paths {
 		re, err := compileRegex(p, budget)
 		if err != nil {
@@ -354,6 +367,9 @@ func compileAllowlist(s AllowlistSpec, budget *regexBudget) (*Allowlist, error) 
 		a.Paths = append(a.Paths, re)
 	}
 	for _, p := range s.Regexes {
+		if lazy {
+			break
+		}
 		re, err := compileRegex(p, budget)
 		if err != nil {
 			return nil, fmt.Errorf("regexes %q: %w", abbrev(p), err)

@@ -43,7 +43,7 @@ func corpus(b testing.TB, limit int) [][]byte {
 
 func defaultMatcher(b testing.TB) *Matcher {
 	b.Helper()
-	set, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
+	set, _, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func BenchmarkPrefilter(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, f := range files {
-			hits = m.pf.find(f, hits[:0], &scratch)
+			hits = m.prefilter().find(f, hits[:0], &scratch)
 			nh += len(hits)
 		}
 	}

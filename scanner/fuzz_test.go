@@ -23,7 +23,11 @@ func reference(m *Matcher, data []byte) []string {
 		if !differentialRules[r.ID] {
 			continue
 		}
-		for _, loc := range r.Regexp().FindAllIndex(data, -1) {
+		re, err := r.Regexp()
+		if err != nil {
+			panic(err)
+		}
+		for _, loc := range re.FindAllIndex(data, -1) {
 			if m.set.Allowlist.AllowsSecret(string(data[loc[0]:loc[1]])) {
 				continue
 			}

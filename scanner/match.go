@@ -28,7 +28,9 @@ const maxWiden = overlap / 2
 // shared by all workers.
 type Matcher struct {
 	set        *rules.Set
-	pf         *prefilter
+	pats       []string // prefilter patterns (lower-case keywords)
+	pfOnce     sync.Once
+	pf         *prefilter  // built from pats on first use: a scan of nothing needs none
 	patRule    [][]int     // prefilter pattern -> indexes of the rules that use it
 	shapes     []lazyShape // rule -> how far its matches reach, worked out on its first hit
 	pathScoped []int       // rules with a path regex or a path allowlist of their own
@@ -78,8 +80,14 @@ func NewMatcher(set *rules.Set) *Matcher {
 			m.patRule[pi] = append(m.patRule[pi], ri)
 		}
 	}
-	m.pf = newPrefilter(pats)
+	m.pats = pats
 	return m
+}
+
+// prefilter returns the keyword automaton, building it on first use.
+func (m *Matcher) prefilter() *prefilter {
+	m.pfOnce.Do(func() { m.pf = newPrefilter(m.pats) })
+	return m.pf
 }
 
 // Rules returns the rule set the matcher was built from.
@@ -103,6 +111,7 @@ type chunkMatcher struct {
 	windows [][]span // per rule
 	touched []int    // rules with windows in this buffer
 	matches []match
+	err     error // a rule whose regex could not be compiled (see rules.Rule.Regexp)
 }
 
 func newChunkMatcher(m *Matcher) *chunkMatcher {
@@ -194,13 +203,14 @@ func window(buf []byte, s, e, margin int) span {
 // The slice is reused by the next call.
 func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 	c.matches = c.matches[:0]
-	c.hits = c.m.pf.find(buf, c.hits[:0], &c.hits2)
+	pf := c.m.prefilter()
+	c.hits = pf.find(buf, c.hits[:0], &c.hits2)
 	if len(c.hits) == 0 {
 		return nil
 	}
 	lines := lineIndex{buf: buf, prevNL: -1, nextNL: -1}
 	for _, h := range c.hits {
-		start := h.end - c.m.pf.plen[h.pat]
+		start := h.end - pf.plen[h.pat]
 		for _, ri := range c.m.patRule[h.pat] {
 			if enabled != nil && !enabled[ri] {
 				continue
@@ -263,6 +273,13 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 // whenever a match touches its edge so that no match is cut short.
 func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
 	r := c.m.set.Rules[ri]
+	re, err := r.Regexp()
+	if err != nil {
+		if c.err == nil {
+			c.err = err
+		}
+		return
+	}
 	sh := c.m.shape(ri)
 	line := sh.withinLine // a match cannot continue past a line boundary
 	lastEnd := -1         // matches are reported once even when widened windows overlap
@@ -277,7 +294,7 @@ func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
 		}
 		margin := windowMargin
 		for {
-			locs := r.Regexp().FindAllSubmatchIndex(buf[w.start:w.end], -1)
+			locs := re.FindAllSubmatchIndex(buf[w.start:w.end], -1)
 			widen := false
 			for _, loc := range locs {
 				if (loc[0] == 0 && w.start > 0 && !(line && buf[w.start-1] == '\n')) ||

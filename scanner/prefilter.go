@@ -51,7 +51,11 @@ func newPrefilter(patterns []string) *prefilter {
 	// Trie, built directly as rows of the transition table (0 = no child:
 	// the root is never a child).
 	n := p.nclass
-	trie := make([]int32, n, n*64)
+	states := 1
+	for _, s := range patterns {
+		states += len(s)
+	}
+	trie := make([]int32, n, n*states) // at most one state per pattern byte
 	var outs [][]int
 	outs = append(outs, nil)
 	for pi, s := range patterns {
@@ -63,7 +67,7 @@ func newPrefilter(patterns []string) *prefilter {
 			nx := int(trie[cur*n+c])
 			if nx == 0 {
 				nx = len(outs)
-				trie = append(trie, make([]int32, n)...)
+				trie = trie[:len(trie)+n] // zeroed: within the capacity made above
 				outs = append(outs, nil)
 				trie[cur*n+c] = int32(nx)
 			}

@@ -39,10 +39,10 @@ func TestVectorscanBackground(t *testing.T) {
 // other test).
 func TestVectorscanUsed(t *testing.T) {
 	m := defaultMatcher(t)
-	if m.pf.vs == nil {
+	if m.prefilter().vs == nil {
 		t.Fatal("no Vectorscan prefilter for the default rules")
 	}
-	if err := m.pf.vs.wait(); err != nil {
+	if err := m.prefilter().vs.wait(); err != nil {
 		t.Fatal(err)
 	}
 	if p := newPrefilter([]string{"a", ""}); p.vs != nil {
@@ -115,7 +115,7 @@ func TestVectorscanSameHitsGoSource(t *testing.T) {
 	m := defaultMatcher(t)
 	total := 0
 	for i, f := range corpus(t, 64<<20) {
-		sameHits(t, m.pf, f, fmt.Sprintf("file %d", i))
+		sameHits(t, m.prefilter(), f, fmt.Sprintf("file %d", i))
 		total += len(f)
 	}
 	t.Logf("%d MB of Go source", total>>20)
@@ -126,8 +126,8 @@ func TestVectorscanSameHitsGoSource(t *testing.T) {
 // the findings.
 func TestVectorscanSameFindings(t *testing.T) {
 	vs, gm := defaultMatcher(t), defaultMatcher(t)
-	gm.pf.vs = nil
-	if err := vs.pf.vs.wait(); err != nil {
+	gm.prefilter().vs = nil
+	if err := vs.prefilter().vs.wait(); err != nil {
 		t.Fatal(err)
 	}
 	planted := []string{

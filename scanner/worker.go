@@ -48,6 +48,7 @@ func (m *Matcher) NewWorker() *Worker {
 // pathRules decides which rules apply to path (nil: all of them); it reports
 // false when none does, e.g. because the whole path is allowlisted.
 func (w *Worker) pathRules(path string) ([]bool, bool) {
+	w.cm.err = nil // each scan reports its own
 	set := w.m.set
 	if path == "" {
 		return nil, len(set.Rules) > 0 // no path (stdin, rule examples): every rule applies
@@ -89,7 +90,15 @@ func (w *Worker) ScanBytes(data []byte, path string, emit func(finding.Finding))
 	}
 	pos := position{line: 1, col: 1}
 	w.matchChunk(data, 0, len(data), enabled, path, &pos, emit)
-	return nil
+	return w.ruleErr()
+}
+
+// ruleErr returns (and clears) the error of a rule that could not run on
+// the content just matched; the other rules' findings were emitted.
+func (w *Worker) ruleErr() error {
+	err := w.cm.err
+	w.cm.err = nil
+	return err
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -181,7 +190,7 @@ func (w *Worker) Scan(r io.Reader, path string, emit func(finding.Finding)) erro
 		}
 		w.matchChunk(buf, from, to, enabled, path, &pos, emit)
 		if eof {
-			return nil
+			return w.ruleErr()
 		}
 		// Keep the last overlap bytes in front of the next chunk, starting
 		// on a character boundary: a multi-byte character split there

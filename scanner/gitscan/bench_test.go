@@ -94,7 +94,7 @@ func BenchmarkScan(b *testing.B) {
 	if err != nil {
 		b.Skip("no rules.toml")
 	}
-	set, err := rules.Load(rules.LoadOptions{Default: def})
+	set, _, err := rules.Load(rules.LoadOptions{Default: def})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -45,7 +45,7 @@ var (
 
 func matcher(t testing.TB) *scanner.Matcher {
 	matcherOnce.Do(func() {
-		set, err := rules.Load(rules.LoadOptions{Default: []byte(testRules)})
+		set, _, err := rules.Load(rules.LoadOptions{Default: []byte(testRules)})
 		if err != nil {
 			panic(err)
 		}
