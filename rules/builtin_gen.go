@@ -74,11 +74,11 @@ var generated = builtinForm{
 		"aed8066a4c4313f9",
 		"d4b7723896b2146b",
 		"3f55d8c723e66bfa",
-		"4c98a49c8623a566",
-		"43a5e9986dc405be",
-		"5dcb0ced7bd25c6f",
-		"2ef6c7a3a109c7ef",
-		"856ee8bdcfe75b94",
+		"5dffbf4215065bc4",
+		"67e7bc613388843a",
+		"8c57b9862d856c6a",
+		"01e5d7ceeee357c5",
+		"c83197e9c8b3864a",
 		"e585591aad2b7fb6",
 		"5098d8acc67975ef",
 		"7c81883f515bbd6f",
@@ -356,17 +356,17 @@ var generated = builtinForm{
 		"d0e345409f59d4e7",
 		"0a3f2bcfb6e34372",
 		"b4ce99acfb87239d",
-		"7096ad1cfe41efe2",
-		"44f3c6de824b38b9",
-		"dc80a55da7fa00da",
-		"bbbd64a6c1fa73b0",
-		"013b90f1bbbc9ea5",
-		"ae41290ab9c72927",
-		"2bf3b3d74ee24aa4",
-		"0bb1927459ffcb7f",
-		"d072c16029f94167",
-		"4006a92699a8f4bb",
-		"2e5f771b8a213c0b",
+		"63ea0f0d22024624",
+		"f18a6ad68b283b1b",
+		"47f9c66833609490",
+		"321b3a82755a0c66",
+		"42111236315657cf",
+		"ba376556ea7e2052",
+		"1737e13dbbc35996",
+		"3f64f79cb1c7aabe",
+		"c200d79114328be7",
+		"f98274bc8caf936b",
+		"ac470da104982c23",
 		"d674a8f606d9955e",
 		"aba2546834d4dbfc",
 		"2ead9fb897574f46",
@@ -403,11 +403,11 @@ var generated = builtinForm{
 		"2d581f86e8df03f1",
 		"71609cdbee123445",
 		"a792c0118bef0b20",
-		"339ff57619584f08",
+		"d40fa95e3b6bd9db",
 		"9639b92054504064",
 		"a8d009183e0236e3",
 		"a804dc8f805d242a",
-		"f43cc31bd6a0c1d3",
+		"8484f39c566b6baf",
 		"94cdcc929c378084",
 		"22bf7ad3689de031",
 		"c050164bfb3737a5",
@@ -1361,8 +1361,8 @@ var generated = builtinForm{
 				Examples:         []string{"DATABASE_URL=postgres://app:admin123@db.prod.acme.io:5432/app", "DATABASE_URL=postgres://app:EK6eRGTqNZxmRwhDfSlTiSpg@db.internal:5432/app?sslmode=require", `SQLALCHEMY_DATABASE_URI = "postgresql+psycopg2://reporting:k7%40Qz!9vLm2@10.0.3.17/warehouse"`},
 				NegativeExamples: []string{"DATABASE_URL=postgres://app:s3cr3tpass@db.example.com:5432/app", "url = postgresql+pg8000://dbuser:kx%40jj5%2Fg@pghost10/appdb", "DATABASE_URL=postgres://postgres:postgres@localhost:5432/app", "DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app", "DATABASE_URL=postgres://localhost:5432/app"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -1377,8 +1377,8 @@ var generated = builtinForm{
 				Examples:         []string{"DATABASE_URL=mysql://wp:SkaOxwdw4giqEQsd0BUV@mysql.internal:3306/wordpress", `dsn: "mysql+pymysql://etl:Tr0ub4dor%263@db-replica.prod/analytics"`},
 				NegativeExamples: []string{"DATABASE_URL=mysql://root:root@localhost/test", "DATABASE_URL=mysql://user:password@localhost:3306/db"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -1393,8 +1393,8 @@ var generated = builtinForm{
 				Examples:         []string{"MONGO_URL=mongodb+srv://user:passw0rd@cluster0.x1abc.mongodb.net/app", "MONGO_URL=mongodb+srv://api:9m9LyH3O2k2kGZbD@cluster0.ab1cd.mongodb.net/prod?retryWrites=true&w=majority", `uri = "mongodb://admin:S7osIJCrGwtBUnwMCCnO@mongo-0.mongo:27017,mongo-1.mongo:27017/?replicaSet=rs0"`},
 				NegativeExamples: []string{"MONGO_URL=mongodb://user:passw0rd@localhost:27017/app", "uri: mongodb://app:DB_PASSWORD@mongo.acme.io/app", "MONGO_URL=mongodb+srv://<username>:<password>@cluster0.mongodb.net/test", "MONGO_URL=mongodb://localhost:27017/test"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -1409,8 +1409,8 @@ var generated = builtinForm{
 				Examples:         []string{"REDIS_URL=redis://:G9BWJuEnT8tNrwr4MpJryskOs4GY4y5u@redis-master.cache.svc:6379/0", `CELERY_BROKER_URL = "rediss://default:axTid6WI8NqowDiZ9mGSQyOy@cache.upstash.io:6379"`},
 				NegativeExamples: []string{"REDIS_URL=redis://:password@localhost:6379/0", "REDIS_URL=redis://localhost:6379/0"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -1425,8 +1425,8 @@ var generated = builtinForm{
 				Examples:         []string{"CELERY_BROKER_URL=amqp://worker:QNJ9humGHiGIeXX7iZciZ0u2@rabbitmq.internal:5672/jobs", "spring.rabbitmq.addresses=amqps://svc-orders:U4INvQfGOj4l7eaqr2SW@b-1234.mq.eu-west-1.amazonaws.com:5671"},
 				NegativeExamples: []string{"CELERY_BROKER_URL=amqp://guest:guest@localhost:5672//"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -4776,8 +4776,8 @@ var generated = builtinForm{
 				Examples:         []string{"FTP_URL=ftp://backup:nJLmw7o2aqJWoERHVWq7@ftp.acme.io/dumps", `  ftp_url: "ftp://backup:7Gnu4VKhLakwHNPrT6cI@ftp.acme.io/dumps"`},
 				NegativeExamples: []string{"FTP_URL=ftp://backup:password@ftp.acme.io/dumps", "FTP_URL=ftp://backup:${PASSWORD}@ftp.acme.io/dumps", "FTP_URL=ftp://backup:xxxxxxxxxxxxxxxxxxxx@ftp.acme.io/dumps"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -4792,8 +4792,8 @@ var generated = builtinForm{
 				Examples:         []string{"SMTP_URL=smtp://apikey:mKtH306D7s4P3wXoE55C@smtp.sendgrid.net:587", `  smtp_url: "smtp://apikey:YjTibLBkJJRptgfu4U7z@smtp.sendgrid.net:587"`},
 				NegativeExamples: []string{"SMTP_URL=smtp://apikey:password@smtp.sendgrid.net:587", "SMTP_URL=smtp://apikey:${PASSWORD}@smtp.sendgrid.net:587", "SMTP_URL=smtp://apikey:xxxxxxxxxxxxxxxxxxxx@smtp.sendgrid.net:587"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -4808,8 +4808,8 @@ var generated = builtinForm{
 				Examples:         []string{"LDAP_URL=ldaps://cn=admin:7W3Fflb09bv0nxL2V0oZ@ldap.acme.io:636", `  ldap_url: "ldaps://cn=admin:tqXR8KULTTY95ilhkM9Q@ldap.acme.io:636"`},
 				NegativeExamples: []string{"LDAP_URL=ldaps://cn=admin:password@ldap.acme.io:636", "LDAP_URL=ldaps://cn=admin:${PASSWORD}@ldap.acme.io:636", "LDAP_URL=ldaps://cn=admin:xxxxxxxxxxxxxxxxxxxx@ldap.acme.io:636"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -4824,8 +4824,8 @@ var generated = builtinForm{
 				Examples:         []string{"MSSQL_URL=sqlserver://sa:KJ8riH4wEUfPiZzQeX8a@sql01.acme.io:1433?database=app", `  mssql_url: "sqlserver://sa:Te0qkvZ4M31wC8ukxR9R@sql01.acme.io:1433?database=app"`},
 				NegativeExamples: []string{"MSSQL_URL=sqlserver://sa:password@sql01.acme.io:1433?database=app", "MSSQL_URL=sqlserver://sa:${PASSWORD}@sql01.acme.io:1433?database=app", "MSSQL_URL=sqlserver://sa:xxxxxxxxxxxxxxxxxxxx@sql01.acme.io:1433?database=app"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -4840,8 +4840,8 @@ var generated = builtinForm{
 				Examples:         []string{"CLICKHOUSE_URL=clickhouse://default:rDZaOnct8j9wMGiRzrNg@ch.acme.io:9000/events", `  clickhouse_url: "clickhouse://default:3hBXxITjWx2rbQ6n78eJ@ch.acme.io:9000/events"`},
 				NegativeExamples: []string{"CLICKHOUSE_URL=clickhouse://default:password@ch.acme.io:9000/events", "CLICKHOUSE_URL=clickhouse://default:${PASSWORD}@ch.acme.io:9000/events", "CLICKHOUSE_URL=clickhouse://default:xxxxxxxxxxxxxxxxxxxx@ch.acme.io:9000/events"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -4856,8 +4856,8 @@ var generated = builtinForm{
 				Examples:         []string{"NEO4J_URL=neo4j+s://neo4j:jbzbp4CvhF9Abq11NjyA@abc123.databases.neo4j.io", `  neo4j_url: "neo4j+s://neo4j:Q7te06KrDsJVLl4GbOW9@abc123.databases.neo4j.io"`},
 				NegativeExamples: []string{"NEO4J_URL=neo4j+s://neo4j:password@abc123.databases.neo4j.io", "NEO4J_URL=neo4j+s://neo4j:${PASSWORD}@abc123.databases.neo4j.io", "NEO4J_URL=neo4j+s://neo4j:xxxxxxxxxxxxxxxxxxxx@abc123.databases.neo4j.io"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -4872,8 +4872,8 @@ var generated = builtinForm{
 				Examples:         []string{"NATS_URL=nats://svc:Oq0ig6fxuXj1fXXgMvyO@nats.acme.io:4222", `  nats_url: "nats://svc:P5sV5B8MlSxbX0u1rm8B@nats.acme.io:4222"`},
 				NegativeExamples: []string{"NATS_URL=nats://svc:password@nats.acme.io:4222", "NATS_URL=nats://svc:${PASSWORD}@nats.acme.io:4222", "NATS_URL=nats://svc:xxxxxxxxxxxxxxxxxxxx@nats.acme.io:4222"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -4888,8 +4888,8 @@ var generated = builtinForm{
 				Examples:         []string{"COUCHBASE_URL=couchbases://app:aOn4IzmXNBNwnLMLmMcq@cb.acme.io", `  couchbase_url: "couchbases://app:6vBsO9lKaIgospZa49D8@cb.acme.io"`},
 				NegativeExamples: []string{"COUCHBASE_URL=couchbases://app:password@cb.acme.io", "COUCHBASE_URL=couchbases://app:${PASSWORD}@cb.acme.io", "COUCHBASE_URL=couchbases://app:xxxxxxxxxxxxxxxxxxxx@cb.acme.io"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -4904,8 +4904,8 @@ var generated = builtinForm{
 				Examples:         []string{"SNOWFLAKE_URL=snowflake://etl:FdR5Td7mL49fRaj8Gx2S@acme-xy12345/analytics/public", `  snowflake_url: "snowflake://etl:nLOs6KuXy52hFF8z0Oy6@acme-xy12345/analytics/public"`},
 				NegativeExamples: []string{"SNOWFLAKE_URL=snowflake://etl:password@acme-xy12345/analytics/public", "SNOWFLAKE_URL=snowflake://etl:${PASSWORD}@acme-xy12345/analytics/public", "SNOWFLAKE_URL=snowflake://etl:xxxxxxxxxxxxxxxxxxxx@acme-xy12345/analytics/public"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -4918,10 +4918,10 @@ var generated = builtinForm{
 				Severity:         "high",
 				Tags:             []string{"oracle", "database", "password"},
 				Examples:         []string{"ORACLE_URL=oracle+cx_oracle://scott:oUNMXMm25BXQi2oh9vES@db.acme.io:1521/ORCLPDB1", `  oracle_url: "oracle+cx_oracle://scott:fZdd1dWAn4wddU4kptk6@db.acme.io:1521/ORCLPDB1"`},
-				NegativeExamples: []string{"ORACLE_URL=oracle+cx_oracle://scott:password@db.acme.io:1521/ORCLPDB1", "ORACLE_URL=oracle+cx_oracle://scott:${PASSWORD}@db.acme.io:1521/ORCLPDB1", "ORACLE_URL=oracle+cx_oracle://scott:xxxxxxxxxxxxxxxxxxxx@db.acme.io:1521/ORCLPDB1"},
+				NegativeExamples: []string{`engine = create_engine("oracle+oracledb://scott:tiger@tnsalias")`, "ORACLE_URL=oracle+cx_oracle://scott:password@db.acme.io:1521/ORCLPDB1", "ORACLE_URL=oracle+cx_oracle://scott:${PASSWORD}@db.acme.io:1521/ORCLPDB1", "ORACLE_URL=oracle+cx_oracle://scott:xxxxxxxxxxxxxxxxxxxx@db.acme.io:1521/ORCLPDB1"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -4936,8 +4936,8 @@ var generated = builtinForm{
 				Examples:         []string{"KAFKA_URL=kafka://svc:MhA4lDGi6eCmefTlSgn0@kafka.acme.io:9092", `  kafka_url: "kafka://svc:CPHFRpPPMbVw25tZTPXl@kafka.acme.io:9092"`},
 				NegativeExamples: []string{"KAFKA_URL=kafka://svc:password@kafka.acme.io:9092", "KAFKA_URL=kafka://svc:${PASSWORD}@kafka.acme.io:9092", "KAFKA_URL=kafka://svc:xxxxxxxxxxxxxxxxxxxx@kafka.acme.io:9092"},
 				Allowlist: &AllowlistSpec{
-					Description: "Placeholder passwords and the images' default ones (weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|\*+|x+|\.+)$`},
+					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -5423,7 +5423,7 @@ var generated = builtinForm{
 				Keywords:         []string{"$2a$", "$2b$", "$2y$", "$argon2", "pbkdf2_sha"},
 				Severity:         "low",
 				Tags:             []string{"database", "password-hash", "credential-file"},
-				Path:             `(?i)\.sql$`,
+				Path:             `(?i)(?:^|/)(?:[^/]*(?:dump|backup|bak)[^/]*\.sql|(?:backups?|dumps?)/[^/]*\.sql|[^/]*\.sql\.bak)$`,
 				Examples:         []string{"INSERT INTO `users` (`id`, `email`, `password`) VALUES (1,'a@acme.io','$2y$10$Xz1bC2dE3fG4hI5jK6lM7nO8pQ9rS0tU1vW2xY3zA4bC5dE6fG7hI');", "INSERT INTO auth_user (password, username) VALUES ('pbkdf2_sha256$600000$Xz1bC2dE3fG4hI5j$Zx8vQ2mLp7rT4kW9nB3cF6hJ1dS5gA0eQ2mLp7rT4kW=', 'admin');"},
 				NegativeExamples: []string{"INSERT INTO users (password) VALUES ('');", "-- password column: $2y$10$ + 53 characters"},
 			},
@@ -5477,6 +5477,10 @@ var generated = builtinForm{
 				Tags:             []string{"http", "basic-auth", "password"},
 				Examples:         []string{`curl -H "Authorization: Basic Y2ktYm90OkRKVjNSZU1HVHZNRkFPUlRtWQ==" https://registry.acme.io/v2/`, `headers = {"Authorization": "Basic YWRtaW4yOjltUFNIeGlWbnA0OFBMS25TaA=="}`},
 				NegativeExamples: []string{"Authorization: Basic dXNlcjpwYXNzd29yZA==", "Authorization: Basic ${AUTH}"},
+				Allowlist: &AllowlistSpec{
+					Description: "Test code: Basic credentials there are the tests' own users (tobi:ferret)",
+					Paths:       []string{`(?i)(?:^|/)(?:testdata|tests?|__tests__|spec|fixtures?|e2e|cypress)/|_test\.go$|[._-](?:test|tests|spec)\.[a-z]+$|(?:^|/)test_[^/]*\.py$`},
+				},
 			},
 			{
 				ID:               "posthog-personal-api-key",

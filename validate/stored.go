@@ -46,6 +46,7 @@ var storedPlaceholders = map[string]bool{
 	"redacted": true, "dummy": true, "none": true, "null": true, "nil": true, "undefined": true,
 	"empty": true, "mypassword": true, "my_password": true, "yourpassword": true, "todo": true,
 	"fixme": true, "required": true, "optional": true, "string": true, "value": true,
+	"anonymous": true, // anonymous FTP
 }
 
 // constNameRe matches a constant or environment variable name standing
