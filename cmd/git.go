@@ -78,6 +78,9 @@ func newGitCmd(env *Env) *cobra.Command {
 					roots = append(roots, wt)
 				}
 			}
+			if m.cacheDir != "" {
+				o.verify.cacheDir = filepath.Join(m.cacheDir, "verify")
+			}
 			j, err := prepare(env, o, roots...)
 			if err != nil {
 				return err

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -10,6 +11,7 @@ import (
 	"github.com/keyhound/keyhound/finding"
 	"github.com/keyhound/keyhound/rules"
 	"github.com/keyhound/keyhound/scanner"
+	"github.com/keyhound/keyhound/verify"
 )
 
 func newRulesCmd(env *Env) *cobra.Command {
@@ -31,8 +33,19 @@ func loadRules(env *Env, path string) (*rules.Set, error) {
 	return set, err
 }
 
+// ruleListing is one rule in `keyhound rules list --json`.
+type ruleListing struct {
+	ID          string   `json:"id"`
+	Description string   `json:"description"`
+	Severity    string   `json:"severity"`
+	Keywords    []string `json:"keywords"`
+	Tags        []string `json:"tags"`
+	Verifier    string   `json:"verifier"` // the provider --verify checks it against; "" for none
+}
+
 func newRulesListCmd(env *Env) *cobra.Command {
 	var config string
+	var asJSON bool
 	c := &cobra.Command{
 		Use:   "list",
 		Short: "List the loaded rules",
@@ -42,20 +55,55 @@ func newRulesListCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSEVERITY\tKEYWORDS\tDESCRIPTION")
+			reg := verify.Default()
+			verifierOf := func(id string) string {
+				if v := reg.For(id); v != nil {
+					return v.Name
+				}
+				return ""
+			}
+			withVerifier := 0
 			for _, r := range set.Rules {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, strings.Join(r.Keywords, ","), r.Description)
+				if verifierOf(r.ID) != "" {
+					withVerifier++
+				}
+			}
+			if asJSON {
+				list := []ruleListing{}
+				for _, r := range set.Rules {
+					list = append(list, ruleListing{ID: r.ID, Description: r.Description, Severity: r.Severity,
+						Keywords: nonNil(r.Keywords), Tags: nonNil(r.Tags), Verifier: verifierOf(r.ID)})
+				}
+				enc := json.NewEncoder(env.Stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(list)
+			}
+			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tSEVERITY\tVERIFIER\tKEYWORDS\tDESCRIPTION")
+			for _, r := range set.Rules {
+				v := verifierOf(r.ID)
+				if v == "" {
+					v = "-"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, v, strings.Join(r.Keywords, ","), r.Description)
 			}
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(env.Stderr, "%d rules from %s\n", len(set.Rules), strings.Join(set.Sources, " + "))
+			fmt.Fprintf(env.Stderr, "%d rules from %s; %d can be verified live (--verify)\n", len(set.Rules), strings.Join(set.Sources, " + "), withVerifier)
 			return nil
 		},
 	}
 	c.Flags().StringVarP(&config, "config", "c", "", "rule file (default: the built-in rules)")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the rules as a JSON list, with the verifier of each")
 	return c
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func newRulesTestCmd(env *Env) *cobra.Command {

@@ -39,6 +39,7 @@ type scanOptions struct {
 	webhookHard bool
 	quiet       bool
 	noWebhooks  bool // internal (ignore check): no webhook is configured
+	verify      verifyOptions
 
 	// Set by prepare from formats and outputs: the first report's format and
 	// file ("" for standard output).
@@ -64,6 +65,7 @@ func addScanFlags(c *cobra.Command, o *scanOptions) {
 	f.StringVar(&o.webhookLog, "webhook-log", "", "append one JSON line per webhook attempt to this file")
 	f.BoolVar(&o.webhookHard, "webhook-strict", false, "exit 2 when a webhook delivery fails")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on stderr but errors")
+	addVerifyFlags(c, &o.verify)
 }
 
 // scanFunc runs a scan: each finding goes to out.emit (from one goroutine
@@ -93,6 +95,9 @@ type scanJob struct {
 	maxSize  int64
 	baseline map[string]bool
 	reports  []reportOut
+	// context returns the text of a finding's file for --verify's companion
+	// values (nil: not available, as in git history).
+	context func(f *finding.Finding) []byte
 }
 
 // prepare checks every flag and loads the configuration of roots before
@@ -121,6 +126,9 @@ func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 		}
 		j.maxSize = n
 	}
+	if err := o.verify.check(); err != nil {
+		return nil, err
+	}
 	if o.noIgnore && o.ignoreFile != "" {
 		return nil, fmt.Errorf("--ignore-file and --no-ignore: give one of them")
 	}
@@ -135,6 +143,13 @@ func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 	if o.baseline != "" {
 		if j.baseline, err = report.ReadBaseline(o.baseline); err != nil {
 			return nil, err
+		}
+	}
+	if !o.verify.on && !o.quiet {
+		for _, h := range j.cfgs.hooks {
+			if h.MinStatus != "" {
+				fmt.Fprintf(env.Stderr, "keyhound: notice: webhook %s has min_status = %q: without --verify it receives nothing\n", h.URL, h.MinStatus)
+			}
 		}
 	}
 	if (o.webhookDry || o.webhookLog != "" || o.webhookHard) && !j.cfgs.anyHooks() {
@@ -204,6 +219,7 @@ type scanResult struct {
 	baselined int            // left out: in the --baseline report
 	ignored   int            // left out: suppressed by an ignore file
 	ignores   []*ignoreState // the ignore files in use
+	verified  bool           // --verify: the summary counts the outcomes
 }
 
 // senders starts and holds the webhook senders of a run: one for the
@@ -299,8 +315,36 @@ func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error
 	if len(j.cfgs.hooks) > 0 {
 		snd.global = webhook.NewSender(j.cfgs.hooks, wo)
 	}
-	res := &scanResult{}
+	res := &scanResult{verified: o.verify.on}
 	seen := map[string]bool{}
+	ctx := cmd.Context()
+	// With --verify each finding is checked while the scan goes on, and a
+	// webhook gets it once its verification is done (within the timeouts).
+	stage, err := o.verify.stage(ctx, j.context)
+	if err != nil {
+		return nil, err
+	}
+	var verdictMu sync.Mutex
+	verdicts := map[int]finding.Verification{}
+	// deliver sends f to the webhooks (when send is set) after its
+	// verification, and hands the verification to keep (when set).
+	deliver := func(rc *rootConfig, f finding.Finding, send bool, keep func(finding.Verification)) {
+		if stage == nil {
+			if send {
+				snd.send(rc, f)
+			}
+			return
+		}
+		stage.Check(f, func(v finding.Verification) {
+			if keep != nil {
+				keep(v)
+			}
+			f.Verification = v
+			if send && (!o.verify.only || v.Status == finding.StatusLive) {
+				snd.send(rc, f)
+			}
+		})
+	}
 	// Webhooks get a finding as soon as it is matched (git history settles
 	// provenance only at the end of a repository); the settled finding is
 	// then not delivered again.
@@ -315,7 +359,7 @@ func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error
 			return
 		}
 		early[key] = true
-		snd.send(rc, f)
+		deliver(rc, f, true, nil)
 	}
 	out.emit = func(rc *rootConfig, f finding.Finding) {
 		key := f.Repository + "\x00" + f.Fingerprint + "\x00" + f.Commit + fmt.Sprintf("\x00%d:%d", f.Line, f.Column)
@@ -329,18 +373,37 @@ func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error
 		case rc.ignores.Suppress(&f):
 			res.ignored++
 		default:
+			idx := len(res.found)
 			res.found = append(res.found, f)
 			earlyMu.Lock()
 			sent := early[f.Repository+"\x00"+f.Fingerprint]
 			earlyMu.Unlock()
-			if !sent {
-				snd.send(rc, f) // while the scan goes on; the sender redacts unless a hook says include_secret
-			}
+			// While the scan goes on (unless delivered early); the sender
+			// redacts unless a hook says include_secret.
+			deliver(rc, f, !sent, func(v finding.Verification) {
+				verdictMu.Lock()
+				verdicts[idx] = v
+				verdictMu.Unlock()
+			})
 		}
 	}
 	start := time.Now()
-	ctx := cmd.Context()
 	scanErr := scan(ctx, j.cfgs, runOpts, &cnt, out)
+	if stage != nil {
+		stage.Close() // every check done: the webhooks have had every finding
+		for i, v := range verdicts {
+			res.found[i].Verification = v
+		}
+		if o.verify.only {
+			kept := res.found[:0]
+			for _, f := range res.found {
+				if f.Verification.Status == finding.StatusLive {
+					kept = append(kept, f)
+				}
+			}
+			res.found = kept
+		}
+	}
 	res.hooks = snd.close()
 	if ctx.Err() != nil {
 		scanErr = nil // interrupted: report what was found so far
@@ -477,6 +540,9 @@ func summary(res *scanResult) string {
 		}
 		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
 	}
+	if res.verified {
+		fmt.Fprintf(&b, "; %s", verifySummary(res.found))
+	}
 	if res.ignored > 0 {
 		var paths []string
 		for _, st := range res.ignores {
@@ -522,10 +588,12 @@ func newDirCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			j.context = dirContext(args)
 			return j.run(cmd, dirScan(args))
 		},
 	}
 	addScanFlags(c, o)
+	addVerifyCacheFlag(c, &o.verify)
 	return c
 }
 
@@ -586,13 +654,20 @@ func newStdinCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			var in io.Reader = env.Stdin
+			if o.verify.on {
+				// Keep the start of the input for verification's companion values.
+				kept := &headBuffer{max: contextMax}
+				in = io.TeeReader(in, kept)
+				j.context = func(*finding.Finding) []byte { return kept.buf.Bytes() }
+			}
 			return j.run(cmd, func(ctx context.Context, cfgs *configs, run scanner.Options, cnt *scanner.Counters, out sink) error {
 				rc, err := cfgs.forRoot(".")
 				if err != nil {
 					return err
 				}
 				items := make(chan scanner.Item, 1)
-				items <- scanner.Item{Path: "", Size: -1, Open: func() (io.ReadCloser, error) { return io.NopCloser(env.Stdin), nil }}
+				items <- scanner.Item{Path: "", Size: -1, Open: func() (io.ReadCloser, error) { return io.NopCloser(in), nil }}
 				close(items)
 				scanner.Run(ctx, rc.matcher, items, run, cnt, func(f finding.Finding) {
 					f.File = name
@@ -604,6 +679,7 @@ func newStdinCmd(env *Env) *cobra.Command {
 		},
 	}
 	addScanFlags(c, o)
+	addVerifyCacheFlag(c, &o.verify)
 	c.Flags().StringVar(&name, "name", "stdin", "the file name findings are reported under")
 	return c
 }

@@ -122,11 +122,40 @@ func lines64(s string) string {
 	return strings.Join(append(out, s), "\n")
 }
 
-// pem builds a PEM block whose body is DER-shaped (a SEQUENCE of the right
-// form) followed by random bytes.
+// pem builds a PEM block whose body is a well-formed DER key structure (a
+// SEQUENCE of a version and INTEGERs) of random content.
 func (g gen) pem(label string) string {
-	body := append([]byte{0x30, 0x82, 0x04, 0xa4, 0x02, 0x01, 0x00}, g.bytes(600)...)
-	return "-----BEGIN " + label + "-----\n" + lines64(base64.StdEncoding.EncodeToString(body)) + "\n-----END " + label + "-----"
+	return "-----BEGIN " + label + "-----\n" + lines64(base64.StdEncoding.EncodeToString(g.der(600))) + "\n-----END " + label + "-----"
+}
+
+// der is a DER SEQUENCE of about n bytes: INTEGER 0, then random INTEGERs,
+// shaped like a PKCS#1 key.
+func (g gen) der(n int) []byte {
+	content := []byte{0x02, 0x01, 0x00}
+	for len(content)+8 < n {
+		b := g.bytes(min(257, n-len(content)-4))
+		b[0] &= 0x7f
+		content = append(content, derTLV(0x02, b)...)
+	}
+	return derTLV(0x30, content)
+}
+
+func derTLV(tag byte, b []byte) []byte {
+	out := []byte{tag}
+	switch n := len(b); {
+	case n < 0x80:
+		out = append(out, byte(n))
+	case n < 0x100:
+		out = append(out, 0x81, byte(n))
+	default:
+		out = append(out, 0x82, byte(n>>8), byte(n))
+	}
+	return append(out, b...)
+}
+
+// sshString is b as an SSH wire-format string.
+func sshString(b []byte) []byte {
+	return append(binary.BigEndian.AppendUint32(nil, uint32(len(b))), b...)
 }
 
 func (g gen) special(name, arg string) (string, bool) {
@@ -177,7 +206,7 @@ func (g gen) special(name, arg string) (string, bool) {
 		return base64.StdEncoding.EncodeToString([]byte(g.pem("RSA PRIVATE KEY") + "\n")), true
 	case "pembody":
 		n, _ := strconv.Atoi(arg)
-		return lines64(base64.StdEncoding.EncodeToString(append([]byte{0x30, 0x82, 0x01, 0x0a, 0x02, 0x01, 0x00}, g.bytes(n)...))), true
+		return lines64(base64.StdEncoding.EncodeToString(g.der(n))), true
 	case "ovpn":
 		h := g.str("hex", 512)
 		var out []string
@@ -212,11 +241,18 @@ func (g gen) special(name, arg string) (string, bool) {
 	case "pem":
 		return g.pem(arg), true
 	case "openssh":
-		body := append([]byte("openssh-key-v1\x00"), g.bytes(400)...)
+		pub := append(sshString([]byte("ssh-ed25519")), sshString(g.bytes(32))...)
+		body := []byte("openssh-key-v1\x00")
+		for _, f := range [][]byte{[]byte("none"), []byte("none"), nil} {
+			body = append(body, sshString(f)...)
+		}
+		body = binary.BigEndian.AppendUint32(body, 1)
+		body = append(append(body, sshString(pub)...), sshString(g.bytes(152))...)
 		return "-----BEGIN OPENSSH PRIVATE KEY-----\n" + lines64(base64.StdEncoding.EncodeToString(body)) + "\n-----END OPENSSH PRIVATE KEY-----", true
 	case "pgp":
-		body := append([]byte{0x95, 0x03, 0xc6, 0x04}, g.bytes(500)...)
-		return "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n" + lines64(base64.StdEncoding.EncodeToString(body)) + "\n=" + g.str("b64", 4) + "\n-----END PGP PRIVATE KEY BLOCK-----", true
+		// A secret-key packet (tag 5, old format, two-byte length) of random content.
+		body := append([]byte{0x95, 0x01, 0xf4, 0x04}, g.bytes(499)...)
+		return "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n" + lines64(base64.StdEncoding.EncodeToString(body)) + "\n-----END PGP PRIVATE KEY BLOCK-----", true
 	case "putty":
 		pub := append([]byte{0, 0, 0, 11}, "ssh-ed25519"...)
 		pub = binary.BigEndian.AppendUint32(pub, 32)

@@ -5,6 +5,7 @@ package finding
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"sort"
 	"strings"
 )
@@ -46,6 +47,66 @@ type Finding struct {
 	RemovedIn       *CommitRef   `json:"removed_in,omitempty"`
 	PresentAtHead   *bool        `json:"present_at_head,omitempty"`
 	PresentIn       []string     `json:"present_in,omitempty"`
+
+	// Verification is what the provider said about the secret (--verify);
+	// its status is "unknown" when nothing was checked.
+	Verification Verification `json:"verification"`
+}
+
+// Verification statuses.
+const (
+	StatusLive    = "live"    // the provider accepted the secret
+	StatusInvalid = "invalid" // the provider rejected it: revoked, expired or fake
+	StatusUnknown = "unknown" // not checked: no verifier for the rule, or --verify not given
+	StatusError   = "error"   // the check failed: network, 5xx, timeout
+)
+
+// Verification is the outcome of checking a secret against its provider.
+type Verification struct {
+	Status    string   `json:"status"`
+	CheckedAt string   `json:"checked_at"` // RFC 3339; "" when nothing was checked
+	Detail    string   `json:"detail"`
+	Identity  string   `json:"identity"` // the account or key name the provider returned
+	Scopes    []string `json:"scopes"`
+}
+
+// MarshalJSON writes the zero Verification as status "unknown" and scopes
+// as a list, never null, so every report carries the same shape.
+func (v Verification) MarshalJSON() ([]byte, error) {
+	type plain Verification
+	if v.Status == "" {
+		v.Status = StatusUnknown
+	}
+	if v.Scopes == nil {
+		v.Scopes = []string{}
+	}
+	return json.Marshal(plain(v))
+}
+
+// UnmarshalJSON reads what MarshalJSON writes back into the same value:
+// status "unknown" and no scopes are the zero values.
+func (v *Verification) UnmarshalJSON(b []byte) error {
+	type plain Verification
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	if p.Status == StatusUnknown {
+		p.Status = ""
+	}
+	if len(p.Scopes) == 0 {
+		p.Scopes = nil
+	}
+	*v = Verification(p)
+	return nil
+}
+
+// State is v's status, "unknown" for the zero value.
+func (v *Verification) State() string {
+	if v.Status == "" {
+		return StatusUnknown
+	}
+	return v.Status
 }
 
 // Occurrence is one commit and path where a secret was committed.

@@ -144,6 +144,8 @@ type sarifResultProps struct {
 	RemovedIn       *finding.CommitRef   `json:"removed_in,omitempty"`
 	PresentAtHead   *bool                `json:"present_at_head,omitempty"`
 	PresentIn       []string             `json:"present_in,omitempty"`
+
+	Verification finding.Verification `json:"verification"`
 }
 
 // writeSARIF writes rep as a SARIF 2.1.0 log with one run: the rules that
@@ -220,6 +222,8 @@ func writeSARIF(w io.Writer, rep *finding.Report, _ Options) error {
 				RemovedIn:       f.RemovedIn,
 				PresentAtHead:   f.PresentAtHead,
 				PresentIn:       f.PresentIn,
+
+				Verification: f.Verification,
 			},
 		}
 		if f.Fingerprint != "" {

@@ -42,7 +42,19 @@ func writeText(w io.Writer, rep *finding.Report, opts Options) error {
 		if f.Description != "" {
 			fmt.Fprintf(bw, " %s", clean(f.Description))
 		}
-		fmt.Fprintf(bw, ": %s\n", clean(finding.Preview(f.Secret)))
+		fmt.Fprintf(bw, ": %s", clean(finding.Preview(f.Secret)))
+		switch v := &f.Verification; v.Status {
+		case finding.StatusLive:
+			fmt.Fprintf(bw, " %s", paint(ansiBold+ansiRed, "[LIVE]"))
+			if v.Identity != "" {
+				fmt.Fprintf(bw, " (%s)", clean(v.Identity))
+			}
+		case finding.StatusInvalid:
+			fmt.Fprint(bw, " [invalid]")
+		case finding.StatusError:
+			fmt.Fprintf(bw, " [verification error: %s]", clean(v.Detail))
+		}
+		fmt.Fprintln(bw)
 		if f.Commit != "" || f.Repository != "" {
 			var parts []string
 			if f.Commit != "" {

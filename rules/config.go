@@ -47,6 +47,7 @@ type WebhookSpec struct {
 	SecretEnv     string            `toml:"secret_env"`
 	Rules         []string          `toml:"rules"`
 	MinSeverity   string            `toml:"min_severity"`
+	MinStatus     string            `toml:"min_status"` // "live": only keys verified live (--verify)
 	IncludeSecret bool              `toml:"include_secret"`
 	Timeout       string            `toml:"timeout"` // Go duration, e.g. "10s"
 	MaxAttempts   int               `toml:"max_attempts"`

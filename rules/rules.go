@@ -408,11 +408,13 @@ func (a *Allowlist) AllowsPath(path string) bool {
 	return false
 }
 
-// AllowsSecret reports whether secret is allowlisted by a regex or stopword.
+// AllowsSecret reports whether secret is allowlisted by a regex or
+// stopword, matched against its KeyMaterial.
 func (a *Allowlist) AllowsSecret(secret string) bool {
 	if a == nil {
 		return false
 	}
+	secret = KeyMaterial(secret)
 	for _, re := range a.Regexes {
 		if re.MatchString(secret) {
 			return true

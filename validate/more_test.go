@@ -111,35 +111,6 @@ func TestEmbeddedJSON(t *testing.T) {
 	}
 }
 
-func TestPEMPrivateKey(t *testing.T) {
-	der := base64.StdEncoding.EncodeToString(append([]byte{0x30, 0x82, 0x04, 0xa4, 0x02, 0x01, 0x00}, make([]byte, 60)...))
-	ssh := base64.StdEncoding.EncodeToString(append([]byte("openssh-key-v1\x00"), make([]byte, 60)...))
-	for s, want := range map[string]bool{
-		"-----BEGIN RSA PRIVATE KEY-----\n" + der + "\n-----END RSA PRIVATE KEY-----":                     true,
-		`-----BEGIN PRIVATE KEY-----\n` + der + `\n-----END PRIVATE KEY-----\n`:                           true, // inside a JSON string
-		"-----BEGIN OPENSSH PRIVATE KEY-----\n" + ssh + "\n-----END OPENSSH PRIVATE KEY-----":             true,
-		"-----BEGIN OPENSSH PRIVATE KEY-----\n" + der + "\n-----END OPENSSH PRIVATE KEY-----":             false,
-		"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nzzzz" + ssh: true,
-		"-----BEGIN RSA PRIVATE KEY-----\n" + strings.Repeat("x", 64) + "\n-----END RSA PRIVATE KEY-----": false,
-		"-----BEGIN EC PRIVATE KEY-----\n<your key here>\n-----END EC PRIVATE KEY-----":                   false,
-	} {
-		if got := PEMPrivateKey(s); got != want {
-			t.Errorf("PEMPrivateKey(%.60q…) = %v, want %v", s, got, want)
-		}
-	}
-}
-
-func TestPGPPrivateKey(t *testing.T) {
-	secret := base64.StdEncoding.EncodeToString(append([]byte{0x95, 0x03, 0xc6, 0x04}, make([]byte, 60)...))
-	public := base64.StdEncoding.EncodeToString(append([]byte{0x99, 0x01, 0x0d, 0x04}, make([]byte, 60)...))
-	if !PGPPrivateKey("-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG\n\n" + secret + "\n=abcd\n-----END PGP PRIVATE KEY BLOCK-----") {
-		t.Fatal("secret key packet rejected")
-	}
-	if PGPPrivateKey("-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n" + public + "\n-----END PGP PRIVATE KEY BLOCK-----") {
-		t.Fatal("public key packet accepted")
-	}
-}
-
 // TestGenericSecret pins the generic detector's value check on what it must
 // pass (random values) and what it must not (the hard negatives of the issue).
 func TestGenericSecret(t *testing.T) {

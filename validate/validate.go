@@ -26,6 +26,7 @@ var registry = map[string]func(secret string) bool{
 	"password":                Password,
 	"pem-private-key":         PEMPrivateKey,
 	"pgp-private-key":         PGPPrivateKey,
+	"putty-private-key":       PuTTYPrivateKey,
 	"slack-token":             SlackToken,
 	"stored-password":         StoredPassword,
 	"azure-storage-key":       AzureStorageKey,

@@ -23,6 +23,7 @@ type Hook struct {
 	Secret        []byte // HMAC-SHA256 key; nil: requests are not signed
 	Rules         []string
 	MinSeverity   string // "" (all), info, low, medium, high or critical
+	MinStatus     string // "" (all) or "live": only findings verified live
 	IncludeSecret bool
 	Timeout       time.Duration // per request; 0: DefaultTimeout
 	MaxAttempts   int           // 0: DefaultMaxAttempts
@@ -123,6 +124,12 @@ func configure(name string, spec rules.WebhookSpec, getenv func(string) string) 
 		h.Rules = append(h.Rules, strings.TrimSpace(id))
 	}
 
+	if spec.MinStatus != "" {
+		if s := strings.ToLower(strings.TrimSpace(spec.MinStatus)); s != "live" {
+			return fail("min_status", "%q is not supported (only \"live\")", spec.MinStatus)
+		}
+		h.MinStatus = "live"
+	}
 	if spec.MinSeverity != "" {
 		s := strings.ToLower(strings.TrimSpace(spec.MinSeverity))
 		if _, ok := severities[s]; !ok {

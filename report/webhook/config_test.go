@@ -32,6 +32,7 @@ func TestConfigureErrors(t *testing.T) {
 		{"bad timeout", []rules.WebhookSpec{{URL: good, Timeout: "10"}}, nil, []string{good, "timeout", `"10"`}},
 		{"negative timeout", []rules.WebhookSpec{{URL: good, Timeout: "-1s"}}, nil, []string{good, "timeout"}},
 		{"bad min_severity", []rules.WebhookSpec{{URL: good, MinSeverity: "urgent"}}, nil, []string{good, "min_severity", "urgent"}},
+		{"bad min_status", []rules.WebhookSpec{{URL: good, MinStatus: "invalid"}}, nil, []string{good, "min_status", `"invalid"`}},
 		{"negative max_attempts", []rules.WebhookSpec{{URL: good, MaxAttempts: -1}}, nil, []string{good, "max_attempts"}},
 		{"unknown header env", []rules.WebhookSpec{{URL: good, Headers: map[string]string{"Authorization": "env:REVOKE_TOKEN"}}}, nil,
 			[]string{good, "headers.Authorization", "REVOKE_TOKEN"}},

@@ -261,6 +261,9 @@ func (h *Hook) accepts(f *finding.Finding) bool {
 	if len(h.Rules) > 0 && !slices.Contains(h.Rules, f.RuleID) {
 		return false
 	}
+	if h.MinStatus == "live" && f.Verification.Status != "live" {
+		return false
+	}
 	if h.MinSeverity != "" {
 		min, ok := severities[h.MinSeverity]
 		sev, known := severities[strings.ToLower(f.Severity)]

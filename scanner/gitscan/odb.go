@@ -70,20 +70,51 @@ const maxRatio = 1100
 // aggressive repacks; anything deeper is corrupt or hostile).
 const maxChain = 10000
 
-// packIndex is a version 2 pack index file held in memory.
+// packIndex is a version 2 pack index file, mapped into memory where it can
+// be (a lookup touches a few pages: reading a large index whole took most
+// of a short scan's time), else read.
 type packIndex struct {
 	n      int
 	fanout [256]uint32
 	names  []byte // n*20
 	off32  []byte // n*4
 	off64  []byte // 8 per large offset
+	mapped []byte // the mapping the slices above point into, or nil
+}
+
+// close unmaps the index; it must not be used after.
+func (x *packIndex) close() {
+	unmapFile(x.mapped)
+	x.mapped, x.names, x.off32, x.off64 = nil, nil, nil, nil
 }
 
 func readPackIndex(path string) (*packIndex, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	data := mapFile(f, st.Size())
+	mapped := data
+	if data == nil {
+		if data, err = io.ReadAll(f); err != nil {
+			return nil, err
+		}
+	}
+	x, err := parsePackIndex(path, data)
+	if err != nil {
+		unmapFile(mapped)
+		return nil, err
+	}
+	x.mapped = mapped
+	return x, nil
+}
+
+func parsePackIndex(path string, data []byte) (*packIndex, error) {
 	if len(data) < 8+256*4 || !bytes.Equal(data[:4], []byte{0xff, 't', 'O', 'c'}) {
 		return nil, fmt.Errorf("%s: not a version 2 pack index", filepath.Base(path))
 	}
@@ -260,6 +291,7 @@ func (db *odb) openPacks(dir string) error {
 		}
 		var hdr [12]byte
 		if _, err := f.ReadAt(hdr[:], 0); err != nil || !bytes.Equal(hdr[:4], []byte("PACK")) {
+			x.close()
 			f.Close()
 			return fmt.Errorf("pack %s: not a pack file", filepath.Base(pn))
 		}
@@ -272,6 +304,7 @@ func (db *odb) close() {
 	for _, p := range db.packs {
 		unmapFile(p.data)
 		p.data = nil
+		p.idx.close()
 		p.f.Close()
 	}
 	db.packs = nil
