@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"encoding/base64"
 	"net/url"
 	"regexp"
 	"strings"
@@ -8,12 +9,13 @@ import (
 
 // looksLikeCode reports values that sit where a credential would but are
 // code or text, or no credential by themselves: password hashes (reported
-// by the hash rules in credential files only), JWTs without a signature, identifiers made of words (camelCase, PascalCase,
+// by the hash rules in credential files only), JWTs without a signature,
+// base64 of a sentence, identifiers made of words (camelCase, PascalCase,
 // snake_case, kebab-case, dotted member accesses, negated or escaped),
 // format strings, date and time layouts, fragments of a connection string
 // (the value ran past a ';' into the next key), and percent-encoded words.
 func looksLikeCode(v string) bool {
-	if passwordHashRe.MatchString(v) || unsignedJWT(v) {
+	if passwordHashRe.MatchString(v) || unsignedJWT(v) || decodesToText(v) {
 		return true
 	}
 	if formatRe.MatchString(v) || timeLayoutRe.MatchString(v) || fragmentRe.MatchString(v) {
@@ -197,4 +199,31 @@ func unsignedJWT(v string) bool {
 	}
 	var header map[string]any
 	return decodeJSONPart(parts[0], &header)
+}
+
+// decodesToText reports base64 whose decoded bytes are a sentence: words
+// and spaces ("super long string should cause enough entropy"), a test's
+// stand-in for a secret.
+func decodesToText(v string) bool {
+	if len(v) < 16 {
+		return false
+	}
+	b, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		if b, err = base64.RawStdEncoding.DecodeString(v); err != nil {
+			return false
+		}
+	}
+	letters, spaces := 0, 0
+	for _, c := range b {
+		switch {
+		case c == ' ':
+			spaces++
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			letters++
+		case c < 0x20 || c > 0x7e:
+			return false
+		}
+	}
+	return spaces >= 2 && (letters+spaces)*10 >= len(b)*9
 }
