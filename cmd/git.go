@@ -85,6 +85,7 @@ func newGitCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			j.context = gitContext(targets, multi)
 			gr := &gitJob{env: env, o: o, g: g, m: m, targets: targets, multi: multi}
 			if m.cacheDir != "" {
 				if gr.cache, err = gitcache.Open(m.cacheDir); err != nil {

@@ -8,11 +8,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
 
 	"github.com/keyhound/keyhound/finding"
+	"github.com/keyhound/keyhound/gitcache"
+	"github.com/keyhound/keyhound/scanner/gitscan"
 	"github.com/keyhound/keyhound/verify"
 )
 
@@ -144,6 +149,54 @@ func dirContext(paths []string) func(f *finding.Finding) []byte {
 		}
 		defer fh.Close()
 		b, _ := io.ReadAll(io.LimitReader(fh, contextMax))
+		return b
+	}
+}
+
+// gitContext returns the text (its first MiB) of the blob a git finding
+// is in, read from its local repository at its commit; nil for a cloned
+// URL (the clone is gone by then), an archive member or staged content.
+func gitContext(targets []string, multi bool) func(f *finding.Finding) []byte {
+	var mu sync.Mutex
+	repos := map[string]*git.Repository{}
+	return func(f *finding.Finding) []byte {
+		if f.Commit == "" || strings.Contains(f.File, "!") || !plumbing.IsHash(f.Commit) {
+			return nil
+		}
+		target := ""
+		for _, t := range targets {
+			if !multi || gitcache.Redact(t) == f.Repository {
+				target = t
+				break
+			}
+		}
+		if target == "" || gitscan.IsURL(target) {
+			return nil
+		}
+		mu.Lock()
+		r, ok := repos[target]
+		if !ok {
+			r, _ = git.PlainOpenWithOptions(target, &git.PlainOpenOptions{DetectDotGit: true})
+			repos[target] = r
+		}
+		mu.Unlock()
+		if r == nil {
+			return nil
+		}
+		c, err := r.CommitObject(plumbing.NewHash(f.Commit))
+		if err != nil {
+			return nil
+		}
+		file, err := c.File(f.File)
+		if err != nil {
+			return nil
+		}
+		rd, err := file.Reader()
+		if err != nil {
+			return nil
+		}
+		defer rd.Close()
+		b, _ := io.ReadAll(io.LimitReader(rd, contextMax))
 		return b
 	}
 }

@@ -341,31 +341,48 @@ func TestVerifyCompanionsFromFile(t *testing.T) {
 	})
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	writeFile(t, caFile, string(ca.PEM()))
-	dir := t.TempDir()
 	keyJSON, _ := json.Marshal(pemKey)
-	writeFile(t, filepath.Join(dir, "sa.json"), "{\n  \"type\": \"service_account\",\n  \"project_id\": \"demo-proj\",\n  \"private_key_id\": \""+keyID+
-		"\",\n  \"private_key\": "+string(keyJSON)+",\n  \"client_email\": \""+email+"\",\n  \"token_uri\": \"https://oauth2.googleapis.com/token\"\n}\n")
-	writeFile(t, filepath.Join(dir, "twilio.env"), "TWILIO_ACCOUNT_SID="+sid+"\n\nTWILIO_AUTH_TOKEN="+authToken+"\n")
+	files := map[string]string{
+		"sa.json": "{\n  \"type\": \"service_account\",\n  \"project_id\": \"demo-proj\",\n  \"private_key_id\": \"" + keyID +
+			"\",\n  \"private_key\": " + string(keyJSON) + ",\n  \"client_email\": \"" + email + "\",\n  \"token_uri\": \"https://oauth2.googleapis.com/token\"\n}\n",
+		"twilio.env": "TWILIO_ACCOUNT_SID=" + sid + "\n\nTWILIO_AUTH_TOKEN=" + authToken + "\n",
+	}
+	dir := t.TempDir()
+	for name, content := range files {
+		writeFile(t, filepath.Join(dir, name), content)
+	}
+	// The same files committed to a repository, then deleted: in git mode
+	// the file text comes from the blob at the finding's commit.
+	repo := newCLIRepo(t)
+	for name, content := range files {
+		writeFile(t, filepath.Join(repo.dir, name), content)
+	}
+	repo.git("add", ".")
+	repo.git("commit", "-q", "-m", "credentials")
+	repo.git("rm", "-q", "sa.json", "twilio.env")
+	repo.git("commit", "-q", "-m", "remove credentials")
 
-	out := filepath.Join(t.TempDir(), "r.json")
-	c := exec.Command(bin, "dir", dir, "--verify", "-f", "json", "-o", out, "--no-progress")
-	c.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "HTTPS_PROXY=" + proxy.URL, "NO_PROXY=", "SSL_CERT_FILE=" + caFile, "SSL_CERT_DIR=" + t.TempDir()}
-	stderr, _ := c.CombinedOutput()
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, stderr)
-	}
-	var rep struct{ Findings []finding.Finding }
-	json.Unmarshal(b, &rep)
-	got := map[string]finding.Verification{}
-	for _, f := range rep.Findings {
-		got[f.RuleID] = f.Verification
-	}
-	if v := got["gcp-service-account-key"]; v.Status != finding.StatusLive || v.Identity != email {
-		t.Errorf("GCP key: %+v, want live as %s\n%s", v, email, stderr)
-	}
-	if v := got["twilio-auth-token"]; v.Status != finding.StatusLive || v.Identity != "Acme production" {
-		t.Errorf("Twilio auth token: %+v, want live\n%s", v, stderr)
+	for _, args := range [][]string{{"dir", dir}, {"git", repo.dir}} {
+		out := filepath.Join(t.TempDir(), "r.json")
+		c := exec.Command(bin, append(args, "--verify", "-f", "json", "-o", out, "--no-progress")...)
+		c.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "HTTPS_PROXY=" + proxy.URL, "NO_PROXY=", "SSL_CERT_FILE=" + caFile, "SSL_CERT_DIR=" + t.TempDir()}
+		stderr, _ := c.CombinedOutput()
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", args[0], err, stderr)
+		}
+		var rep struct{ Findings []finding.Finding }
+		json.Unmarshal(b, &rep)
+		got := map[string]finding.Verification{}
+		for _, f := range rep.Findings {
+			got[f.RuleID] = f.Verification
+		}
+		if v := got["gcp-service-account-key"]; v.Status != finding.StatusLive || v.Identity != email {
+			t.Errorf("%s: GCP key: %+v, want live as %s\n%s", args[0], v, email, stderr)
+		}
+		if v := got["twilio-auth-token"]; v.Status != finding.StatusLive || v.Identity != "Acme production" {
+			t.Errorf("%s: Twilio auth token: %+v, want live\n%s", args[0], v, stderr)
+		}
 	}
 	for _, s := range srv.Seen() {
 		if strings.Contains(s.Body, "PRIVATE KEY") || strings.Contains(s.Body, pemKey[40:80]) {

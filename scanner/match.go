@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"math"
+	"regexp"
 	"sort"
 	"sync"
 	"unicode/utf8"
@@ -111,6 +112,14 @@ type chunkMatcher struct {
 	windows [][]span // per rule
 	touched []int    // rules with windows in this buffer
 	matches []match
+	quads   []int // evalWindow's result
+
+	// Reuse of an earlier content's matching (see delta.go): nil base
+	// matches everything; non-nil rec records for the next content.
+	base    *Memo
+	copies  []Copy
+	rec     *Memo
+	tmpHits []hit
 	err     error // a rule whose regex could not be compiled (see rules.Rule.Regexp)
 }
 
@@ -204,7 +213,7 @@ func window(buf []byte, s, e, margin int) span {
 func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 	c.matches = c.matches[:0]
 	pf := c.m.prefilter()
-	c.hits = pf.find(buf, c.hits[:0], &c.hits2)
+	c.hits = c.keywordHits(pf, buf)
 	if len(c.hits) == 0 {
 		return nil
 	}
@@ -272,58 +281,85 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 // runRule runs rule ri's regex in each of its windows, widening a window
 // whenever a match touches its edge so that no match is cut short.
 func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
-	r := c.m.set.Rules[ri]
-	re, err := r.Regexp()
+	re, err := c.m.set.Rules[ri].Regexp()
 	if err != nil {
 		if c.err == nil {
 			c.err = err
 		}
 		return
 	}
-	sh := c.m.shape(ri)
-	line := sh.withinLine // a match cannot continue past a line boundary
-	lastEnd := -1         // matches are reported once even when widened windows overlap
+	lastEnd := -1 // matches are reported once even when widened windows overlap
 	for _, w := range c.windows[ri] {
 		if w.end <= lastEnd {
 			continue
 		}
-		if sh.hasNeed && !sh.need.mayHold(buf, w.start, w.end) {
-			// No secret of this rule can be here: skip its regex.
+		w, quads, mayContain := c.evalWindow(buf, ri, re, w)
+		if !mayContain {
+			// No secret of this rule can be here: its regex did not run.
 			lastEnd = max(lastEnd, w.end)
 			continue
 		}
-		margin := windowMargin
-		for {
-			locs := re.FindAllSubmatchIndex(buf[w.start:w.end], -1)
-			widen := false
-			for _, loc := range locs {
-				if (loc[0] == 0 && w.start > 0 && !(line && buf[w.start-1] == '\n')) ||
-					(loc[1] == w.end-w.start && w.end < len(buf) && !(line && buf[w.end-1] == '\n')) {
-					widen = true
-					break
-				}
-			}
-			if widen {
-				margin *= 4
-				w = window(buf, w.start, w.end, margin)
+		for i := 0; i+4 <= len(quads); i += 4 {
+			s := w.start + quads[i]
+			if s < lastEnd || s < from || s >= to {
 				continue
 			}
-			for _, loc := range locs {
-				s, e := w.start+loc[0], w.start+loc[1]
-				if s < lastEnd || s < from || s >= to {
-					continue
-				}
-				gs, ge := loc[2*r.SecretGroup], loc[2*r.SecretGroup+1]
-				if gs < 0 || ge <= gs {
-					continue
-				}
-				c.matches = append(c.matches, match{rule: ri, start: s, end: e, secStart: w.start + gs, sEnd: w.start + ge})
+			gs, ge := quads[i+2], quads[i+3]
+			if gs < 0 || ge <= gs {
+				continue
 			}
-			if w.end > lastEnd {
-				lastEnd = w.end
-			}
-			break
+			c.matches = append(c.matches, match{rule: ri, start: s, end: w.start + quads[i+1], secStart: w.start + gs, sEnd: w.start + ge})
 		}
+		if w.end > lastEnd {
+			lastEnd = w.end
+		}
+	}
+}
+
+// evalWindow runs rule ri's regex re in window w, widened until no match
+// touches its edge; it returns the final window and, for each match, its
+// start, end, secret start and secret end relative to the window's start
+// (the slice is reused by the next call). mayContain is false, and the
+// regex does not run, when no secret of the rule can be in w.
+func (c *chunkMatcher) evalWindow(buf []byte, ri int, re *regexp.Regexp, w span) (final span, quads []int, mayContain bool) {
+	if c.base != nil {
+		if final, quads, mayContain, ok := c.recallWindow(ri, w); ok {
+			return final, quads, mayContain
+		}
+	}
+	// Every byte the outcome depends on lies in [lo, hi).
+	w0, lo, hi := w, w.start-1, w.end+1
+	sh := c.m.shape(ri)
+	if sh.hasNeed && !sh.need.mayHold(buf, w.start, w.end) {
+		c.rememberWindow(ri, w0, w, nil, false, lo, hi)
+		return w, nil, false
+	}
+	line := sh.withinLine // a match cannot continue past a line boundary
+	margin := windowMargin
+	for {
+		locs := re.FindAllSubmatchIndex(buf[w.start:w.end], -1)
+		widen := false
+		for _, loc := range locs {
+			if (loc[0] == 0 && w.start > 0 && !(line && buf[w.start-1] == '\n')) ||
+				(loc[1] == w.end-w.start && w.end < len(buf) && !(line && buf[w.end-1] == '\n')) {
+				widen = true
+				break
+			}
+		}
+		if widen {
+			margin *= 4
+			lo, hi = min(lo, w.start-2*margin-1), max(hi, w.end+2*margin+1)
+			w = window(buf, w.start, w.end, margin)
+			lo, hi = min(lo, w.start-1), max(hi, w.end+1)
+			continue
+		}
+		c.quads = c.quads[:0]
+		sg := c.m.set.Rules[ri].SecretGroup
+		for _, loc := range locs {
+			c.quads = append(c.quads, loc[0], loc[1], loc[2*sg], loc[2*sg+1])
+		}
+		c.rememberWindow(ri, w0, w, c.quads, true, lo, hi)
+		return w, c.quads, true
 	}
 }
 

@@ -2,6 +2,8 @@ package gitscan
 
 import (
 	"errors"
+
+	"github.com/keyhound/keyhound/scanner"
 )
 
 var errBadDelta = errors.New("corrupt delta")
@@ -41,6 +43,16 @@ func varint(b []byte, pos int) (int64, int, bool) {
 // (reallocated unless it has room). Every copy is bounds-checked, so a
 // corrupt delta yields an error, never a panic.
 func patchDelta(dst, base, delta []byte) ([]byte, error) {
+	return patchDeltaCopies(dst, base, delta, nil)
+}
+
+// patchDeltaCopies is patchDelta that also sets *copies (when copies is not
+// nil) to the ranges of the result copied from base, adjacent copies of
+// adjacent ranges joined.
+func patchDeltaCopies(dst, base, delta []byte, copies *[]scanner.Copy) ([]byte, error) {
+	if copies != nil {
+		*copies = (*copies)[:0]
+	}
 	bsize, rsize, pos, err := deltaSizes(delta)
 	if err != nil {
 		return nil, err
@@ -83,6 +95,14 @@ func patchDelta(dst, base, delta []byte) ([]byte, error) {
 			}
 			if off+n > uint64(len(base)) || int64(len(dst))+int64(n) > rsize {
 				return nil, errBadDelta
+			}
+			if copies != nil {
+				cs := *copies
+				if k := len(cs) - 1; k >= 0 && cs[k].Dst+cs[k].Len == len(dst) && cs[k].Src+cs[k].Len == int(off) {
+					cs[k].Len += int(n)
+				} else {
+					*copies = append(cs, scanner.Copy{Dst: len(dst), Src: int(off), Len: int(n)})
+				}
 			}
 			dst = append(dst, base[off:off+n]...)
 		case cmd != 0:

@@ -63,7 +63,10 @@ type Result struct {
 	Commits int64 // commits walked (or 0 for --staged)
 	Blobs   int64 // distinct blobs read
 	Known   int64 // blobs not read: their findings came from Options.Known
-	Shallow bool  // the repository is a shallow clone
+	// FromBase counts the blobs read that were matched from what matching
+	// their delta base left (only what the delta inserted matched anew).
+	FromBase int64
+	Shallow  bool // the repository is a shallow clone
 
 	// Time spent in each phase.
 	WalkTime, DiffTime, ReadTime, ReplayTime time.Duration
@@ -210,6 +213,9 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 	t0 = time.Now()
 	n, known, err := s.scanBlobs(ctx, m, run, cnt)
 	res.Blobs, res.Known = n, known
+	if s.r.db.memos != nil {
+		res.FromBase = s.r.db.memos.fromBase.Load()
+	}
 	res.ReadTime = time.Since(t0)
 	if err != nil && ctx.Err() == nil {
 		return res, err
@@ -552,6 +558,7 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 	}
 	var read atomic.Int64
 	sink := func(w int, id int32, data []byte, err error) {
+		hint := s.r.db.memos.take(w)
 		read.Add(1)
 		b := &s.blobs[id]
 		path := s.paths[b.path]
@@ -583,7 +590,7 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 		}
 		cnt.Bytes.Add(int64(len(data)))
 		var fs []finding.Finding
-		err = ws[w].ScanBytes(data, path, func(f finding.Finding) { fs = append(fs, f) })
+		err = hint.scan(ws[w], data, path, func(f finding.Finding) { fs = append(fs, f) })
 		switch {
 		case errors.Is(err, scanner.ErrBinary):
 			cnt.SkippedBinary.Add(1)
@@ -613,6 +620,7 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 		err = s.readBlobsGoGit(ctx, want, workers, sink)
 	} else {
 		s.r.db.maxBlob = run.MaxFileSize
+		s.r.db.memos = newBlobMemos(workers)
 		err = s.r.db.readBlobs(ctx, want, len(s.blobs), workers, sink)
 	}
 	if err != nil && ctx.Err() == nil {

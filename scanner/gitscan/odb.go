@@ -212,6 +212,9 @@ type odb struct {
 	// inflated (its pack header gives the size), so one huge or
 	// highly compressible blob costs no memory.
 	maxBlob int64
+	// memos, when set, lets the sink match a blob from its delta base's
+	// memo (see blobMemos).
+	memos *blobMemos
 }
 
 // errTooLarge is handed to the blob sink for a blob skipped unread.

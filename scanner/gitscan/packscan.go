@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sort"
 	"sync"
+
+	"github.com/keyhound/keyhound/scanner"
 )
 
 // blobSink receives each wanted blob's content (valid only during the call:
@@ -184,6 +186,9 @@ type packWorker struct {
 	delta []byte
 	bufs  [][]byte // content per delta depth
 	rd    bytes.Reader
+
+	memos  *blobMemos     // nil: blobs are matched whole
+	copies []scanner.Copy // what the last delta patched copied from its base
 }
 
 func (w *packWorker) buf(depth int) []byte {
@@ -256,8 +261,17 @@ func (pl *packPlan) visit(w *packWorker, i int32, data []byte, typ objType, dept
 		if typ != objBlob {
 			sink(w.id, id, nil, fmt.Errorf("is a %s, not a blob", typ))
 		} else {
+			var copies []scanner.Copy
+			if depth > 0 {
+				copies = w.copies
+			}
+			w.memos.announce(w.id, depth, pl, i, copies)
 			sink(w.id, id, data, nil)
 		}
+	}
+	var copies *[]scanner.Copy
+	if w.memos != nil && typ == objBlob {
+		copies = &w.copies
 	}
 	for _, c := range pl.children[pl.childStart[i]:pl.childStart[i+1]] {
 		var out []byte
@@ -267,7 +281,7 @@ func (pl *packPlan) visit(w *packWorker, i int32, data []byte, typ objType, dept
 		} else {
 			w.delta, err = pl.inflate(w, c, w.delta)
 			if err == nil {
-				out, err = patchDelta(w.buf(depth+1), data, w.delta)
+				out, err = patchDeltaCopies(w.buf(depth+1), data, w.delta, copies)
 			}
 		}
 		if err != nil {
@@ -325,7 +339,7 @@ func (db *odb) readBlobs(ctx context.Context, want map[hash]int32, nblobs int, w
 		wg.Add(1)
 		go func(k int) {
 			defer wg.Done()
-			w := &packWorker{id: k}
+			w := &packWorker{id: k, memos: db.memos}
 			for j := range jobs {
 				if ctx.Err() != nil {
 					continue

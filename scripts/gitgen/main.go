@@ -1,11 +1,15 @@
-// Command gitgen writes a deterministic git fast-import stream: a history of
-// many commits built from real source text (the Go distribution's src/),
+// Command gitgen writes a deterministic git fast-import stream. The default
+// shape (-shape go) is a history of many commits built from real source
+// text (the Go distribution's src/),
 // with feature branches merged back (and a few left unmerged), tags, file
 // additions, deletions and renames, and a few hundred generated fake
 // secrets added (some removed again later). It is the input of
 // scripts/bench-git.sh:
 //
 //	go run ./scripts/gitgen -commits 20000 | git -C repo.git fast-import
+//
+// -shape helm writes a history like a Helm chart monorepo's instead (see
+// helm.go): scripts/bench-git.sh SHAPE=helm.
 //
 // The secrets it plants are listed on the file named by -planted.
 package main
@@ -25,28 +29,50 @@ import (
 )
 
 func main() {
+	shape := flag.String("shape", "go", "go: Go source files (the default); helm: large YAML and README files edited a few lines at a time, like a Helm chart monorepo")
 	commits := flag.Int("commits", 20000, "commits on the main line (merge and branch commits come on top)")
-	initial := flag.Int("files", 2500, "files in the first commit")
-	secrets := flag.Int("secrets", 300, "fake secrets to plant")
+	initial := flag.Int("files", 0, "files in the first commit (0: 2500 for go, 300 for helm)")
+	secrets := flag.Int("secrets", 0, "fake secrets to plant (0: 300 for go, 200 for helm)")
 	planted := flag.String("planted", "", "write the planted secrets to this file")
-	src := flag.String("src", filepath.Join(runtime.GOROOT(), "src"), "source tree to take text from")
+	src := flag.String("src", filepath.Join(runtime.GOROOT(), "src"), "source tree to take text from (go)")
+	minKB := flag.Int("min-kb", 50, "smallest file size in KiB (helm)")
+	maxKB := flag.Int("max-kb", 500, "largest file size in KiB (helm)")
 	flag.Parse()
-	g, err := newGen(*src, *initial, *secrets)
-	if err != nil {
+	fail := func(err error) {
 		fmt.Fprintln(os.Stderr, "gitgen:", err)
 		os.Exit(1)
+	}
+	or := func(v, def int) int {
+		if v > 0 {
+			return v
+		}
+		return def
 	}
 	w := bufio.NewWriterSize(os.Stdout, 1<<20)
-	g.w = w
-	g.run(*commits)
+	var secretsPlanted []string
+	switch *shape {
+	case "go":
+		g, err := newGen(*src, or(*initial, 2500), or(*secrets, 300))
+		if err != nil {
+			fail(err)
+		}
+		g.w = w
+		g.run(*commits)
+		secretsPlanted = g.planted
+	case "helm":
+		g := &helmGen{w: w, r: rand.New(rand.NewSource(19)), when: 1600000000}
+		g.init(or(*initial, 300), *minKB<<10, *maxKB<<10)
+		g.run(*commits, or(*secrets, 200))
+		secretsPlanted = g.planted
+	default:
+		fail(fmt.Errorf("-shape %q: want go or helm", *shape))
+	}
 	if err := w.Flush(); err != nil {
-		fmt.Fprintln(os.Stderr, "gitgen:", err)
-		os.Exit(1)
+		fail(err)
 	}
 	if *planted != "" {
-		if err := os.WriteFile(*planted, []byte(strings.Join(g.planted, "\n")+"\n"), 0o644); err != nil {
-			fmt.Fprintln(os.Stderr, "gitgen:", err)
-			os.Exit(1)
+		if err := os.WriteFile(*planted, []byte(strings.Join(secretsPlanted, "\n")+"\n"), 0o644); err != nil {
+			fail(err)
 		}
 	}
 }

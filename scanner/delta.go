@@ -1,0 +1,217 @@
+package scanner
+
+import (
+	"bytes"
+	"sort"
+
+	"github.com/keyhound/keyhound/finding"
+)
+
+// Matching content that is mostly a copy of content already matched (the
+// next version of a file in git history) reuses what matching the earlier
+// content found, where it cannot differ:
+//
+//   - keyword hits: the automaton's output at an offset depends only on the
+//     prefilter's longest keyword's length of bytes before it, so a hit
+//     ending at least that far inside a copied range is the base's hit,
+//     moved; the automaton runs only over the other bytes (what was
+//     inserted, and the seams between copied ranges);
+//   - regex windows: a rule's regex, and the widening of its window, read
+//     only the bytes of an "examined" range around the window; a window
+//     whose examined range lies inside one copied range has the outcome it
+//     had in the base, moved.
+//
+// Everything else (which windows a rule gets, which matches survive,
+// allowlists, line and column) is worked out on the new content as for any
+// other, so the findings are exactly those of matching it whole.
+
+// Copy says the content's bytes [Dst, Dst+Len) are the base's [Src, Src+Len).
+type Copy struct{ Dst, Src, Len int }
+
+// Memo is what matching one content left for matching another that copies
+// ranges of it: its keyword hits and the outcome of each regex window.
+type Memo struct {
+	valid bool
+	n     int // length of the content it describes
+	hits  []hit
+	wins  map[winKey]winMemo
+	quads []int32 // per window: (start, end, secret start, secret end) of each match, relative to the final window
+
+	reused int // windows whose outcome came from the base (for tests)
+}
+
+type winKey struct {
+	rule       int32
+	start, end int32 // the window before any widening
+}
+
+type winMemo struct {
+	final      span  // after widening
+	lo, hi     int32 // every byte the outcome depends on lies in [lo, hi)
+	q0, q1     int32 // its matches: quads[q0:q1]
+	mayContain bool  // false: the rule's needed run is absent, the regex did not run
+}
+
+// Len returns the length of the content m describes, or -1 when m holds
+// nothing reusable.
+func (m *Memo) Len() int {
+	if m == nil || !m.valid {
+		return -1
+	}
+	return m.n
+}
+
+func (m *Memo) reset(n int) {
+	m.valid, m.n, m.reused = false, n, 0
+	m.hits = m.hits[:0]
+	if m.wins == nil {
+		m.wins = map[winKey]winMemo{}
+	} else {
+		clear(m.wins)
+	}
+	m.quads = m.quads[:0]
+}
+
+// ScanBytesFrom is ScanBytes for content data that copies ranges of a base
+// already matched into base (copies sorted by Dst, not overlapping; nil
+// base: no base), with the same findings. When rec is not nil it is filled
+// with what matching data leaves for content that copies ranges of data (it
+// holds nothing reusable when data was not matched as one buffer: binary,
+// UTF-16, larger than a chunk, or starting with a byte order mark).
+func (w *Worker) ScanBytesFrom(data []byte, path string, base *Memo, copies []Copy, rec *Memo, emit func(finding.Finding)) error {
+	if rec != nil {
+		rec.reset(len(data))
+	}
+	if len(data) > chunkSize || isUTF16(data) || bytes.HasPrefix(data, utf8BOM) {
+		return w.ScanBytes(data, path, emit)
+	}
+	enabled, any := w.pathRules(path)
+	if !any {
+		return nil
+	}
+	if isBinary(data) {
+		return ErrBinary
+	}
+	cm := w.cm
+	if base != nil && base.valid && copiesFit(copies, base.n, len(data)) {
+		cm.base, cm.copies = base, copies
+	}
+	cm.rec = rec
+	pos := position{line: 1, col: 1}
+	w.matchChunk(data, 0, len(data), enabled, path, &pos, emit)
+	cm.base, cm.copies, cm.rec = nil, nil, nil
+	if rec != nil {
+		rec.valid = true
+	}
+	return nil
+}
+
+// copiesFit reports whether copies are sorted, disjoint and within both
+// contents.
+func copiesFit(copies []Copy, baseLen, n int) bool {
+	end := 0
+	for _, c := range copies {
+		if c.Len <= 0 || c.Dst < end || c.Src < 0 || c.Src+c.Len > baseLen || c.Dst+c.Len > n {
+			return false
+		}
+		end = c.Dst + c.Len
+	}
+	return true
+}
+
+// keywordHits returns every keyword hit in buf, in order of end offset
+// (the slice is reused by the next call), reusing the base's where it can
+// and recording them for the next content.
+func (c *chunkMatcher) keywordHits(pf *prefilter, buf []byte) []hit {
+	var hits []hit
+	if c.base == nil {
+		hits = pf.find(buf, c.hits[:0], &c.hits2)
+	} else {
+		hits = c.deltaHits(pf, buf, c.hits[:0])
+	}
+	if c.rec != nil {
+		c.rec.hits = append(c.rec.hits[:0], hits...)
+	}
+	return hits
+}
+
+// deltaHits appends buf's keyword hits to out: those ending at least the
+// longest keyword's length inside a copied range are the base's, moved;
+// the automaton finds the others.
+func (c *chunkMatcher) deltaHits(pf *prefilter, buf []byte, out []hit) []hit {
+	L := pf.maxLen
+	bh := c.base.hits
+	next := 1                // hits ending before next are done
+	rescan := func(hi int) { // hits ending in [next, hi]
+		if hi < next {
+			return
+		}
+		rs := max(0, next-L)
+		c.tmpHits = pf.find(buf[rs:hi], c.tmpHits[:0], &c.hits2)
+		for _, h := range c.tmpHits {
+			if h.end += rs; h.end >= next {
+				out = append(out, h)
+			}
+		}
+		next = hi + 1
+	}
+	for _, cp := range c.copies {
+		a, b := cp.Dst+L, cp.Dst+cp.Len // clean ends: [a, b]
+		if a > b || a < next {
+			continue // too short to hold a clean end (or overlapping: rescanned)
+		}
+		rescan(a - 1)
+		d := cp.Dst - cp.Src
+		i := sort.Search(len(bh), func(k int) bool { return bh[k].end >= a-d })
+		for ; i < len(bh) && bh[i].end <= b-d; i++ {
+			out = append(out, hit{pat: bh[i].pat, end: bh[i].end + d})
+		}
+		next = b + 1
+	}
+	rescan(len(buf))
+	return out
+}
+
+// recallWindow returns the outcome of rule ri's window w when the base had
+// the same window over the same bytes, and records it for the next content.
+func (c *chunkMatcher) recallWindow(ri int, w span) (final span, quads []int, mayContain, ok bool) {
+	cs := c.copies
+	k := sort.Search(len(cs), func(k int) bool { return cs[k].Dst > w.start }) - 1
+	if k < 0 {
+		return span{}, nil, false, false
+	}
+	cp := cs[k]
+	if w.end > cp.Dst+cp.Len {
+		return span{}, nil, false, false
+	}
+	d := cp.Dst - cp.Src
+	m, found := c.base.wins[winKey{int32(ri), int32(w.start - d), int32(w.end - d)}]
+	if !found || int(m.lo) < cp.Src || int(m.hi) > cp.Src+cp.Len {
+		return span{}, nil, false, false
+	}
+	c.quads = c.quads[:0]
+	for _, q := range c.base.quads[m.q0:m.q1] {
+		c.quads = append(c.quads, int(q))
+	}
+	final = span{m.final.start + d, m.final.end + d}
+	if c.rec != nil {
+		c.rec.reused++
+	}
+	c.rememberWindow(ri, w, final, c.quads, m.mayContain, int(m.lo)+d, int(m.hi)+d)
+	return final, c.quads, m.mayContain, true
+}
+
+// rememberWindow records the outcome of rule ri's window w, which depends
+// only on the bytes [lo, hi).
+func (c *chunkMatcher) rememberWindow(ri int, w, final span, quads []int, mayContain bool, lo, hi int) {
+	r := c.rec
+	if r == nil {
+		return
+	}
+	q0 := len(r.quads)
+	for _, q := range quads {
+		r.quads = append(r.quads, int32(q))
+	}
+	r.wins[winKey{int32(ri), int32(w.start), int32(w.end)}] = winMemo{final: final, lo: int32(lo), hi: int32(hi),
+		q0: int32(q0), q1: int32(len(r.quads)), mayContain: mayContain}
+}
