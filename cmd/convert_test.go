@@ -86,7 +86,8 @@ func TestGitleaksConfig(t *testing.T) {
 		return out, r
 	}
 	got, r := scan(gl)
-	want := []string{"acme-api-key src/a.go 1 8 " + acme, "internal-password src/b.py 1 1 S3cure!Pass#99", "kh-test-token main.txt 1 7 " + tok}
+	// positions are the secret's (its capture group), not the match's
+	want := []string{"acme-api-key src/a.go 1 18 " + acme, "internal-password src/b.py 1 16 S3cure!Pass#99", "kh-test-token main.txt 1 7 " + tok}
 	if len(got) != len(want) {
 		t.Fatalf("gitleaks config found %d:\n%s\nwant:\n%s\nstderr: %s", len(got), strings.Join(got, "\n"), strings.Join(want, "\n"), r.stderr)
 	}

@@ -14,10 +14,12 @@ package cmd
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"os/exec"
@@ -931,10 +933,10 @@ func TestHostileCorruptPack(t *testing.T) {
 	}
 }
 
-// TestHostileArchives: archives are not opened: a zip (even one whose
-// entry is stored uncompressed, secret readable in its bytes), a gzip and
-// 256 MiB of zeros compressed in a zip (a bomb) are binary, skipped and counted,
-// never expanded; their first 8,000 bytes are all that is read.
+// TestHostileArchives: archives are opened and their members scanned: a
+// zip whose entry is stored uncompressed, a gzip, and next to them 256 MiB of
+// zeros compressed in the zip (a bomb) whose member is binary and left after
+// its first bytes — in bounded time and memory.
 func TestHostileArchives(t *testing.T) {
 	bin, rules := hostileSetup(t)
 	dir := hostileDir(t)
@@ -957,8 +959,10 @@ func TestHostileArchives(t *testing.T) {
 	mustWrite(t, filepath.Join(dir, "ok.env"), []byte("TOKEN="+token(97)+"\n"))
 	r := runBin(t, bin, binOptions{}, "dir", "-c", rules, "-f", "json", dir)
 	r.within(t, "archives (zip with a stored entry, 256 MiB zip bomb, gzip)", 2*time.Second, 64)
-	r.wantSecrets(t, map[string]string{token(97): "ok.env:1:7"})
-	if r.rep.Stats.SkippedBinary != 2 || r.rep.Stats.Bytes > 64<<10 {
+	// Archives are opened: the stored member and the gzip'd file are
+	// scanned; the bomb's zeros are binary, left after their first bytes.
+	r.wantSecrets(t, map[string]string{token(97): "ok.env:1:7", token(95): "archive.zip!stored.env:1:7", token(96): "secret.env.gz!secret.env:1:7"})
+	if r.rep.Stats.SkippedBinary != 0 || r.rep.Stats.Files != 3 {
 		t.Errorf("stats %+v", r.rep.Stats)
 	}
 }
@@ -984,5 +988,76 @@ func TestHostileNamesOnStderr(t *testing.T) {
 	r = runBin(t, bin, binOptions{}, "git", "-c", gitRulesFile(t), "--max-file-size", "1KiB", repo.dir)
 	if strings.ContainsAny(r.stderr, "\x1b\u202e") || strings.Count(r.stderr, "\n") != 2 || !strings.Contains(r.stderr, "larger than --max-file-size") {
 		t.Errorf("git mode stderr: %q", r.stderr)
+	}
+}
+
+// bombMember is the deflate stream of n bytes of one line of text repeated,
+// with its CRC, to be stored many times in a zip without compressing it again.
+func bombMember(t *testing.T, n int) (raw []byte, crc uint32) {
+	t.Helper()
+	line := bytes.Repeat([]byte("x"), 4096) // text: one byte repeated, as deflate shrinks best
+	var comp bytes.Buffer
+	fw, _ := flate.NewWriter(&comp, flate.BestCompression)
+	h := crc32.NewIEEE()
+	w := io.MultiWriter(fw, h)
+	for i := 0; i < n; i += len(line) {
+		w.Write(line[:min(len(line), n-i)])
+	}
+	fw.Close()
+	return comp.Bytes(), h.Sum32()
+}
+
+// bombZip stores members copies of a raw deflate stream of size bytes (after
+// an ordinary member holding a secret), and nested zips when given.
+func bombZip(t *testing.T, secret string, raw []byte, crc uint32, size uint64, members int, nested []byte, copies int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, _ := zw.Create("first/.env")
+	io.WriteString(w, "TOKEN="+secret+"\n")
+	for i := 0; i < members; i++ {
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: fmt.Sprintf("bomb/%03d.log", i), Method: zip.Deflate,
+			CRC32: crc, CompressedSize64: uint64(len(raw)), UncompressedSize64: size})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(raw)
+	}
+	for i := 0; i < copies; i++ {
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("nest/%02d.zip", i), Method: zip.Store})
+		w.Write(nested)
+	}
+	zw.Close()
+	return b.Bytes()
+}
+
+// TestHostileZipBombs: a zip of about 10 MB expanding to 10 GB of text, and
+// a 42.zip-style nest of zips (16 copies of 16 copies of a bomb), stop at the
+// expansion bound with a notice naming the file, in bounded memory, and the
+// secret in front of the bomb is still reported.
+func TestHostileZipBombs(t *testing.T) {
+	bin, rules := hostileSetup(t)
+	dir := hostileDir(t)
+	raw, crc := bombMember(t, 100<<20) // 100 MiB of text, about 100 KB deflated
+	mustWrite(t, filepath.Join(dir, "flat.zip"), bombZip(t, token(110), raw, crc, 100<<20, 100, nil, 0))
+	inner := bombZip(t, token(111), raw, crc, 100<<20, 4, nil, 0)
+	mid := bombZip(t, token(112), nil, 0, 0, 0, inner, 16)
+	mustWrite(t, filepath.Join(dir, "nested.zip"), bombZip(t, token(113), nil, 0, 0, 0, mid, 16))
+	if st, _ := os.Stat(filepath.Join(dir, "flat.zip")); st.Size() > 12<<20 {
+		t.Fatalf("flat bomb is %d bytes", st.Size())
+	}
+	r := runBin(t, bin, binOptions{}, "dir", "-c", rules, "-f", "json", dir)
+	r.within(t, "zip bombs (10 GB of text in ~10 MB; 16x16 nested zips)", 60*time.Second, 300)
+	// The nest stops at its bound inside the first inner zip: its secret
+	// and the middle one's are found, the later copies are never reached.
+	for _, s := range []string{token(110), token(113), token(112), token(111)} {
+		if _, ok := r.rep.secrets()[s]; !ok {
+			t.Errorf("secret %s not found", s)
+		}
+	}
+	for _, f := range []string{"flat.zip", "nested.zip"} {
+		if !strings.Contains(r.stderr, f+": archive stopped at the") {
+			t.Errorf("no bound notice for %s:\n%s", f, r.stderr)
+		}
 	}
 }

@@ -38,6 +38,8 @@ type scanOptions struct {
 	webhookLog  string
 	webhookHard bool
 	quiet       bool
+	archives    int  // --max-archive-depth
+	decodes     int  // --max-decode-depth
 	noWebhooks  bool // internal (ignore check): no webhook is configured
 	verify      verifyOptions
 
@@ -65,6 +67,8 @@ func addScanFlags(c *cobra.Command, o *scanOptions) {
 	f.StringVar(&o.webhookLog, "webhook-log", "", "append one JSON line per webhook attempt to this file")
 	f.BoolVar(&o.webhookHard, "webhook-strict", false, "exit 2 when a webhook delivery fails")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on stderr but errors")
+	f.IntVar(&o.archives, "max-archive-depth", 3, "open archives (zip, jar, tar, gzip, bzip2, xz, …) nested this deep and scan their members; 0: none")
+	f.IntVar(&o.decodes, "max-decode-depth", 2, "decode base64, hex, percent and string escapes nested this deep and scan the decoded text; 0: none")
 	addVerifyFlags(c, &o.verify)
 }
 
@@ -118,6 +122,12 @@ func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 	}
 	if o.exitCode < 0 || o.exitCode > 125 {
 		return nil, fmt.Errorf("--exit-code %d: want 0..125", o.exitCode)
+	}
+	if o.archives < 0 || o.archives > 16 {
+		return nil, fmt.Errorf("--max-archive-depth %d: want 0..16", o.archives)
+	}
+	if o.decodes < 0 || o.decodes > 4 {
+		return nil, fmt.Errorf("--max-decode-depth %d: want 0..4", o.decodes)
 	}
 	if o.maxFileSize != "" {
 		n, err := parseSize(o.maxFileSize)
@@ -275,6 +285,7 @@ func (j *scanJob) collect(cmd *cobra.Command, scan scanFunc) (*scanResult, error
 	runOpts := scanner.Options{
 		Workers:     o.workers,
 		MaxFileSize: j.maxSize,
+		Expand:      scanner.Expand{ArchiveDepth: o.archives, DecodeDepth: o.decodes},
 		OnError: func(path string, err error) {
 			msg := report.CleanText(err.Error())
 			fail(path, msg)
@@ -670,8 +681,8 @@ func newStdinCmd(env *Env) *cobra.Command {
 				items <- scanner.Item{Path: "", Size: -1, Open: func() (io.ReadCloser, error) { return io.NopCloser(in), nil }}
 				close(items)
 				scanner.Run(ctx, rc.matcher, items, run, cnt, func(f finding.Finding) {
-					f.File = name
-					f.Fingerprint = finding.Fingerprint(f.RuleID, f.Secret, name)
+					f.File = name + f.File // "" or, inside an archive, "!member"
+					f.Fingerprint = finding.Fingerprint(f.RuleID, f.Secret, f.File)
 					out.emit(rc, f)
 				})
 				return nil

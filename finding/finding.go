@@ -12,22 +12,31 @@ import (
 
 // Finding is one secret found in one place, with its provenance.
 type Finding struct {
-	RuleID      string   `json:"rule_id"`
-	Description string   `json:"description"`
-	Severity    string   `json:"severity"`
-	File        string   `json:"file"`
-	Line        int      `json:"line"`
-	Column      int      `json:"column"`
-	EndLine     int      `json:"end_line"`
-	EndColumn   int      `json:"end_column"`
-	Secret      string   `json:"secret"`
-	Match       string   `json:"match"`
-	Entropy     float64  `json:"entropy"`
-	Fingerprint string   `json:"fingerprint"`
-	Tags        []string `json:"tags"`
+	RuleID      string `json:"rule_id"`
+	Description string `json:"description"`
+	Severity    string `json:"severity"`
+	File        string `json:"file"`
+	Line        int    `json:"line"`
+	Column      int    `json:"column"`
+	EndLine     int    `json:"end_line"`
+	EndColumn   int    `json:"end_column"`
+	// The whole match, which for a multi-line rule may start lines before
+	// the secret (a Kubernetes Secret manifest from "kind: Secret").
+	MatchLine      int      `json:"match_line"`
+	MatchColumn    int      `json:"match_column"`
+	MatchEndLine   int      `json:"match_end_line"`
+	MatchEndColumn int      `json:"match_end_column"`
+	Secret         string   `json:"secret"`
+	Match          string   `json:"match"`
+	Entropy        float64  `json:"entropy"`
+	Fingerprint    string   `json:"fingerprint"`
+	Tags           []string `json:"tags"`
 	// AlsoRules names the other rules that reported the same secret at the
 	// same place: one place is one finding, from the most specific rule.
 	AlsoRules []string `json:"also_rules,omitempty"`
+	// Decoded names the decodings that revealed the secret, outermost
+	// first (e.g. ["base64"]); the position is the encoded text's.
+	Decoded []string `json:"decoded,omitempty"`
 
 	// Git provenance: set only when the content came from a git history.
 	Repository string `json:"repository,omitempty"`

@@ -14,6 +14,7 @@ var csvHeader = []string{
 	"rule_id", "description", "severity", "file", "line", "column", "end_line", "end_column",
 	"secret", "match", "entropy", "fingerprint", "tags",
 	"commit", "author", "email", "date", "message", "repository",
+	"match_line", "match_column", "match_end_line", "match_end_column",
 }
 
 // writeCSV writes a header row and one row per finding; tags are joined
@@ -32,6 +33,7 @@ func writeCSV(w io.Writer, rep *finding.Report, _ Options) error {
 			f.Secret, f.Match, strconv.FormatFloat(f.Entropy, 'f', -1, 64), f.Fingerprint,
 			strings.Join(f.Tags, ";"),
 			f.Commit, f.Author, f.Email, f.Date, f.Message, f.Repository,
+			strconv.Itoa(f.MatchLine), strconv.Itoa(f.MatchColumn), strconv.Itoa(f.MatchEndLine), strconv.Itoa(f.MatchEndColumn),
 		}
 		if err := cw.Write(row); err != nil {
 			return err

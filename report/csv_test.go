@@ -21,13 +21,13 @@ func TestCSV(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			out := render(t, "csv", tc.rep, Options{})
 			r := csv.NewReader(strings.NewReader(out))
-			r.FieldsPerRecord = 19 // every row, header included
+			r.FieldsPerRecord = 23 // every row, header included
 			rows, err := r.ReadAll()
 			if err != nil {
 				t.Fatalf("CSV does not parse back: %v\n%s", err, out)
 			}
 			wantHeader := "rule_id,description,severity,file,line,column,end_line,end_column,secret,match,entropy," +
-				"fingerprint,tags,commit,author,email,date,message,repository"
+				"fingerprint,tags,commit,author,email,date,message,repository,match_line,match_column,match_end_line,match_end_column"
 			if len(rows) == 0 || strings.Join(rows[0], ",") != wantHeader {
 				t.Fatalf("header = %v", rows)
 			}

@@ -48,6 +48,7 @@ func fuzzReport(rule, desc, sev, file, secret, match, commit, author, msg, tags 
 	}
 	f := finding.Finding{
 		RuleID: rule, Description: desc, Severity: sev, File: file, Line: line, Column: col, EndLine: endLine, EndColumn: endCol,
+		MatchLine: line, MatchColumn: 1, MatchEndLine: endLine, MatchEndColumn: endCol,
 		Secret: secret, Match: match, Entropy: entropy, Fingerprint: finding.Fingerprint(rule, secret, file), Tags: tagList,
 		Repository: author + "/" + file, Commit: commit, Author: author, Email: author + "@" + sev, Date: msg, Message: msg,
 	}
@@ -213,6 +214,7 @@ func checkCSV(t *testing.T, rep *finding.Report, out string) {
 			strconv.Itoa(f.Line), strconv.Itoa(f.Column), strconv.Itoa(f.EndLine), strconv.Itoa(f.EndColumn),
 			f.Secret, f.Match, strconv.FormatFloat(f.Entropy, 'f', -1, 64), f.Fingerprint, strings.Join(f.Tags, ";"),
 			f.Commit, f.Author, f.Email, f.Date, f.Message, f.Repository,
+			strconv.Itoa(f.MatchLine), strconv.Itoa(f.MatchColumn), strconv.Itoa(f.MatchEndLine), strconv.Itoa(f.MatchEndColumn),
 		}
 		for j := range want {
 			want[j] = norm(want[j])

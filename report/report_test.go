@@ -44,11 +44,16 @@ func newFinding(rule, desc, sev, file string, line, col int, prefix, secret stri
 		Column:      col,
 		EndLine:     line,
 		EndColumn:   col + n - 1, // inclusive
-		Secret:      secret,
-		Match:       prefix + secret,
-		Entropy:     4.625,
-		Fingerprint: finding.Fingerprint(rule, secret, file),
-		Tags:        tags,
+		// the match begins with prefix, on the same line
+		MatchLine:      line,
+		MatchColumn:    col - len([]rune(prefix)),
+		MatchEndLine:   line,
+		MatchEndColumn: col + n - 1,
+		Secret:         secret,
+		Match:          prefix + secret,
+		Entropy:        4.625,
+		Fingerprint:    finding.Fingerprint(rule, secret, file),
+		Tags:           tags,
 	}
 }
 

@@ -113,7 +113,8 @@ type sarifLocation struct {
 
 type sarifPhysicalLocation struct {
 	ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
-	Region           *sarifRegion          `json:"region,omitempty"`
+	Region           *sarifRegion          `json:"region,omitempty"`        // the secret
+	ContextRegion    *sarifRegion          `json:"contextRegion,omitempty"` // the whole match, when it is larger
 }
 
 type sarifArtifactLocation struct {
@@ -207,6 +208,7 @@ func writeSARIF(w io.Writer, rep *finding.Report, _ Options) error {
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysicalLocation{
 				ArtifactLocation: sarifArtifact(f.File),
 				Region:           sarifRegionFor(f),
+				ContextRegion:    sarifContextRegionFor(f),
 			}}},
 			Properties: sarifResultProps{
 				Repository: f.Repository,
@@ -341,24 +343,41 @@ func escapePath(p string) string {
 	return b.String()
 }
 
-// sarifRegionFor converts a finding's position (1-based code points, end
-// column inclusive) to a SARIF region (end column exclusive).
+// sarifRegionFor converts a finding's position, the secret's (1-based code
+// points, end column inclusive), to a SARIF region (end column exclusive).
 func sarifRegionFor(f *finding.Finding) *sarifRegion {
-	if f.Line <= 0 {
+	return sarifSpan(f.Line, f.Column, f.EndLine, f.EndColumn)
+}
+
+// sarifContextRegionFor is the whole match's region when it is larger than
+// the secret's (SARIF's contextRegion must contain the region), else nil.
+func sarifContextRegionFor(f *finding.Finding) *sarifRegion {
+	if f.MatchLine <= 0 || f.Line <= 0 || (f.MatchLine == f.Line && f.MatchColumn == f.Column &&
+		f.MatchEndLine == f.EndLine && f.MatchEndColumn == f.EndColumn) {
 		return nil
 	}
-	r := &sarifRegion{StartLine: f.Line}
-	if f.Column > 0 {
-		r.StartColumn = f.Column
+	if f.MatchLine > f.Line || (f.MatchLine == f.Line && f.MatchColumn > f.Column) ||
+		f.MatchEndLine < f.EndLine || (f.MatchEndLine == f.EndLine && f.MatchEndColumn < f.EndColumn) {
+		return nil // not a superset: left out rather than invalid
 	}
-	endLine := f.EndLine
+	return sarifSpan(f.MatchLine, f.MatchColumn, f.MatchEndLine, f.MatchEndColumn)
+}
+
+func sarifSpan(line, col, endLine, endCol int) *sarifRegion {
+	if line <= 0 {
+		return nil
+	}
+	r := &sarifRegion{StartLine: line}
+	if col > 0 {
+		r.StartColumn = col
+	}
 	if endLine == 0 {
-		endLine = f.Line
+		endLine = line
 	}
-	if endLine >= f.Line {
+	if endLine >= line {
 		r.EndLine = endLine
-		if f.EndColumn > 0 && f.EndColumn < math.MaxInt {
-			r.EndColumn = f.EndColumn + 1
+		if endCol > 0 && endCol < math.MaxInt {
+			r.EndColumn = endCol + 1
 		}
 	}
 	return r

@@ -433,26 +433,42 @@ func lastRuneStart(buf []byte, s, e int) int {
 	return e - size
 }
 
-// toFinding builds the finding for mt, moving pos to the match start.
+// toFinding builds the finding for mt, moving pos to the match start. Its
+// line and column locate the secret (the rule's secret group); the match's
+// own span, which may start lines earlier, is reported apart.
 func (m *Matcher) toFinding(buf []byte, mt *match, path string, pos *position) finding.Finding {
-	r := m.set.Rules[mt.rule]
-	secret := string(buf[mt.secStart:mt.sEnd])
-	pos.advance(buf, mt.start)
-	end := *pos
-	end.advance(buf, lastRuneStart(buf, mt.start, mt.end))
+	return m.findingAt(buf, mt.rule, mt.start, mt.end, mt.secStart, mt.sEnd, string(buf[mt.secStart:mt.sEnd]), string(buf[mt.start:mt.end]), path, pos)
+}
+
+// findingAt builds a finding of rule ri whose match is buf[start:end] and
+// secret buf[secStart:secEnd] (for a decoded secret: the encoded span
+// twice, and secret and match are the decoded ones), moving pos to start.
+func (m *Matcher) findingAt(buf []byte, ri, start, end, secStart, secEnd int, secret, match, path string, pos *position) finding.Finding {
+	r := m.set.Rules[ri]
+	pos.advance(buf, start)
+	mEnd := *pos
+	mEnd.advance(buf, lastRuneStart(buf, start, end))
+	sec := *pos
+	sec.advance(buf, secStart)
+	sEnd := sec
+	sEnd.advance(buf, lastRuneStart(buf, secStart, secEnd))
 	return finding.Finding{
-		RuleID:      r.ID,
-		Description: r.Description,
-		Severity:    r.Severity,
-		File:        path,
-		Line:        pos.line,
-		Column:      pos.col,
-		EndLine:     end.line,
-		EndColumn:   end.col,
-		Secret:      secret,
-		Match:       string(buf[mt.start:mt.end]),
-		Entropy:     math.Round(Entropy(secret)*1000) / 1000,
-		Fingerprint: finding.Fingerprint(r.ID, secret, path),
-		Tags:        append([]string{}, r.Tags...),
+		RuleID:         r.ID,
+		Description:    r.Description,
+		Severity:       r.Severity,
+		File:           path,
+		Line:           sec.line,
+		Column:         sec.col,
+		EndLine:        sEnd.line,
+		EndColumn:      sEnd.col,
+		MatchLine:      pos.line,
+		MatchColumn:    pos.col,
+		MatchEndLine:   mEnd.line,
+		MatchEndColumn: mEnd.col,
+		Secret:         secret,
+		Match:          match,
+		Entropy:        math.Round(Entropy(secret)*1000) / 1000,
+		Fingerprint:    finding.Fingerprint(r.ID, secret, path),
+		Tags:           append([]string{}, r.Tags...),
 	}
 }

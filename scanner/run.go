@@ -33,6 +33,26 @@ type Options struct {
 	// so revocation does not wait for the end of a long scan. It may be
 	// called from several goroutines.
 	Early func(finding.Finding)
+	// Expand says which archives are opened and which encodings decoded;
+	// its Notice, when nil, defaults to OnSkip.
+	Expand Expand
+}
+
+// NewWorker returns a worker of m configured by o: what it opens and
+// decodes, its notices going to o.OnSkip (serialised by mu) unless
+// o.Expand.Notice is set.
+func (o Options) NewWorker(m *Matcher, mu *sync.Mutex) *Worker {
+	w := m.NewWorker()
+	e := o.Expand
+	if e.Notice == nil && o.OnSkip != nil {
+		e.Notice = func(path, msg string) {
+			mu.Lock()
+			defer mu.Unlock()
+			o.OnSkip(path, msg)
+		}
+	}
+	w.SetExpand(e)
+	return w
 }
 
 // Counters are a run's statistics, safe to update concurrently.
@@ -97,7 +117,7 @@ func Run(ctx context.Context, m *Matcher, items <-chan Item, opts Options, cnt *
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := m.NewWorker()
+			w := opts.NewWorker(m, &mu)
 			for {
 				select {
 				case <-ctx.Done():
@@ -153,6 +173,7 @@ func scanItem(w *Worker, it Item, opts Options, cnt *Counters, emit func(finding
 	case opts.MaxFileSize > 0:
 		r = io.LimitReader(cr, opts.MaxFileSize)
 	}
+	r = withReaderAt(r, rc, it.Size) // a zip on disk is read in place
 	err = w.Scan(r, it.Path, emit)
 	cnt.Bytes.Add(cr.n)
 	if opts.OnProgress != nil {

@@ -147,7 +147,7 @@ func TestMatchPositions(t *testing.T) {
 			{"test-live", 1, 1, 1, 24, "sk_live"}}},
 		{"match longer than the window", "key:\n" + longPEM + "\ntail", "a.pem", []want{{"test-pem", 2, 1, 203, 29, "-----BEGIN"}}},
 		{"pem far into a file", strings.Repeat("filler line\n", 1000) + longPEM, "a.pem", []want{{"test-pem", 1001, 1, 1202, 29, "-----BEGIN"}}},
-		{"secret group and entropy", `api_secret = "Zq8xW3pL0vB7nM2k"`, "a.go", []want{{"test-assign", 1, 1, 1, 31, "Zq8x"}}},
+		{"secret group and entropy", `api_secret = "Zq8xW3pL0vB7nM2k"`, "a.go", []want{{"test-assign", 1, 15, 1, 30, "Zq8x"}}}, // the secret's place, not the match's
 		{"entropy too low", `api_secret = "aaaaaaaaaaaaaaab"`, "a.go", nil},
 		{"rule stopword", `api_secret = "Zq8xW3dummyB7nM2k"`, "a.go", nil},
 		{"global regex allowlist", "kht_00000000000000000000", "a.txt", nil},
@@ -156,8 +156,8 @@ func TestMatchPositions(t *testing.T) {
 		{"inline marker on another line", k + "\n// keyhound:allow", "a.txt", []want{{"test-token", 1, 1, 1, 24, "kht_"}}},
 		{"generic yields to specific", `token = "sk_live_ABCDEFGH12345678"`, "a.txt", []want{
 			{"test-live", 1, 10, 1, 33, "sk_live"}}},
-		{"generic alone", `token = "QWERTYUIOPASDFGHJ"`, "a.txt", []want{{"test-generic", 1, 1, 1, 26, "QWER"}}},
-		{"path rule applies", "cfgpass=abcdefgh", "x.cfg", []want{{"test-cfg-only", 1, 1, 1, 16, "abcd"}}},
+		{"generic alone", `token = "QWERTYUIOPASDFGHJ"`, "a.txt", []want{{"test-generic", 1, 10, 1, 26, "QWER"}}},
+		{"path rule applies", "cfgpass=abcdefgh", "x.cfg", []want{{"test-cfg-only", 1, 9, 1, 16, "abcd"}}},
 		{"path rule does not apply", "cfgpass=abcdefgh", "x.txt", nil},
 		{"token inside a longer word", "xkht_" + k[4:] + "z", "a.txt", nil},
 		{"invalid utf-8 around", "\xfd\xff\xfe " + k + " \xc3", "a.txt", []want{{"test-token", 1, 5, 1, 28, "kht_"}}},

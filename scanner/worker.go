@@ -6,6 +6,7 @@ import (
 	"io"
 	"unicode/utf8"
 
+	"github.com/keyhound/keyhound/archive"
 	"github.com/keyhound/keyhound/finding"
 )
 
@@ -29,11 +30,17 @@ var ErrBinary = errors.New("binary content")
 type Worker struct {
 	m       *Matcher
 	cm      *chunkMatcher
-	buf     []byte
+	bufs    [][]byte // a chunk buffer per archive nesting level
 	enabled []bool
 
 	accepted []match    // scratch: the accepted matches of a chunk
 	also     [][]string // scratch: per kept match, the other rules at its place
+
+	exp        Expand
+	level      int             // archive nesting level being scanned
+	budget     *archive.Budget // the top-level archive's, while one is open
+	dec        []*decodeLevel  // per decoding depth
+	decodedBuf []decoded
 }
 
 // NewWorker returns a Worker for m.
@@ -78,6 +85,9 @@ func (w *Worker) pathRules(path string) ([]bool, bool) {
 // Content that fits in one chunk is matched in place, without a copy.
 func (w *Worker) ScanBytes(data []byte, path string, emit func(finding.Finding)) error {
 	if len(data) > chunkSize || isUTF16(data) {
+		return w.Scan(bytes.NewReader(data), path, emit)
+	}
+	if w.exp.ArchiveDepth > 0 && archive.Detect(data) != archive.None {
 		return w.Scan(bytes.NewReader(data), path, emit)
 	}
 	enabled, any := w.pathRules(path)
@@ -133,6 +143,11 @@ func (w *Worker) matchChunk(buf []byte, from, to int, enabled []bool, path strin
 		acc = append(acc, mt)
 	}
 	acc, w.also = w.m.oneFindingPerPlace(acc, w.also)
+	if w.exp.DecodeDepth > 0 {
+		w.withDecoded(buf, from, to, enabled, acc, w.also, path, pos, emit)
+		w.accepted = acc[:0]
+		return
+	}
 	for i := range acc {
 		f := w.m.toFinding(buf, &acc[i], path, pos)
 		f.AlsoRules = w.also[i]
@@ -149,15 +164,21 @@ func (w *Worker) Scan(r io.Reader, path string, emit func(finding.Finding)) erro
 	if !any {
 		return nil // no rule applies to this path: nothing to read
 	}
-	if cap(w.buf) < chunkSize+overlap {
-		w.buf = make([]byte, 0, chunkSize+overlap)
+	for len(w.bufs) <= w.level {
+		w.bufs = append(w.bufs, nil)
 	}
-	buf := w.buf[:0]
+	if cap(w.bufs[w.level]) < chunkSize+overlap {
+		w.bufs[w.level] = make([]byte, 0, chunkSize+overlap)
+	}
+	buf := w.bufs[w.level][:0]
 	// Sniff the start for a BOM or binary content.
 	n, err := io.ReadFull(r, buf[:sniffLen])
 	buf = buf[:n]
 	eof := err == io.EOF || err == io.ErrUnexpectedEOF
 	if err != nil && !eof {
+		return err
+	}
+	if ok, err := w.maybeArchive(buf, r, path, emit); ok {
 		return err
 	}
 	if isUTF16(buf) {

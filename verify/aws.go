@@ -7,15 +7,14 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
 )
 
 var (
-	awsKeyID     = regexp.MustCompile(`\b(?:AKIA|ASIA)[A-Z2-7]{16}\b`)
-	awsSecretKey = regexp.MustCompile(`^[A-Za-z0-9/+]{40}$`)
+	awsKeyID     = lazyRE(`\b(?:AKIA|ASIA)[A-Z2-7]{16}\b`)
+	awsSecretKey = lazyRE(`^[A-Za-z0-9/+]{40}$`)
 )
 
 // awsKeys signs STS GetCallerIdentity (which needs no permission and
@@ -26,24 +25,24 @@ func awsKeys() *Verifier {
 		Rules:            []string{"aws-access-key-id", "aws-secret-access-key", "aws-credential-pair"},
 		Hosts:            []string{"sts.amazonaws.com"},
 		Companions:       []string{"aws-access-key-id", "aws-secret-access-key", "aws-credential-pair"},
-		CompanionPattern: awsKeyID, NeedsCompanion: true,
+		CompanionPattern: awsKeyID(), NeedsCompanion: true,
 		Doc: "POST https://sts.amazonaws.com/ Action=GetCallerIdentity, signed with AWS Signature Version 4 (header Authorization carries the key id and a signature, never the secret key); the key id and secret key are paired from the same file or commit",
 		Check: func(ctx context.Context, h *HTTP, in Input) Result {
 			var ids, secrets []string
-			if awsKeyID.MatchString(in.Secret) && len(in.Secret) == 20 {
+			if awsKeyID().MatchString(in.Secret) && len(in.Secret) == 20 {
 				ids = []string{in.Secret}
 			} else {
 				secrets = []string{in.Secret}
 			}
 			for _, c := range in.Companions {
 				switch {
-				case len(c) == 20 && awsKeyID.MatchString(c):
+				case len(c) == 20 && awsKeyID().MatchString(c):
 					if len(ids) == 0 || ids[0] != in.Secret {
 						ids = append(ids, c)
 					}
-				case awsSecretKey.MatchString(c) && len(secrets) == 0:
+				case awsSecretKey().MatchString(c) && len(secrets) == 0:
 					secrets = append(secrets, c)
-				case awsSecretKey.MatchString(c) && secrets[0] != in.Secret:
+				case awsSecretKey().MatchString(c) && secrets[0] != in.Secret:
 					secrets = append(secrets, c)
 				}
 			}

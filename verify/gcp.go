@@ -12,12 +12,11 @@ import (
 	"encoding/pem"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 )
 
-var gcpEmail = regexp.MustCompile(`\b[a-z0-9-]{1,64}@[a-z0-9-]{1,64}\.iam\.gserviceaccount\.com\b`)
+var gcpEmail = lazyRE(`\b[a-z0-9-]+@[a-z0-9-]+\.iam\.gserviceaccount\.com\b`)
 
 // gcpServiceAccount exchanges a JWT signed with the service account's key
 // for an access token at Google's token endpoint (the documented way to use
@@ -27,13 +26,13 @@ func gcpServiceAccount() *Verifier {
 	return &Verifier{
 		Name: "gcp-service-account", Rules: []string{"gcp-service-account-key"}, Hosts: []string{"oauth2.googleapis.com"},
 		Companions:       []string{"private-key-pkcs8", "private-key-rsa", "private-key-generic-pem"},
-		CompanionPattern: gcpEmail, NeedsCompanion: true,
+		CompanionPattern: gcpEmail(), NeedsCompanion: true,
 		Doc: "POST https://oauth2.googleapis.com/token grant_type=jwt-bearer with a JWT signed by the key (the key itself is never sent); the key and client_email are paired from the same file or commit",
 		Check: func(ctx context.Context, h *HTTP, in Input) Result {
 			var keys []*rsa.PrivateKey
 			var emails []string
 			for _, c := range in.Companions {
-				if gcpEmail.MatchString(c) && !strings.Contains(c, "BEGIN") {
+				if gcpEmail().MatchString(c) && !strings.Contains(c, "BEGIN") {
 					emails = append(emails, c)
 				} else if k := parseRSAKey(c); k != nil {
 					keys = append(keys, k)

@@ -180,7 +180,7 @@ func slackToken() *Verifier {
 	}, "POST https://slack.com/api/auth.test, header Authorization: Bearer")
 }
 
-var slackHookPath = regexp.MustCompile(`^https://hooks\.slack\.com(/(?:services|workflows|triggers)/[A-Za-z0-9/]+)$`)
+var slackHookPath = lazyRE(`^https://hooks\.slack\.com(/(?:services|workflows|triggers)/[A-Za-z0-9/]+)$`)
 
 // slackWebhook posts an empty JSON object: Slack rejects it (no text)
 // without delivering anything, and the error says whether the hook exists.
@@ -189,7 +189,7 @@ func slackWebhook() *Verifier {
 		Name: "slack-webhook", Rules: []string{"slack-webhook-url"}, Hosts: []string{"hooks.slack.com"},
 		Doc: "POST https://hooks.slack.com/services/… (the webhook URL itself) with body {} — Slack answers no_text without posting anything",
 		Check: func(ctx context.Context, h *HTTP, in Input) Result {
-			m := slackHookPath.FindStringSubmatch(in.Secret)
+			m := slackHookPath().FindStringSubmatch(in.Secret)
 			if m == nil {
 				return unknown("not a hooks.slack.com webhook URL")
 			}
@@ -215,7 +215,7 @@ func slackWebhook() *Verifier {
 	}
 }
 
-var discordHook = regexp.MustCompile(`^https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/([0-9]{17,20})/([A-Za-z0-9_-]{60,68})$`)
+var discordHook = lazyRE(`^https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/([0-9]{17,20})/([A-Za-z0-9_-]{60,68})$`)
 
 // discordWebhook reads the webhook object (GET): nothing is posted.
 func discordWebhook() *Verifier {
@@ -223,7 +223,7 @@ func discordWebhook() *Verifier {
 		Name: "discord-webhook", Rules: []string{"discord-webhook-url"}, Hosts: []string{"discord.com"},
 		Doc: "GET https://discord.com/api/webhooks/{id}/{token} (reads the webhook; posts nothing)",
 		Check: func(ctx context.Context, h *HTTP, in Input) Result {
-			m := discordHook.FindStringSubmatch(in.Secret)
+			m := discordHook().FindStringSubmatch(in.Secret)
 			if m == nil {
 				return unknown("not a Discord webhook URL")
 			}
@@ -342,14 +342,14 @@ func mailgun() *Verifier {
 	}
 }
 
-var mailchimpDC = regexp.MustCompile(`-(us[0-9]{1,2})$`)
+var mailchimpDC = lazyRE(`-(us[0-9]{1,2})$`)
 
 func mailchimp() *Verifier {
 	return &Verifier{
 		Name: "mailchimp", Rules: []string{"mailchimp-api-key"}, Hosts: []string{"*.api.mailchimp.com"},
 		Doc: "GET https://{dc}.api.mailchimp.com/3.0/ (dc is the key's own usNN suffix), HTTP basic auth",
 		Check: func(ctx context.Context, h *HTTP, in Input) Result {
-			m := mailchimpDC.FindStringSubmatch(in.Secret)
+			m := mailchimpDC().FindStringSubmatch(in.Secret)
 			if m == nil {
 				return unknown("no data centre suffix in the key")
 			}
@@ -382,12 +382,12 @@ func datadog() *Verifier {
 	}
 }
 
-var shopDomain = regexp.MustCompile(`\b([a-z0-9][a-z0-9-]{0,60})\.myshopify\.com\b`)
+var shopDomain = lazyRE(`\b([a-z0-9][a-z0-9-]{0,60})\.myshopify\.com\b`)
 
 func shopify() *Verifier {
 	return &Verifier{
 		Name: "shopify", Rules: []string{"shopify-token"}, Hosts: []string{"*.myshopify.com"},
-		CompanionPattern: shopDomain, NeedsCompanion: true,
+		CompanionPattern: shopDomain(), NeedsCompanion: true,
 		Doc: "GET https://{shop}.myshopify.com/admin/oauth/access_scopes.json, header X-Shopify-Access-Token (the shop's myshopify.com name from the same file or commit)",
 		Check: func(ctx context.Context, h *HTTP, in Input) Result {
 			if strings.HasPrefix(in.Secret, "shpss_") {
@@ -395,7 +395,7 @@ func shopify() *Verifier {
 			}
 			var last Result
 			for _, c := range in.Companions {
-				m := shopDomain.FindStringSubmatch(c)
+				m := shopDomain().FindStringSubmatch(c)
 				if m == nil {
 					continue
 				}
@@ -414,14 +414,14 @@ func shopify() *Verifier {
 	}
 }
 
-var telegramToken = regexp.MustCompile(`^[0-9]{8,10}:[A-Za-z0-9_-]{35}$`)
+var telegramToken = lazyRE(`^[0-9]{8,10}:[A-Za-z0-9_-]{35}$`)
 
 func telegram() *Verifier {
 	return &Verifier{
 		Name: "telegram", Rules: []string{"telegram-bot-token"}, Hosts: []string{"api.telegram.org"},
 		Doc: "GET https://api.telegram.org/bot{token}/getMe (the token is part of the path, as the Bot API requires)",
 		Check: func(ctx context.Context, h *HTTP, in Input) Result {
-			if !telegramToken.MatchString(in.Secret) {
+			if !telegramToken().MatchString(in.Secret) {
 				return unknown("not a bot token")
 			}
 			return probe{URL: fixed("https://api.telegram.org/bot" + in.Secret + "/getMe"),
@@ -474,7 +474,7 @@ func newRelic() *Verifier {
 	}
 }
 
-var grafanaRegion = regexp.MustCompile(`^[a-z0-9-]{2,40}$`)
+var grafanaRegion = lazyRE(`^[a-z0-9-]{2,40}$`)
 
 // grafanaCloud lists access policies of the token's region (from the
 // token's own JSON): 200 or 403 (authenticated, no accesspolicies:read) is live.
@@ -485,11 +485,11 @@ func grafanaCloud() *Verifier {
 		Check: func(ctx context.Context, h *HTTP, in Input) Result {
 			region := "us"
 			if b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(strings.TrimPrefix(in.Secret, "glc_"), "=")); err == nil {
-				if r := jsonString(decode(b), "m.r"); grafanaRegion.MatchString(r) {
+				if r := jsonString(decode(b), "m.r"); grafanaRegion().MatchString(r) {
 					region = r
 				}
 			} else if b, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(in.Secret, "glc_")); err == nil {
-				if r := jsonString(decode(b), "m.r"); grafanaRegion.MatchString(r) {
+				if r := jsonString(decode(b), "m.r"); grafanaRegion().MatchString(r) {
 					region = r
 				}
 			}
@@ -499,13 +499,13 @@ func grafanaCloud() *Verifier {
 	}
 }
 
-var atlassianSite = regexp.MustCompile(`\b([a-z0-9][a-z0-9-]{0,60})\.atlassian\.net\b`)
-var emailAddr = regexp.MustCompile(`\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,200}\.[A-Za-z]{2,20}\b`)
+var atlassianSite = lazyRE(`\b([a-z0-9][a-z0-9-]{0,60})\.atlassian\.net\b`)
+var emailAddr = lazyRE(`\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,20}\b`)
 
 // atlassian needs the account's e-mail address and its site, both from
 // the same file or commit.
 func atlassian() *Verifier {
-	pair := regexp.MustCompile(atlassianSite.String() + `|` + emailAddr.String())
+	pair := regexp.MustCompile(atlassianSite().String() + `|` + emailAddr().String())
 	return &Verifier{
 		Name: "atlassian", Rules: []string{"atlassian-api-token"}, Hosts: []string{"*.atlassian.net"},
 		CompanionPattern: pair, NeedsCompanion: true,
@@ -513,9 +513,9 @@ func atlassian() *Verifier {
 		Check: func(ctx context.Context, h *HTTP, in Input) Result {
 			var sites, emails []string
 			for _, c := range in.Companions {
-				if m := atlassianSite.FindStringSubmatch(c); m != nil && m[0] == c {
+				if m := atlassianSite().FindStringSubmatch(c); m != nil && m[0] == c {
 					sites = append(sites, m[1])
-				} else if emailAddr.MatchString(c) {
+				} else if emailAddr().MatchString(c) {
 					emails = append(emails, c)
 				}
 			}

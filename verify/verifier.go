@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"sort"
+	"sync"
 
 	"github.com/keyhound/keyhound/finding"
 )
@@ -90,6 +91,11 @@ func (r *Registry) Rules() []string {
 	}
 	sort.Strings(ids)
 	return ids
+}
+
+// lazyRE compiles expr on first use: keyhound runs that never verify pay nothing at start-up.
+func lazyRE(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }
 
 // Default is the registry of every built-in verifier.

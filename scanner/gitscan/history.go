@@ -554,7 +554,7 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 	var mu sync.Mutex // serialises the OnError/OnSkip callbacks
 	ws := make([]*scanner.Worker, workers)
 	for i := range ws {
-		ws[i] = m.NewWorker()
+		ws[i] = run.NewWorker(m, &mu)
 	}
 	var read atomic.Int64
 	sink := func(w int, id int32, data []byte, err error) {
