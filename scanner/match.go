@@ -45,6 +45,9 @@ type lazyShape struct {
 	regexShape
 	need    runNeed // a run of bytes every finding's secret needs (see runNeed)
 	hasNeed bool
+	// bounded: every match of the rule holds one of its keywords, so a
+	// match is in the window around the keyword it holds.
+	bounded bool
 }
 
 // shape returns rule ri's regex shape, parsing the regex on first use (most
@@ -55,6 +58,7 @@ func (m *Matcher) shape(ri int) *lazyShape {
 		r := m.set.Rules[ri]
 		s.regexShape = shapeOf(r.Expr)
 		s.need, s.hasNeed = needOf(r.Expr, r.SecretGroup)
+		s.bounded = s.withinLine && s.span.ok && holdsKeyword(r.Expr, r.Keywords)
 	})
 	return s
 }
@@ -227,6 +231,24 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 			var w span
 			sh := c.m.shape(ri)
 			switch {
+			case sh.withinLine && sh.span.ok:
+				// The keyword's line as below, narrowed to where a match can
+				// lie (regexShape.span) when it holds this keyword (bounded:
+				// a match holding another keyword is in that one's window),
+				// or else overlaps the keyword or the windowMargin bytes
+				// around it. On a long line this keeps the regex from
+				// running over the whole line for each hit.
+				ls, le := lines.line(start)
+				lo, hi := max(ls, start-maxWiden), min(le, h.end+maxWiden)
+				s, e := start, h.end
+				if !sh.bounded {
+					m := max(sh.span.fixed, 64)
+					s, e = max(lo, s-m), min(hi, e+m)
+				}
+				w = span{sh.span.reachStart(buf, s, lo), sh.span.reachEnd(buf, e, hi)}
+				if w.end < len(buf) && buf[w.end] == '\n' {
+					w.end++
+				}
 			case sh.withinLine:
 				// Every match lies on one line: the keyword's line (with its
 				// newline) is the whole window, up to maxWiden either side on
