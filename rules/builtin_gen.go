@@ -679,7 +679,6 @@ var generated = builtinForm{
 		"e0c183717a653b12",
 		"45d71c0a35a3e47b",
 		"df5ec17ec53bf84d",
-<<<<<<< HEAD
 		"fb9730c480acafce",
 		"becefbf76bca5e74",
 		"18d8647bb530fbef",
@@ -713,19 +712,11 @@ var generated = builtinForm{
 		"9f300d63a632a909",
 		"ce6a96f3a2026643",
 		"faf81a6cf41b16a5",
-		"705507b4556d0c8e",
-		"b2a0d6be92435bbc",
-		"a2a711ee1c8aef67",
-		"7dedc4074eff85c7",
-		"8477d225e5fe84fe",
-=======
-		"08332f165ccab90d",
 		"4c74823eb2606317",
 		"2b1ee3d2703de109",
 		"7be9223ef39ab302",
 		"c5d85feb831b360f",
 		"28ed2e9d9e070811",
->>>>>>> main
 		"807540c6d5f0bd1e",
 		"a0e706654377971a",
 	},
