@@ -491,11 +491,7 @@ func kebab(id string) string {
 // of which occurs in every match of expr, for a rule that has no keywords
 // and no literal prefix; nil when there are none.
 func requiredLiterals(expr string) []string {
-	re, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
-		return nil
-	}
-	lits := mustContain(re.Simplify())
+	lits := MustContain(expr)
 	if len(lits) == 0 {
 		return nil
 	}
@@ -506,6 +502,16 @@ func requiredLiterals(expr string) []string {
 	}
 	sort.Strings(lits)
 	return lits
+}
+
+// MustContain returns literals (lower-case) one of which every match of
+// expr contains, ASCII case-insensitively; nil when it knows none.
+func MustContain(expr string) []string {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	return mustContain(re.Simplify())
 }
 
 // mustContain returns a set of strings one of which every match of re

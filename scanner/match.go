@@ -45,6 +45,9 @@ type lazyShape struct {
 	regexShape
 	need    runNeed // a run of bytes every finding's secret needs (see runNeed)
 	hasNeed bool
+	// bounded: every match of the rule holds one of its keywords, so a
+	// match is in the window around the keyword it holds.
+	bounded bool
 }
 
 // shape returns rule ri's regex shape, parsing the regex on first use (most
@@ -55,6 +58,7 @@ func (m *Matcher) shape(ri int) *lazyShape {
 		r := m.set.Rules[ri]
 		s.regexShape = shapeOf(r.Expr)
 		s.need, s.hasNeed = needOf(r.Expr, r.SecretGroup)
+		s.bounded = s.withinLine && s.span.ok && holdsKeyword(r.Expr, r.Keywords)
 	})
 	return s
 }
@@ -227,6 +231,24 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 			var w span
 			sh := c.m.shape(ri)
 			switch {
+			case sh.withinLine && sh.span.ok:
+				// The keyword's line as below, narrowed to where a match can
+				// lie (regexShape.span) when it holds this keyword (bounded:
+				// a match holding another keyword is in that one's window),
+				// or else overlaps the keyword or the windowMargin bytes
+				// around it. On a long line this keeps the regex from
+				// running over the whole line for each hit.
+				ls, le := lines.line(start)
+				lo, hi := max(ls, start-maxWiden), min(le, h.end+maxWiden)
+				s, e := start, h.end
+				if !sh.bounded {
+					m := max(sh.span.fixed, 64)
+					s, e = max(lo, s-m), min(hi, e+m)
+				}
+				w = span{sh.span.reachStart(buf, s, lo), sh.span.reachEnd(buf, e, hi)}
+				if w.end < len(buf) && buf[w.end] == '\n' {
+					w.end++
+				}
 			case sh.withinLine:
 				// Every match lies on one line: the keyword's line (with its
 				// newline) is the whole window, up to maxWiden either side on
@@ -275,7 +297,7 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 		}
 		return a.rule < b.rule
 	})
-	return c.dropGeneric(c.matches)
+	return c.matches
 }
 
 // runRule runs rule ri's regex in each of its windows, widening a window
@@ -361,39 +383,6 @@ func (c *chunkMatcher) evalWindow(buf []byte, ri int, re *regexp.Regexp, w span)
 		c.rememberWindow(ri, w0, w, c.quads, true, lo, hi)
 		return w, c.quads, true
 	}
-}
-
-// dropGeneric removes matches of generic rules whose secret overlaps the
-// secret of a specific rule's match: the specific rule names the provider.
-func (c *chunkMatcher) dropGeneric(ms []match) []match {
-	rs := c.m.set.Rules
-	anyGeneric := false
-	for i := range ms {
-		if rs[ms[i].rule].Generic {
-			anyGeneric = true
-			break
-		}
-	}
-	if !anyGeneric {
-		return ms
-	}
-	out := ms[:0]
-	for i := range ms {
-		if rs[ms[i].rule].Generic {
-			shadowed := false
-			for j := range ms {
-				if !rs[ms[j].rule].Generic && ms[j].secStart < ms[i].sEnd && ms[i].secStart < ms[j].sEnd {
-					shadowed = true
-					break
-				}
-			}
-			if shadowed {
-				continue
-			}
-		}
-		out = append(out, ms[i])
-	}
-	return out
 }
 
 // accept applies entropy, validator, allowlists and the inline marker.

@@ -2,7 +2,11 @@ package scanner
 
 import (
 	"regexp/syntax"
+	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/keyhound/keyhound/rules"
 )
 
 // regexShape tells how far a rule's matches may reach from its keyword.
@@ -18,6 +22,10 @@ type regexShape struct {
 	// newline at most as its very last character (a terminator such as
 	// `(?:["'\s]|$)`). Such a rule only needs the line of its keyword.
 	withinLine bool
+	// span bounds where a match can lie: it consumes at most fixed bytes
+	// outside unbounded repeats, and every byte an unbounded repeat
+	// consumes is in gap (see reachEnd).
+	span matchSpan
 }
 
 // shapeOf parses expr once (not simplified: Simplify expands x{512,600}
@@ -27,7 +35,271 @@ func shapeOf(expr string) regexShape {
 	if err != nil {
 		return regexShape{}
 	}
-	return regexShape{spansLines: hasLongMultiline(re), withinLine: newlineAt(re) != nlInside}
+	return regexShape{spansLines: hasLongMultiline(re), withinLine: newlineAt(re) != nlInside, span: spanOf(re)}
+}
+
+// matchSpan bounds a regex's matches: at most fixed bytes of a match are
+// consumed outside unbounded repeats (x*, x+, x{n,}), and those repeats
+// consume only bytes in gap. So a match holds at most fixed bytes that are
+// not in gap: from any byte of a match, its end lies before the
+// (fixed+1)-th byte not in gap further on, and its start after the
+// (fixed+1)-th one before (see reachEnd and reachStart).
+type matchSpan struct {
+	fixed int
+	gap   [256]bool
+	ok    bool // false: fixed is over a megabyte
+}
+
+func spanOf(re *syntax.Regexp) matchSpan {
+	var sp matchSpan
+	n := sp.walk(re)
+	sp.fixed, sp.ok = n, n >= 0
+	return sp
+}
+
+// walk returns the bytes re consumes outside unbounded repeats, at most
+// (-1: over the limit), adding what unbounded repeats consume to gap.
+// Lengths are in bytes of UTF-8 (a non-ASCII rune, or an ASCII letter
+// that folds to one, as in (?i)k and the Kelvin sign, counts 4); invalid
+// UTF-8 matches one byte at a time.
+func (sp *matchSpan) walk(re *syntax.Regexp) int {
+	const limit = 1 << 20
+	n := 0
+	switch re.Op {
+	case syntax.OpLiteral:
+		n = len(re.Rune)
+		for _, r := range re.Rune {
+			if r >= utf8.RuneSelf || (re.Flags&syntax.FoldCase != 0 && foldsWide(r)) {
+				n += utf8.UTFMax - 1
+			}
+		}
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		n = 1
+		if re.Op != syntax.OpCharClass || (len(re.Rune) > 0 && re.Rune[len(re.Rune)-1] >= utf8.RuneSelf) {
+			n = utf8.UTFMax
+		}
+	case syntax.OpCapture, syntax.OpQuest:
+		n = sp.walk(re.Sub[0])
+	case syntax.OpConcat, syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			k := sp.walk(sub)
+			if k < 0 {
+				return -1
+			}
+			if re.Op == syntax.OpConcat {
+				n += k
+			} else {
+				n = max(n, k)
+			}
+		}
+	case syntax.OpStar, syntax.OpPlus, syntax.OpRepeat:
+		if re.Op == syntax.OpRepeat && re.Max >= 0 {
+			k := sp.walk(re.Sub[0])
+			if k < 0 {
+				return -1
+			}
+			n = k * re.Max
+			break
+		}
+		addBytes(&sp.gap, re.Sub[0])
+	}
+	if n > limit {
+		return -1
+	}
+	return n
+}
+
+// foldsWide reports whether r has a case fold encoded in more than one byte.
+func foldsWide(r rune) bool {
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+// addBytes adds to set every byte that text matched by re can contain.
+func addBytes(set *[256]bool, re *syntax.Regexp) {
+	high := func() {
+		for b := utf8.RuneSelf; b < 256; b++ {
+			set[b] = true
+		}
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			if r >= utf8.RuneSelf {
+				high()
+				continue
+			}
+			set[r] = true
+			if re.Flags&syntax.FoldCase != 0 {
+				for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+					if f >= utf8.RuneSelf {
+						high()
+					} else {
+						set[f] = true
+					}
+				}
+			}
+		}
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1] && r < utf8.RuneSelf; r++ {
+				set[r] = true
+			}
+			if re.Rune[i+1] >= utf8.RuneSelf {
+				high()
+			}
+		}
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		for b := range set {
+			set[b] = b != '\n' || re.Op == syntax.OpAnyChar || set[b]
+		}
+	}
+	for _, sub := range re.Sub {
+		addBytes(set, sub)
+	}
+}
+
+// reachEnd returns where a match holding buf[from-1] must end by: just
+// before the (fixed+1)-th byte from from on that is not in gap, or hi.
+func (sp *matchSpan) reachEnd(buf []byte, from, hi int) int {
+	left := sp.fixed
+	for i := from; i < hi; i++ {
+		if !sp.gap[buf[i]] {
+			if left == 0 {
+				return i
+			}
+			left--
+		}
+	}
+	return hi
+}
+
+// reachStart returns where a match holding buf[to] must start from: just
+// after the (fixed+1)-th byte before to that is not in gap, or lo.
+func (sp *matchSpan) reachStart(buf []byte, to, lo int) int {
+	left := sp.fixed
+	for i := to - 1; i >= lo; i-- {
+		if !sp.gap[buf[i]] {
+			if left == 0 {
+				return i + 1
+			}
+			left--
+		}
+	}
+	return lo
+}
+
+// holdsKeyword reports whether every match of expr contains one of
+// keywords (lower-case), as the prefilter sees them: one of the literals
+// every match contains, or every string a match can start with, holds a
+// keyword. (A literal matched only through a non-ASCII case fold, the
+// Kelvin sign for k, is not seen as a keyword.)
+func holdsKeyword(expr string, keywords []string) bool {
+	if allHold(rules.MustContain(expr), keywords) {
+		return true
+	}
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	pre, _ := prefixes(re, []string{""})
+	return allHold(pre, keywords)
+}
+
+// maxPrefixes bounds the strings prefixes works with.
+const maxPrefixes = 64
+
+// prefixes returns the strings (lower-case) made of each of pre followed
+// by a text re can start with, as far as re is literal or a small class;
+// the bool says whether every one of them is all of what re matches (so a
+// caller can go on to what follows re). nil: none known.
+func prefixes(re *syntax.Regexp, pre []string) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpBeginLine, syntax.OpBeginText, syntax.OpWordBoundary, syntax.OpEmptyMatch:
+		return pre, true
+	case syntax.OpCapture:
+		return prefixes(re.Sub[0], pre)
+	case syntax.OpLiteral:
+		lit := strings.ToLower(string(re.Rune))
+		out := make([]string, len(pre))
+		for i, p := range pre {
+			out[i] = p + lit
+		}
+		return out, true
+	case syntax.OpCharClass:
+		var chars []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if r >= utf8.RuneSelf || len(chars)*len(pre) > maxPrefixes {
+					return pre, false
+				}
+				if c := strings.ToLower(string(r)); !hasString(chars, c) {
+					chars = append(chars, c)
+				}
+			}
+		}
+		var out []string
+		for _, p := range pre {
+			for _, c := range chars {
+				out = append(out, p+c)
+			}
+		}
+		return out, true
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			var whole bool
+			if pre, whole = prefixes(sub, pre); !whole {
+				return pre, false
+			}
+		}
+		return pre, true
+	case syntax.OpAlternate:
+		var out []string
+		whole := true
+		for _, sub := range re.Sub {
+			p, w := prefixes(sub, pre)
+			out = append(out, p...)
+			whole = whole && w
+			if len(out) > maxPrefixes {
+				return pre, false
+			}
+		}
+		return out, whole
+	}
+	return pre, false
+}
+
+func hasString(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// allHold reports whether each of lits (none: false) contains a keyword.
+func allHold(lits, keywords []string) bool {
+	if len(lits) == 0 {
+		return false
+	}
+	for _, l := range lits {
+		found := false
+		for _, k := range keywords {
+			if strings.Contains(l, k) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 func hasLongMultiline(re *syntax.Regexp) bool {

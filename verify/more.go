@@ -146,6 +146,31 @@ func more() []*Verifier {
 					Identity: []string{"team.slug", "environment.slug"}}.check(ctx, h, in)
 			},
 		},
+		simple("square", []string{"square-access-token"}, "connect.squareup.com", probe{
+			URL: fixed("https://connect.squareup.com/v2/merchants/me"), Header: bearer, Identity: []string{"merchant.business_name", "merchant.id"},
+		}, "GET https://connect.squareup.com/v2/merchants/me, header Authorization: Bearer"),
+		simple("shippo", []string{"shippo-api-token"}, "api.goshippo.com", probe{
+			URL:    fixed("https://api.goshippo.com/addresses?results=1"),
+			Header: func(in Input) http.Header { return http.Header{"Authorization": {"ShippoToken " + in.Secret}} },
+		}, "GET https://api.goshippo.com/addresses?results=1, header Authorization: ShippoToken KEY"),
+		simple("dropbox", []string{"dropbox-access-token", "dropbox-long-lived-token"}, "api.dropboxapi.com", probe{
+			Method: http.MethodPost, URL: fixed("https://api.dropboxapi.com/2/users/get_current_account"), Header: bearer,
+			Identity: []string{"email", "account_id"},
+		}, "POST https://api.dropboxapi.com/2/users/get_current_account (no body; reads the account), header Authorization: Bearer"),
+		simple("mollie", []string{"mollie-api-key"}, "api.mollie.com", probe{
+			URL: fixed("https://api.mollie.com/v2/methods"), Header: bearer,
+		}, "GET https://api.mollie.com/v2/methods, header Authorization: Bearer"),
+		{
+			Name: "paddle", Rules: []string{"paddle-api-key"}, Hosts: []string{"api.paddle.com", "sandbox-api.paddle.com"},
+			Doc: "GET https://api.paddle.com/event-types (sandbox keys: sandbox-api.paddle.com), header Authorization: Bearer",
+			Check: func(ctx context.Context, h *HTTP, in Input) Result {
+				host := "api.paddle.com"
+				if strings.HasPrefix(in.Secret, "pdl_sdbx_") {
+					host = "sandbox-api.paddle.com"
+				}
+				return probe{URL: fixed("https://" + host + "/event-types"), Header: bearer, Forbidden403: true}.check(ctx, h, in)
+			},
+		},
 		simple("contentful", []string{"contentful-token"}, "api.contentful.com", probe{
 			URL: fixed("https://api.contentful.com/users/me"), Header: bearer, Identity: []string{"email"},
 		}, "GET https://api.contentful.com/users/me, header Authorization: Bearer"),

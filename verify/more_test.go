@@ -39,6 +39,12 @@ func moreCases() []vcase {
 		std("typeform", "typeform-token", "tfp_"+fake("tf3", 44, alnum)+"_"+fake("tf4", 14, alnum), "api.typeform.com", "/me", bearerOf, `{"alias":"forms"}`, "forms"),
 		std("launchdarkly", "launchdarkly-key", "api-"+fake("ld", 8, hexd)+"-1234-4abc-8def-"+fake("ld2", 12, hexd), "app.launchdarkly.com", "/api/v2/caller-identity", inHeader("Authorization", ""), `{"tokenName":"ci"}`, "ci"),
 		std("honeycomb", "honeycomb-api-key", "hcaik_"+fake("hc", 58, alnum), "api.honeycomb.io", "/1/auth", inHeader("X-Honeycomb-Team", ""), `{"team":{"slug":"acme"}}`, "acme"),
+		std("square", "square-access-token", "EAAA"+fake("sq", 60, alnum+"_-"), "connect.squareup.com", "/v2/merchants/me", bearerOf, `{"merchant":{"business_name":"Cafe"}}`, "Cafe"),
+		std("shippo", "shippo-api-token", "shippo_live_"+fake("sp", 40, hexd), "api.goshippo.com", "/addresses?results=1", inHeader("Authorization", "ShippoToken "), `{"results":[]}`, ""),
+		{name: "dropbox", rule: "dropbox-access-token", secret: "sl.u." + fake("db", 140, alnum+"_-"), host: "api.dropboxapi.com", method: "POST", uri: "/2/users/get_current_account", carries: bearerOf,
+			live: answer(200, `{"email":"files@example.com"}`), invalid: answer(401, `{"error_summary":"invalid_access_token/"}`), identity: "files@example.com"},
+		std("mollie", "mollie-api-key", "live_"+fake("mo", 30, alnum), "api.mollie.com", "/v2/methods", bearerOf, `{"count":0}`, ""),
+		std("paddle", "paddle-api-key", "pdl_live_apikey_"+fake("pa", 26, "abcdefghijklmnopqrstuvwxyz0123456789")+"_"+fake("pa2", 22, alnum)+"_"+fake("pa3", 3, alnum), "api.paddle.com", "/event-types", bearerOf, `{"data":[]}`, ""),
 		std("contentful", "contentful-token", "CFPAT-"+fake("cf2", 43, alnum), "api.contentful.com", "/users/me", bearerOf, `{"email":"cms@example.com"}`, "cms@example.com"),
 	}
 }
