@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/keyhound/keyhound/validate"
+	"github.com/keyhound/keyhound/internal/testfixture"
 )
 
 // alphabets of the template classes: {an:30} is 30 characters of "an".
@@ -165,9 +165,9 @@ func (g gen) special(name, arg string) (string, bool) {
 	case "UUID":
 		return strings.ToUpper(g.uuid()), true
 	case "ghcrc":
-		return validate.GitHubToken(arg, g.str("an", 30)), true
+		return testfixture.GitHubToken(arg, g.str("an", 30)), true
 	case "grafana":
-		return validate.GrafanaToken(g.str("an", 32)), true
+		return testfixture.GrafanaToken(g.str("an", 32)), true
 	case "jwt":
 		return g.jwt(), true
 	case "ghsjwt":
@@ -180,6 +180,10 @@ func (g gen) special(name, arg string) (string, bool) {
 		return base64.StdEncoding.EncodeToString([]byte(users[g.r.IntN(len(users))] + ":" + g.str("an", 18))), true
 	case "key32":
 		return base64.StdEncoding.EncodeToString(g.bytes(32)), true
+	case "key32url":
+		return base64.URLEncoding.EncodeToString(g.bytes(32)), true
+	case "key16":
+		return base64.StdEncoding.EncodeToString(g.bytes(16)), true
 	case "key64":
 		return base64.StdEncoding.EncodeToString(g.bytes(64)), true
 	case "b64":
@@ -229,11 +233,11 @@ func (g gen) special(name, arg string) (string, bool) {
 	case "pypi":
 		var sig [32]byte
 		copy(sig[:], g.bytes(32))
-		return "pypi-" + validate.Macaroon("pypi.org", `{"nonce": "`+g.str("hex", 32)+`", "version": 1}`, []string{`[1, ["` + g.str("l", 8) + `"]]`}, sig), true
+		return "pypi-" + testfixture.Macaroon("pypi.org", `{"nonce": "`+g.str("hex", 32)+`", "version": 1}`, []string{`[1, ["` + g.str("l", 8) + `"]]`}, sig), true
 	case "age":
 		var k [32]byte
 		copy(k[:], g.bytes(32))
-		return validate.AgeSecretKeyString(k), true
+		return testfixture.AgeSecretKey(k), true
 	case "pem":
 		return g.pem(arg), true
 	case "openssh":

@@ -19,10 +19,10 @@ const base62ChecksumLen = 6
 // user-to-server, server-to-server (installation) and refresh tokens.
 var githubPrefixes = []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}
 
-// Base62CRC32 returns the 6-character checksum GitHub and npm append to a
+// base62CRC32 returns the 6-character checksum GitHub and npm append to a
 // token: the CRC32 (IEEE polynomial) of the random part, written in base62
 // (alphabet 0-9A-Za-z) and left-padded with '0' to 6 characters.
-func Base62CRC32(random string) string {
+func base62CRC32(random string) string {
 	v := crc32.ChecksumIEEE([]byte(random))
 	var b [base62ChecksumLen]byte
 	for i := base62ChecksumLen - 1; i >= 0; i-- {
@@ -30,19 +30,6 @@ func Base62CRC32(random string) string {
 		v /= 62
 	}
 	return string(b[:])
-}
-
-// GitHubToken returns prefix + random + the checksum of random. It is a
-// fixture helper: with prefix "ghp_" and 30 base62 characters of random it
-// builds a structurally valid (but fake) classic personal access token.
-func GitHubToken(prefix, random string) string {
-	return prefix + random + Base62CRC32(random)
-}
-
-// NPMToken returns "npm_" + random + the checksum of random (a fixture
-// helper; random is normally 30 base62 characters).
-func NPMToken(random string) string {
-	return GitHubToken("npm_", random)
 }
 
 // GitHubChecksum checks a GitHub token of the prefixed format introduced in
@@ -78,5 +65,5 @@ func base62ChecksumOK(body string) bool {
 		}
 	}
 	n := len(body) - base62ChecksumLen
-	return Base62CRC32(body[:n]) == body[n:]
+	return base62CRC32(body[:n]) == body[n:]
 }

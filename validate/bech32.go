@@ -67,22 +67,6 @@ func bech32Decode(s string) (hrp string, data []byte, ok bool) {
 	return hrp, data[:len(data)-6], true
 }
 
-func bech32Encode(hrp string, data []byte) string {
-	values := append(bech32HRPExpand(hrp), data...)
-	values = append(values, 0, 0, 0, 0, 0, 0)
-	mod := bech32Polymod(values) ^ 1
-	var b strings.Builder
-	b.WriteString(hrp)
-	b.WriteByte('1')
-	for _, d := range data {
-		b.WriteByte(bech32Alphabet[d])
-	}
-	for i := 0; i < 6; i++ {
-		b.WriteByte(bech32Alphabet[(mod>>uint(5*(5-i)))&31])
-	}
-	return b.String()
-}
-
 // convertBits regroups bits (8 to 5 or 5 to 8); with pad false it rejects
 // leftover bits that are not zero padding.
 func convertBits(data []byte, from, to uint, pad bool) ([]byte, bool) {
@@ -120,11 +104,4 @@ func AgeSecretKey(secret string) bool {
 	}
 	key, ok := convertBits(data, 5, 8, false)
 	return ok && len(key) == 32
-}
-
-// AgeSecretKeyString encodes a 32-byte X25519 key as an age identity (a
-// fixture helper): "AGE-SECRET-KEY-1..." in upper case.
-func AgeSecretKeyString(key [32]byte) string {
-	data, _ := convertBits(key[:], 8, 5, true)
-	return strings.ToUpper(bech32Encode(ageSecretKeyHRP, data))
 }

@@ -92,15 +92,3 @@ func gitlabCRC(s string) string {
 	c := strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(s))), 36)
 	return strings.Repeat("0", gitlabCRCLen-len(c)) + c
 }
-
-// GitLabRoutableToken builds a routable GitLab token (a fixture helper):
-// prefix such as "glpat-", 16 random bytes and a routing payload such as
-// "o:1\nu:2" (values in base 36), with the correct length fields and CRC.
-func GitLabRoutableToken(prefix string, random [16]byte, payload string) string {
-	raw := append(append(random[:], payload...), byte(len(payload)))
-	b64 := base64.RawURLEncoding.EncodeToString(raw)
-	l := strconv.FormatUint(uint64(len(b64)), 36)
-	l = strings.Repeat("0", gitlabLenHolderSize-len(l)) + l
-	head := prefix + b64 + "." + gitlabTokenVersion + "." + l
-	return head + gitlabCRC(head)
-}

@@ -20,21 +20,13 @@ func GrafanaChecksum(secret string) bool {
 	if !strings.HasPrefix(secret, "glsa_") || i < 0 || len(secret)-i-1 != 8 {
 		return false
 	}
-	return GrafanaSum(secret[:i]) == strings.ToLower(secret[i+1:])
+	return grafanaSum(secret[:i]) == strings.ToLower(secret[i+1:])
 }
 
-// GrafanaSum returns the 8-hex-digit checksum Grafana appends to key (a
-// fixture helper as well: GrafanaToken builds a whole token).
-func GrafanaSum(key string) string {
+// grafanaSum returns the 8-hex-digit checksum Grafana appends to key.
+func grafanaSum(key string) string {
 	c := crc32.ChecksumIEEE([]byte(key))
 	return hex.EncodeToString([]byte{byte(c), byte(c >> 8), byte(c >> 16), byte(c >> 24)})
-}
-
-// GrafanaToken returns a Grafana service account token for a 32-character
-// random part (fixture helper).
-func GrafanaToken(random string) string {
-	k := "glsa_" + random
-	return k + "_" + GrafanaSum(k)
 }
 
 // AWSAccessKeyID checks an AWS access key id: a known 4-letter prefix (AKIA

@@ -4,12 +4,14 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+
+	"github.com/keyhound/keyhound/internal/testfixture"
 )
 
 func TestGrafanaChecksum(t *testing.T) {
 	r := rng()
 	for i := 0; i < 50; i++ {
-		tok := GrafanaToken(randomString(r, testAlphabet, 32))
+		tok := testfixture.GrafanaToken(randomString(r, testAlphabet, 32))
 		if !GrafanaChecksum(tok) {
 			t.Fatalf("GrafanaChecksum(%q) = false", tok)
 		}
@@ -19,8 +21,8 @@ func TestGrafanaChecksum(t *testing.T) {
 		}
 	}
 	// Grafana writes the CRC32's bytes least significant first.
-	if got := GrafanaSum("glsa_"); len(got) != 8 {
-		t.Fatalf("GrafanaSum length %d", len(got))
+	if got := grafanaSum("glsa_"); len(got) != 8 {
+		t.Fatalf("grafanaSum length %d", len(got))
 	}
 }
 

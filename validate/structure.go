@@ -207,32 +207,6 @@ func parseMacaroonV2(b []byte) (location string, ok bool) {
 	return location, true
 }
 
-// Macaroon builds a v2 binary macaroon (a fixture helper) with the given
-// location, identifier, first-party caveats and 32-byte signature, and
-// returns it base64url-encoded without padding as PyPI writes it after
-// "pypi-".
-func Macaroon(location, identifier string, caveats []string, signature [32]byte) string {
-	var b []byte
-	put := func(typ byte, data []byte) {
-		b = append(b, typ)
-		b = binary.AppendUvarint(b, uint64(len(data)))
-		b = append(b, data...)
-	}
-	b = append(b, 2)
-	if location != "" {
-		put(macaroonLocation, []byte(location))
-	}
-	put(macaroonIdentifier, []byte(identifier))
-	b = append(b, macaroonEOS)
-	for _, c := range caveats {
-		put(macaroonIdentifier, []byte(c))
-		b = append(b, macaroonEOS)
-	}
-	b = append(b, macaroonEOS)
-	put(macaroonSignature, signature[:])
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 // AzureStorageKey checks an Azure Storage account key: standard base64 of a
 // 512-bit (64-byte) key, i.e. 88 characters ending in "==".
 func AzureStorageKey(secret string) bool {

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/keyhound/keyhound/internal/testfixture"
 )
 
 const testAlphabet = base62Alphabet
@@ -50,11 +52,11 @@ func TestNamesSortedAndLookup(t *testing.T) {
 // TestKnownChecksum pins the scheme on the worked example of the format
 // (CRC32 IEEE of the 30 random characters, base62 0-9A-Za-z, 6 digits).
 func TestKnownChecksum(t *testing.T) {
-	if got := Base62CRC32("zQWBuTSOoRi4A9spHcVY5ncnsDkxkJ"); got != "0mLq17" {
-		t.Fatalf("Base62CRC32 = %q, want 0mLq17", got)
+	if got := base62CRC32("zQWBuTSOoRi4A9spHcVY5ncnsDkxkJ"); got != "0mLq17" {
+		t.Fatalf("base62CRC32 = %q, want 0mLq17", got)
 	}
-	if got := Base62CRC32(""); got != "000000" {
-		t.Fatalf("Base62CRC32(empty) = %q, want zero padding", got)
+	if got := base62CRC32(""); got != "000000" {
+		t.Fatalf("base62CRC32(empty) = %q, want zero padding", got)
 	}
 }
 
@@ -68,7 +70,7 @@ func TestGitHubAndNPMChecksum(t *testing.T) {
 			if prefix == "ghr_" && i%2 == 0 {
 				n = 70 // refresh tokens are longer, same scheme
 			}
-			tok := GitHubToken(prefix, randomString(r, testAlphabet, n))
+			tok := testfixture.GitHubToken(prefix, randomString(r, testAlphabet, n))
 			if !github(tok) {
 				t.Fatalf("valid %s rejected", tok)
 			}
@@ -82,7 +84,7 @@ func TestGitHubAndNPMChecksum(t *testing.T) {
 		}
 	}
 	for i := 0; i < 100; i++ {
-		tok := NPMToken(randomString(r, testAlphabet, 30))
+		tok := testfixture.NPMToken(randomString(r, testAlphabet, 30))
 		if !npm(tok) {
 			t.Fatalf("valid %s rejected", tok)
 		}
@@ -94,7 +96,7 @@ func TestGitHubAndNPMChecksum(t *testing.T) {
 			t.Fatalf("flipped token %s accepted", bad)
 		}
 	}
-	good := GitHubToken("ghp_", "zQWBuTSOoRi4A9spHcVY5ncnsDkxkJ")
+	good := testfixture.GitHubToken("ghp_", "zQWBuTSOoRi4A9spHcVY5ncnsDkxkJ")
 	for _, tc := range []struct {
 		name, tok string
 		want      bool
@@ -173,19 +175,19 @@ func TestPyPIMacaroon(t *testing.T) {
 		sig[i] = byte(r.IntN(256))
 	}
 	caveat := `{"version": 1, "permissions": {"projects": ["keyhound"]}}`
-	tok := "pypi-" + Macaroon("pypi.org", "c0ffee00-1234-4abc-8def-0123456789ab", []string{caveat}, sig)
+	tok := "pypi-" + testfixture.Macaroon("pypi.org", "c0ffee00-1234-4abc-8def-0123456789ab", []string{caveat}, sig)
 	if !strings.HasPrefix(tok, "pypi-AgEIcHlwaS5vcmc") {
 		t.Fatalf("fixture does not start like a PyPI token: %s", tok)
 	}
 	if !pypi(tok) {
 		t.Fatalf("valid token rejected: %s", tok)
 	}
-	test := "pypi-" + Macaroon("test.pypi.org", "id", nil, sig)
+	test := "pypi-" + testfixture.Macaroon("test.pypi.org", "id", nil, sig)
 	if !pypi(test) {
 		t.Fatalf("TestPyPI token rejected: %s", test)
 	}
 	for _, tc := range []struct{ name, tok string }{
-		{"other location", "pypi-" + Macaroon("example.org", "id", []string{caveat}, sig)},
+		{"other location", "pypi-" + testfixture.Macaroon("example.org", "id", []string{caveat}, sig)},
 		{"truncated", tok[:len(tok)-4]},
 		{"extra bytes", tok + "AAAA"},
 		{"not base64", "pypi-AgEIcHlwaS5vcmc!!!!"},
@@ -223,7 +225,7 @@ func TestGitLabChecksum(t *testing.T) {
 			for j := range random {
 				random[j] = byte(r.IntN(256))
 			}
-			tok := GitLabRoutableToken(prefix, random, "o:"+randomString(r, "0123456789abcdefghijklmnopqrstuvwxyz", 1+r.IntN(6))+"\nu:2")
+			tok := testfixture.GitLabRoutableToken(prefix, random, "o:"+randomString(r, "0123456789abcdefghijklmnopqrstuvwxyz", 1+r.IntN(6))+"\nu:2")
 			if !gl(tok) {
 				t.Fatalf("valid routable token rejected: %s", tok)
 			}
@@ -292,7 +294,7 @@ func TestAgeSecretKey(t *testing.T) {
 		for j := range key {
 			key[j] = byte(r.IntN(256))
 		}
-		s := AgeSecretKeyString(key)
+		s := testfixture.AgeSecretKey(key)
 		if !strings.HasPrefix(s, "AGE-SECRET-KEY-1") || len(s) != 74 {
 			t.Fatalf("unexpected shape %q", s)
 		}

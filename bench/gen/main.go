@@ -14,7 +14,7 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/keyhound/keyhound/validate"
+	"github.com/keyhound/keyhound/internal/testfixture"
 )
 
 func main() {
@@ -111,7 +111,7 @@ func rnd(r *rand.Rand, alphabet string, n int) string {
 func fakeSecret(r *rand.Rand, i int) string {
 	switch i % 5 {
 	case 0:
-		return "token := \"" + validate.GitHubToken("ghp_", rnd(r, alnum, 30)) + "\""
+		return "token := \"" + testfixture.GitHubToken("ghp_", rnd(r, alnum, 30)) + "\""
 	case 1:
 		return "AWS_ACCESS_KEY_ID=AKIA" + rnd(r, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)
 	case 2:
@@ -119,6 +119,6 @@ func fakeSecret(r *rand.Rand, i int) string {
 	case 3:
 		return "stripe := \"sk_live_" + rnd(r, alnum, 24) + "\""
 	default:
-		return "NPM_TOKEN=" + validate.NPMToken(rnd(r, alnum, 30))
+		return "NPM_TOKEN=" + testfixture.NPMToken(rnd(r, alnum, 30))
 	}
 }
