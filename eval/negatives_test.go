@@ -65,4 +65,21 @@ var hardNegatives = []struct{ path, doc string }{
 	// versions, numbers, dates, paths, URLs next to credential words
 	{"config/limits.yaml", "max_tokens: 4096\ntoken_ttl: 3600\nsecret_rotation_days: 90\npassword_min_length: 12\ntoken_url: https://login.acme.io/oauth2/v2.0/token\nsecret_path: /var/run/secrets/kubernetes.io/serviceaccount/token\n"},
 	{"config/versions.toml", "[tool.token-bucket]\nversion = \"1.24.0-rc.1+build.20240101\"\nsecret_store_version = \"v2.3.11\"\n"},
+	// issue #17: code identifiers, member accesses and calls under credential names
+	{"src/s3.js", "const client = new S3Client({\n  credentials: {\n    accessKeyId: token.accessKeyId,\n    secretAccessKey: config.secretAccessKey,\n    sessionToken: creds.Credentials.SessionToken,\n  },\n});\nconst sessionToken = \"X-Amz-S3session-Token\";\nif (!!p.withCredentials) { credentials = credentialsTreatedAsExpired; }\n"},
+	{"CHANGELOG.md", "## 12.1.0\n* Add support for `ApiKeyExpiredEvent`, `V2IamApiKeyPermissionsUpdatedEvent` thin events\n* api_key: `RequestOptions.api_key` is now `RequestOptions.apiKeyOverride`\n"},
+	{"tests/test_api_jwt.py", "def test_encode(self):\n    token = jwt.encode(payload, \"secret\", json_encoder=CustomJSONEncoder)\n    secret = self.fixtures.get_secret_value()\n"},
+	{"charts/etcd/values.yaml", "auth:\n  token:\n    secretName: 'etcd-cluster-k8s'\n  password: \"\\\\nlistenPort:\"\n"},
+	{"internal/log/format.go", "package log\n\nconst passwordChangedAtLayout = \"2006-01-02T15:04:05Z\"\nvar tokenExpiry = \"HH:mm:ss.SSSZ\"\n"},
+	{"app/db.py", "url = f\"postgresql://{user}:DB_PASSWORD@db.{domain}/app\"\nconn = \"DRIVER={ODBC};SERVER=%s;UID=%s;PWD=%s;Database=%s\" % args\nodbc = \"PWD=pass;LANGUAGE=us_english\"\n"},
+	// issue #17: credential words inside longer key names
+	{".secrets.baseline", "{\"results\": {\"app/config.py\": [{\"type\": \"Secret Keyword\", \"hashed_secret\": \"{hex:40}\", \"is_verified\": false, \"line_number\": 3}]}}\n"},
+	{"config/secrets.yaml", "secret_version: {an:32}\ntoken_url: https://login.acme.io/oauth2/{an:24}\npassword_hash: \"$2b$12${an:53}\"\n"},
+	{"settings.py", "DATABASES = {\"default\": {\"NAME\": \"app\"}}\nDB_PASSWORD = os.environ.get(\"DB_PASSWORD\", \"\")\n"},
+	// issue #17: documentation connection strings, unsigned JWTs, test Basic credentials
+	{"doc/build/core/engines.rst", "    engine = create_engine(\"postgresql+pg8000://dbuser:kx%40jj5%2Fg@pghost10/appdb\")\n    engine = create_engine(\"oracle+oracledb://scott:tiger@tnsalias\")\n    engine = create_engine(\"mysql://scott:tiger@localhost/test\")\n"},
+	{"docs/audit.md", "    password=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.\n"},
+	{"test/req.auth.js", "request(app).get('/').set('Authorization', 'Basic dG9iaTpmZXJyZXQ=').expect('tobi:ferret', done)\n"},
+	// issue #17: end-to-end test fixtures
+	{"cypress/fixtures/users.json", "{\"admin\": {\"email\": \"admin@acme.io\", \"password\": \"{pw}\"}, \"api_key\": \"{an:32}\"}\n"},
 }

@@ -180,6 +180,10 @@ func (g gen) special(name, arg string) (string, bool) {
 		return base64.StdEncoding.EncodeToString([]byte(users[g.r.IntN(len(users))] + ":" + g.str("an", 18))), true
 	case "key32":
 		return base64.StdEncoding.EncodeToString(g.bytes(32)), true
+	case "key32url":
+		return base64.URLEncoding.EncodeToString(g.bytes(32)), true
+	case "key16":
+		return base64.StdEncoding.EncodeToString(g.bytes(16)), true
 	case "key64":
 		return base64.StdEncoding.EncodeToString(g.bytes(64)), true
 	case "b64":

@@ -297,7 +297,7 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 		}
 		return a.rule < b.rule
 	})
-	return c.dropGeneric(c.matches)
+	return c.matches
 }
 
 // runRule runs rule ri's regex in each of its windows, widening a window
@@ -383,39 +383,6 @@ func (c *chunkMatcher) evalWindow(buf []byte, ri int, re *regexp.Regexp, w span)
 		c.rememberWindow(ri, w0, w, c.quads, true, lo, hi)
 		return w, c.quads, true
 	}
-}
-
-// dropGeneric removes matches of generic rules whose secret overlaps the
-// secret of a specific rule's match: the specific rule names the provider.
-func (c *chunkMatcher) dropGeneric(ms []match) []match {
-	rs := c.m.set.Rules
-	anyGeneric := false
-	for i := range ms {
-		if rs[ms[i].rule].Generic {
-			anyGeneric = true
-			break
-		}
-	}
-	if !anyGeneric {
-		return ms
-	}
-	out := ms[:0]
-	for i := range ms {
-		if rs[ms[i].rule].Generic {
-			shadowed := false
-			for j := range ms {
-				if !rs[ms[j].rule].Generic && ms[j].secStart < ms[i].sEnd && ms[i].secStart < ms[j].sEnd {
-					shadowed = true
-					break
-				}
-			}
-			if shadowed {
-				continue
-			}
-		}
-		out = append(out, ms[i])
-	}
-	return out
 }
 
 // accept applies entropy, validator, allowlists and the inline marker.

@@ -448,8 +448,8 @@ tags = ["generic"]
 		also       []string
 	}{
 		{"provider over uri", "u = https://ci:kht_abcdefghij0123456789@git.acme.io", "prov", []string{"uri"}},
-		{"provider over uri and generic", "pass = https://ci:kht_abcdefghij0123456789@git.acme.io", "prov", []string{"uri"}},
-		{"uri over generic", "pass=https://ci:q8w7e6r5t4y3@git.acme.io", "uri", nil},
+		{"provider over uri and generic", "pass = https://ci:kht_abcdefghij0123456789@git.acme.io", "prov", []string{"gen", "uri"}},
+		{"uri over generic", "pass=https://ci:q8w7e6r5t4y3@git.acme.io", "uri", []string{"gen"}},
 		{"generic alone", "pass = q8w7e6r5t4y3", "gen", nil},
 	}
 	for _, tc := range tests {

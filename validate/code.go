@@ -1,23 +1,34 @@
 package validate
 
 import (
+	"encoding/base64"
 	"net/url"
 	"regexp"
 	"strings"
 )
 
 // looksLikeCode reports values that sit where a credential would but are
-// code or text: identifiers made of words (camelCase, PascalCase,
+// code or text, or no credential by themselves: password hashes (reported
+// by the hash rules in credential files only), JWTs without a signature,
+// base64 of a sentence, identifiers made of words (camelCase, PascalCase,
 // snake_case, kebab-case, dotted member accesses, negated or escaped),
 // format strings, date and time layouts, fragments of a connection string
 // (the value ran past a ';' into the next key), and percent-encoded words.
 func looksLikeCode(v string) bool {
+	if passwordHashRe.MatchString(v) || unsignedJWT(v) || decodesToText(v) {
+		return true
+	}
 	if formatRe.MatchString(v) || timeLayoutRe.MatchString(v) || fragmentRe.MatchString(v) {
 		return true
 	}
 	t := trimCode(v)
 	if t == "" || wordIdentifier(t) {
 		return true
+	}
+	if k, val, ok := strings.Cut(t, "="); ok && k != "" && !strings.HasSuffix(t, "=") {
+		// a keyword argument or an assignment, not base64 (whose '=' is
+		// padding at the end): json_encoder=CustomJSONEncoder
+		return wordIdentifier(k) && (val == "" || wordIdentifier(trimCode(val)))
 	}
 	if strings.Contains(t, "%") {
 		if u, err := url.PathUnescape(t); err == nil && u != t {
@@ -41,7 +52,8 @@ var fragmentRe = regexp.MustCompile(`;[ \t]*[A-Za-z][A-Za-z0-9_ ]*=`)
 
 // trimCode strips what surrounds an identifier in code: negation,
 // address-of and dereference, sigils, an escaped newline before it, a
-// trailing colon, comma, semicolon or call.
+// trailing colon, comma, semicolon, call or the closing parenthesis of a
+// call around it.
 func trimCode(v string) string {
 	for {
 		switch {
@@ -53,6 +65,8 @@ func trimCode(v string) string {
 			v = v[1:]
 		case strings.HasSuffix(v, "()"):
 			v = v[:len(v)-2]
+		case strings.HasSuffix(v, ")") && !strings.Contains(v, "("):
+			v = v[:len(v)-1] // the end of a call around it
 		case v != "" && strings.IndexByte(":,;", v[len(v)-1]) >= 0:
 			v = v[:len(v)-1]
 		default:
@@ -82,8 +96,8 @@ func wordIdentifier(v string) bool {
 				return false
 			}
 			fillers++
-		case len(p) == 1:
-			fillers++
+		case len(p) <= 2:
+			fillers++ // a letter or two: "p.with", "cl_api_key"
 		case isUpper(p) && len(p) <= 4:
 			fillers++ // an acronym: JSON, AWS, HTTP
 		default:
@@ -164,4 +178,52 @@ func pronounceable(w string) bool {
 		}
 	}
 	return vowels > 0 && vowels*6 >= len(low)
+}
+
+// passwordHashRe matches crypt(3), htpasswd, LDAP and Django password
+// hashes: the hash of a password, not the password.
+var passwordHashRe = regexp.MustCompile(`^(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2i|argon2d|argon2id|scrypt|pbkdf2[-a-z0-9]*|sha1|md5)\$|\{(?:SHA|SSHA|SHA256|SSHA256|SHA512|SSHA512|MD5|SMD5|CRYPT|BCRYPT|PBKDF2[-A-Z0-9]*)\}|(?:pbkdf2_sha256|pbkdf2_sha1|bcrypt_sha256|argon2|scrypt)\$)`)
+
+// unsignedJWT reports a JWT header and payload without a signature
+// ("eyJ….eyJ…" or "eyJ….eyJ….."): no credential, whatever it claims.
+func unsignedJWT(v string) bool {
+	if !strings.HasPrefix(v, "eyJ") {
+		return false
+	}
+	parts := strings.Split(v, ".")
+	if len(parts) == 3 && parts[2] == "" {
+		parts = parts[:2]
+	}
+	if len(parts) != 2 {
+		return false
+	}
+	var header map[string]any
+	return decodeJSONPart(parts[0], &header)
+}
+
+// decodesToText reports base64 whose decoded bytes are a sentence: words
+// and spaces ("super long string should cause enough entropy"), a test's
+// stand-in for a secret.
+func decodesToText(v string) bool {
+	if len(v) < 16 {
+		return false
+	}
+	b, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		if b, err = base64.RawStdEncoding.DecodeString(v); err != nil {
+			return false
+		}
+	}
+	letters, spaces := 0, 0
+	for _, c := range b {
+		switch {
+		case c == ' ':
+			spaces++
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			letters++
+		case c < 0x20 || c > 0x7e:
+			return false
+		}
+	}
+	return spaces >= 2 && (letters+spaces)*10 >= len(b)*9
 }
