@@ -100,7 +100,7 @@ type scanJob struct {
 	baseline map[string]bool
 	reports  []reportOut
 	// context returns the text of a finding's file for --verify's companion
-	// values (nil: not available, as in git history).
+	// values (nil: not available).
 	context func(f *finding.Finding) []byte
 }
 
