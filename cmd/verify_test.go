@@ -362,7 +362,10 @@ func TestVerifyCompanionsFromFile(t *testing.T) {
 	repo.git("rm", "-q", "sa.json", "twilio.env")
 	repo.git("commit", "-q", "-m", "remove credentials")
 
-	for _, args := range [][]string{{"dir", dir}, {"git", repo.dir}} {
+	cache := t.TempDir()
+	var requests []int
+	for _, args := range [][]string{{"dir", dir}, {"git", repo.dir}, {"dir", dir, "--cache-dir", cache}, {"dir", dir, "--cache-dir", cache}} {
+		requests = append(requests, len(srv.Seen()))
 		out := filepath.Join(t.TempDir(), "r.json")
 		c := exec.Command(bin, append(args, "--verify", "-f", "json", "-o", out, "--no-progress")...)
 		c.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "HTTPS_PROXY=" + proxy.URL, "NO_PROXY=", "SSL_CERT_FILE=" + caFile, "SSL_CERT_DIR=" + t.TempDir()}
@@ -384,6 +387,19 @@ func TestVerifyCompanionsFromFile(t *testing.T) {
 			t.Errorf("%s: Twilio auth token: %+v, want live\n%s", args[0], v, stderr)
 		}
 	}
+	// The second run with --cache-dir asks no provider; the cache holds no secret.
+	if n := len(srv.Seen()) - requests[3]; n != 0 {
+		t.Errorf("a run with a warm --cache-dir sent %d requests", n)
+	}
+	filepath.Walk(cache, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			b, _ := os.ReadFile(p)
+			if strings.Contains(string(b), authToken) || strings.Contains(string(b), "PRIVATE") {
+				t.Errorf("cache file %s holds a secret", p)
+			}
+		}
+		return nil
+	})
 	for _, s := range srv.Seen() {
 		if strings.Contains(s.Body, "PRIVATE KEY") || strings.Contains(s.Body, pemKey[40:80]) {
 			t.Errorf("the private key was sent to %s", s.Host)
