@@ -362,7 +362,10 @@ func TestVerifyCompanionsFromFile(t *testing.T) {
 	repo.git("rm", "-q", "sa.json", "twilio.env")
 	repo.git("commit", "-q", "-m", "remove credentials")
 
-	for _, args := range [][]string{{"dir", dir}, {"git", repo.dir}} {
+	cache := t.TempDir()
+	var requests []int
+	for _, args := range [][]string{{"dir", dir}, {"git", repo.dir}, {"dir", dir, "--cache-dir", cache}, {"dir", dir, "--cache-dir", cache}} {
+		requests = append(requests, len(srv.Seen()))
 		out := filepath.Join(t.TempDir(), "r.json")
 		c := exec.Command(bin, append(args, "--verify", "-f", "json", "-o", out, "--no-progress")...)
 		c.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "HTTPS_PROXY=" + proxy.URL, "NO_PROXY=", "SSL_CERT_FILE=" + caFile, "SSL_CERT_DIR=" + t.TempDir()}
@@ -384,9 +387,47 @@ func TestVerifyCompanionsFromFile(t *testing.T) {
 			t.Errorf("%s: Twilio auth token: %+v, want live\n%s", args[0], v, stderr)
 		}
 	}
+	// The second run with --cache-dir asks no provider; the cache holds no secret.
+	if n := len(srv.Seen()) - requests[3]; n != 0 {
+		t.Errorf("a run with a warm --cache-dir sent %d requests", n)
+	}
+	filepath.Walk(cache, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			b, _ := os.ReadFile(p)
+			if strings.Contains(string(b), authToken) || strings.Contains(string(b), "PRIVATE") {
+				t.Errorf("cache file %s holds a secret", p)
+			}
+		}
+		return nil
+	})
 	for _, s := range srv.Seen() {
 		if strings.Contains(s.Body, "PRIVATE KEY") || strings.Contains(s.Body, pemKey[40:80]) {
 			t.Errorf("the private key was sent to %s", s.Host)
 		}
+	}
+}
+
+// TestVerifyWithoutVerifiers: --verify on rules that no verifier serves
+// opens no connection, marks each finding unknown with the reason, and
+// counts it in the summary.
+func TestVerifyWithoutVerifiers(t *testing.T) {
+	r := run(t, "key = "+token(7)+"\nother = "+token(8)+"\n", "stdin", "--verify", "-f", "json")
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var rep struct{ Findings []finding.Finding }
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || len(rep.Findings) != 2 {
+		t.Fatalf("%v: %s", err, r.stdout)
+	}
+	for _, f := range rep.Findings {
+		if f.Verification.State() != finding.StatusUnknown || f.Verification.Detail != "no verifier for this rule" {
+			t.Errorf("%+v", f.Verification)
+		}
+	}
+	if !strings.Contains(r.stderr, "verified: 0 live, 0 invalid, 0 error, 2 unknown") {
+		t.Errorf("summary: %s", r.stderr)
+	}
+	if r := run(t, "key = "+token(7)+"\n", "stdin", "--only-verified"); r.code != 0 || strings.Contains(r.stdout, "khtok_") {
+		t.Errorf("--only-verified with nothing live: exit %d, %s", r.code, r.stdout)
 	}
 }

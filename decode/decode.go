@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -389,4 +390,19 @@ func Unescape(buf []byte, s, e int) (Span, bool) {
 		k = Percent
 	}
 	return Span{Start: s, End: e, Kind: k, Text: t, offs: offs}, true
+}
+
+// Base64Text decodes s when the whole of it is base64 (standard or URL-safe,
+// padded or not) of text.
+func Base64Text(s string) ([]byte, bool) {
+	t := strings.TrimRight(s, "=")
+	if len(t) < 4 || len(t)%4 == 1 {
+		return nil, false
+	}
+	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(t); err == nil && IsText(b) {
+			return b, true
+		}
+	}
+	return nil, false
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"sort"
@@ -147,6 +148,15 @@ type sarifResultProps struct {
 	PresentIn       []string             `json:"present_in,omitempty"`
 
 	Verification finding.Verification `json:"verification"`
+
+	// Inside an archive: artifactLocation is the outer file; these say
+	// where in it (member path as in the JSON report's file, after the
+	// first '!'; line and column within the member).
+	Member       string `json:"member,omitempty"`
+	MemberLine   int    `json:"member_line,omitempty"`
+	MemberColumn int    `json:"member_column,omitempty"`
+	// Decoded names the decodings that revealed the secret, outermost first.
+	Decoded []string `json:"decoded,omitempty"`
 }
 
 // writeSARIF writes rep as a SARIF 2.1.0 log with one run: the rules that
@@ -200,16 +210,27 @@ func writeSARIF(w io.Writer, rep *finding.Report, _ Options) error {
 		if desc == "" {
 			desc = f.RuleID
 		}
+		file, member, inArchive := strings.Cut(f.File, "!")
+		where := ""
+		if inArchive {
+			where = fmt.Sprintf(" in archive member %s (line %d, column %d)", member, f.Line, f.Column)
+		}
+		loc := sarifPhysicalLocation{
+			ArtifactLocation: sarifArtifact(file),
+			Region:           sarifRegionFor(f),
+			ContextRegion:    sarifContextRegionFor(f),
+		}
+		if inArchive {
+			// Lines of a member are not lines of the outer file; GitHub
+			// needs a startLine: the archive's first.
+			loc.Region, loc.ContextRegion = &sarifRegion{StartLine: 1}, nil
+		}
 		r := sarifResult{
 			RuleID:    f.RuleID,
 			RuleIndex: index[f.RuleID],
 			Level:     severityLevel(sev),
-			Message:   sarifText{Text: desc + ": " + finding.Preview(f.Secret)},
-			Locations: []sarifLocation{{PhysicalLocation: sarifPhysicalLocation{
-				ArtifactLocation: sarifArtifact(f.File),
-				Region:           sarifRegionFor(f),
-				ContextRegion:    sarifContextRegionFor(f),
-			}}},
+			Message:   sarifText{Text: desc + where + ": " + finding.Preview(f.Secret)},
+			Locations: []sarifLocation{{PhysicalLocation: loc}},
 			Properties: sarifResultProps{
 				Repository: f.Repository,
 				Commit:     f.Commit,
@@ -226,7 +247,11 @@ func writeSARIF(w io.Writer, rep *finding.Report, _ Options) error {
 				PresentIn:       f.PresentIn,
 
 				Verification: f.Verification,
+				Decoded:      f.Decoded,
 			},
+		}
+		if inArchive {
+			r.Properties.Member, r.Properties.MemberLine, r.Properties.MemberColumn = member, f.Line, f.Column
 		}
 		if f.Fingerprint != "" {
 			r.PartialFingerprints = map[string]string{sarifFingerprintKey: f.Fingerprint}

@@ -10,6 +10,7 @@ import (
 	"github.com/keyhound/keyhound/archive"
 	"github.com/keyhound/keyhound/decode"
 	"github.com/keyhound/keyhound/finding"
+	"github.com/keyhound/keyhound/rules"
 )
 
 // Expand says what a worker looks into beyond plain text: archives (their
@@ -333,6 +334,18 @@ func (w *Worker) withDecoded(buf []byte, from, to int, enabled []bool, ps []matc
 		}
 		emit(w.m.decodedFinding(buf, d, path, pos))
 	}
+}
+
+// encodedPlaceholder reports whether a generic rule's secret is the base64
+// of a value the rule would not report as it is (password: cGFzc3dvcmQ=,
+// the base64 of "password").
+func (m *Matcher) encodedPlaceholder(r *rules.Rule, secret string) bool {
+	t, ok := decode.Base64Text(secret)
+	if !ok {
+		return false
+	}
+	s := string(t)
+	return r.Validate != nil && !r.Validate(s) || r.Allowlist.AllowsSecret(s) || m.set.Allowlist.AllowsSecret(s)
 }
 
 // decodedFinding builds the finding for d, moving pos to its encoded span.

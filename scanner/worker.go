@@ -140,6 +140,9 @@ func (w *Worker) matchChunk(buf []byte, from, to int, enabled []bool, path strin
 		if !w.m.accept(r, buf, &mt, secret) {
 			continue
 		}
+		if w.exp.DecodeDepth > 0 && r.Generic && w.m.encodedPlaceholder(r, secret) {
+			continue
+		}
 		acc = append(acc, mt)
 	}
 	acc, w.also = w.m.oneFindingPerPlace(acc, w.also)

@@ -5,15 +5,22 @@
 #
 #   bash scripts/bench-git.sh
 #   COMMITS=5000 RUNS=1 bash scripts/bench-git.sh
+#   SHAPE=helm bash scripts/bench-git.sh     # the Helm-like history
 #
 # The repository is generated deterministically (scripts/gitgen: Go source
-# text from $(go env GOROOT)/src with a few hundred generated fake secrets)
+# text from $(go env GOROOT)/src with a few hundred generated fake secrets;
+# with SHAPE=helm, a few hundred 50–500 KB YAML and README files edited a
+# few lines per commit, where keyhound matches only what each delta adds)
 # under $OUT (default /tmp/keyhound-bench-git; bench/out works too, it is git-ignored) and kept for later
-# runs. Prints a table of median wall time, CPU time and peak RSS, and the
+# runs. Prints a table of median wall time, CPU time and peak RSS, with
+# gitleaks when it is installed (or $GITLEAKS names it), and the
 # throughput of the two blob readers (pack files vs go-git's iteration).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COMMITS=${COMMITS:-20000}
+SHAPE=${SHAPE:-go}                  # go or helm (scripts/gitgen -shape)
+WINDOW=${WINDOW:-10}                # git repack --window of the generated history
+GITLEAKS=${GITLEAKS:-$(command -v gitleaks || true)}
 RULES=${RULES:-} # a rule file to use instead of the built-in rules (--config)
 RUNS=${RUNS:-3}
 OUT=${OUT:-${TMPDIR:-/tmp}/keyhound-bench-git}
@@ -32,14 +39,17 @@ if [ -n "$RULES" ]; then
   CFG=(--config "$(cd "$(dirname "$RULES")" && pwd)/$(basename "$RULES")")
 fi
 REPO="$OUT/git-$COMMITS.git"
+if [ "$SHAPE" != go ]; then
+  REPO="$OUT/$SHAPE-$COMMITS.git"
+fi
 if [ ! -d "$REPO" ]; then
   echo "generating $REPO ($COMMITS commits)" >&2
   rm -rf "$REPO.tmp"
   git init -q --bare "$REPO.tmp"
   git -C "$REPO.tmp" symbolic-ref HEAD refs/heads/main
-  go run ./scripts/gitgen -commits "$COMMITS" -planted "$REPO.planted" | git -C "$REPO.tmp" fast-import --quiet
+  go run ./scripts/gitgen -shape "$SHAPE" -commits "$COMMITS" -planted "$REPO.planted" | git -C "$REPO.tmp" fast-import --quiet
   # A clone or a gc'd repository: one pack, deltas chosen by git (not fast-import's).
-  git -C "$REPO.tmp" repack -adfq --window=10 --depth=50
+  git -C "$REPO.tmp" repack -adfq --window="$WINDOW" --depth=50
   mv "$REPO.tmp" "$REPO"
 fi
 NCOMMITS=$(git -C "$REPO" rev-list --all | wc -l)
@@ -65,7 +75,13 @@ measure() {
 measure "git-log-p-all" git -C "$REPO" log -p --all
 measure "keyhound-git" "$KH" git "${CFG[@]}" --no-progress -f json -o "$OUT/git-findings.json" "$REPO"
 measure "keyhound-git-1-worker" "$KH" git "${CFG[@]}" --no-progress -j 1 -f json -o "$OUT/git-findings-1.json" "$REPO"
-measure "keyhound-git-go-git-reader" "$KH" git "${CFG[@]}" --no-progress --git-reader go-git -f json -o "$OUT/git-findings-gogit.json" "$REPO"
+if [ "$SHAPE" = go ]; then
+  # go-git's reader matches every blob whole: slow on big files edited often.
+  measure "keyhound-git-go-git-reader" "$KH" git "${CFG[@]}" --no-progress --git-reader go-git -f json -o "$OUT/git-findings-gogit.json" "$REPO"
+fi
+if [ -n "$GITLEAKS" ]; then
+  measure "gitleaks" "$GITLEAKS" git --no-banner --exit-code 0 -f json -r "$OUT/gitleaks-findings.json" "$REPO"
+fi
 
 # --staged on a one-file change in a work tree of the same repository.
 WT="$OUT/git-$COMMITS-worktree"
@@ -95,6 +111,15 @@ KHW=$(awk '{print $2}' <<<"${ROWS[1]}")
 KHR=$(awk '{print $4}' <<<"${ROWS[1]}")
 awk -v l="$LOGW" -v k="$KHW" -v r="$KHR" 'BEGIN {
   printf "\nkeyhound git vs git log -p --all: %.1fx faster (target: faster; issue 5: >= 2x); peak RSS %d MiB (target < 300)\n", l / k, r }'
+LOGC=$(awk '{print $3}' <<<"${ROWS[0]}")
+KHC=$(awk '{print $3}' <<<"${ROWS[1]}")
+awk -v l="$LOGC" -v k="$KHC" 'BEGIN { printf "keyhound git CPU / git log -p --all CPU: %.2f (issue 19: <= 1.5)\n", k / l }'
+for r in "${ROWS[@]}"; do
+  if [ "${r%% *}" = gitleaks ]; then
+    awk -v g="$(awk '{print $2}' <<<"$r")" -v gc="$(awk '{print $3}' <<<"$r")" -v k="$KHW" -v kc="$KHC" 'BEGIN {
+      printf "keyhound git vs gitleaks: %.1fx faster wall, %.1fx less CPU (issue 19: >= 2x)\n", g / k, gc / kc }'
+  fi
+done
 echo
 echo "blob readers, all blobs of the repository, decoding only:"
 KEYHOUND_BENCH_REPO="$REPO" KEYHOUND_BENCH_RULES="${CFG[1]:-}" go test -run '^$' -bench 'BenchmarkReadBlobs' -benchtime 1x ./scanner/gitscan | grep -E '^Benchmark' || true

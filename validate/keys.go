@@ -209,7 +209,8 @@ func derHeaderLen(b []byte) int {
 
 // opensshKey checks the "openssh-key-v1" format: cipher, KDF and its
 // options, the number of keys, their public keys and the (possibly
-// encrypted) private section, and nothing after it.
+// encrypted) private section, and nothing after it but, for an AEAD cipher
+// (chacha20-poly1305, AES-GCM), its 16-byte tag.
 func opensshKey(b []byte, complete bool) bool {
 	const magic = "openssh-key-v1\x00"
 	if !strings.HasPrefix(string(b), magic) {
@@ -234,6 +235,9 @@ func opensshKey(b []byte, complete bool) bool {
 		if i == n && string(cipher) == "none" && len(f)%8 != 0 {
 			return false // unencrypted private sections are padded to 8 bytes
 		}
+	}
+	if string(cipher) == "chacha20-poly1305@openssh.com" || strings.HasSuffix(string(cipher), "-gcm@openssh.com") {
+		return len(r.b) == 16 && !r.bad // the AEAD tag follows the private section
 	}
 	return len(r.b) == 0 && !r.bad
 }

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 
@@ -88,5 +89,37 @@ func TestPrivateKeyValidatorsReject(t *testing.T) {
 	}
 	if PuTTYPrivateKey("PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: placeholder") {
 		t.Error("a .ppk without key material accepted")
+	}
+}
+
+// OpenSSH keys encrypted with an AEAD cipher carry the cipher's tag after
+// the private section (as in x/crypto's ssh/testdata).
+func TestOpenSSHAEADKeys(t *testing.T) {
+	str := func(b []byte) []byte {
+		return append([]byte{byte(len(b) >> 24), byte(len(b) >> 16), byte(len(b) >> 8), byte(len(b))}, b...)
+	}
+	for _, cipher := range []string{"chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes256-ctr"} {
+		pub := append(str([]byte("ssh-ed25519")), str(make([]byte, 32))...)
+		key := []byte("openssh-key-v1\x00")
+		key = append(key, str([]byte(cipher))...)
+		key = append(key, str([]byte("bcrypt"))...)
+		key = append(key, str(append(str(make([]byte, 16)), 0, 0, 0, 24))...)
+		key = append(key, 0, 0, 0, 1)
+		key = append(key, str(pub)...)
+		key = append(key, str(make([]byte, 144))...)
+		aead := cipher != "aes256-ctr"
+		if aead {
+			key = append(key, make([]byte, 16)...)
+		}
+		b64 := base64.StdEncoding.EncodeToString(key)
+		var lines []string
+		for len(b64) > 70 {
+			lines, b64 = append(lines, b64[:70]), b64[70:]
+		}
+		lines = append(lines, b64)
+		pem := "-----BEGIN OPENSSH PRIVATE KEY-----\n" + strings.Join(lines, "\n") + "\n-----END OPENSSH PRIVATE KEY-----"
+		if !PEMPrivateKey(pem) {
+			t.Errorf("%s key rejected", cipher)
+		}
 	}
 }

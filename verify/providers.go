@@ -49,7 +49,6 @@ func builtin() []*Verifier {
 			URL:      fixed("https://huggingface.co/api/whoami-v2"),
 			Header:   bearer,
 			Identity: []string{"name"},
-			Read:     nil,
 		}, "GET https://huggingface.co/api/whoami-v2, header Authorization: Bearer"),
 		simple("digitalocean", []string{"digitalocean-token"}, "api.digitalocean.com", probe{
 			URL:      fixed("https://api.digitalocean.com/v2/account"),
