@@ -3,8 +3,8 @@ package main
 import (
 	"testing"
 
-	"github.com/keyhound/keyhound/cmd"
 	"github.com/keyhound/keyhound/rules"
+	"github.com/keyhound/keyhound/scanner"
 )
 
 // TestDefaultRules checks every built-in rule's examples and negative
@@ -26,7 +26,7 @@ func TestDefaultRules(t *testing.T) {
 	if len(set.Rules) < 60 {
 		t.Errorf("only %d built-in rules", len(set.Rules))
 	}
-	for _, f := range cmd.TestRules(set) {
+	for _, f := range scanner.CheckExamples(set) {
 		t.Error(f)
 	}
 }

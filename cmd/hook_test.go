@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/keyhound/keyhound/githook"
 )
 
 // gitEnv isolates git from the user's and the system's configuration.
@@ -68,7 +70,7 @@ func TestInstallHook(t *testing.T) {
 	if err != nil || st.Mode().Perm()&0o111 == 0 {
 		t.Fatalf("hook not executable: %v %v", err, st)
 	}
-	if got := string(readFile(t, hook)); got != hookScripts["pre-commit"] || !strings.Contains(got, "git --staged") {
+	if got := string(readFile(t, hook)); got != githook.Scripts["pre-commit"] || !strings.Contains(got, "git --staged") {
 		t.Errorf("hook content:\n%s", got)
 	}
 	steps := []struct {
@@ -98,10 +100,10 @@ func TestInstallHook(t *testing.T) {
 	if got := string(readFile(t, hook+".bak")); got != "#!/bin/sh\necho mine\n" {
 		t.Errorf("backup: %q", got)
 	}
-	if string(readFile(t, hook)) != hookScripts["pre-commit"] {
+	if string(readFile(t, hook)) != githook.Scripts["pre-commit"] {
 		t.Errorf("--force did not install the hook")
 	}
-	if string(readFile(t, filepath.Join(repo, ".git", "hooks", "pre-push"))) != hookScripts["pre-push"] {
+	if string(readFile(t, filepath.Join(repo, ".git", "hooks", "pre-push"))) != githook.Scripts["pre-push"] {
 		t.Errorf("pre-push hook not written")
 	}
 
@@ -110,10 +112,10 @@ func TestInstallHook(t *testing.T) {
 	if r := run(t, "", inRepo()...); r.code != 0 {
 		t.Fatalf("hooksPath: exit %d %s", r.code, r.stderr)
 	}
-	if string(readFile(t, filepath.Join(repo, ".githooks", "pre-commit"))) != hookScripts["pre-commit"] {
+	if string(readFile(t, filepath.Join(repo, ".githooks", "pre-commit"))) != githook.Scripts["pre-commit"] {
 		t.Errorf("core.hooksPath not honoured")
 	}
-	if r := run(t, "", "install-hook", "pre-push", "--print"); r.code != 0 || r.stdout != hookScripts["pre-push"] {
+	if r := run(t, "", "install-hook", "pre-push", "--print"); r.code != 0 || r.stdout != githook.Scripts["pre-push"] {
 		t.Errorf("--print: exit %d %q", r.code, r.stdout)
 	}
 }
@@ -121,7 +123,7 @@ func TestInstallHook(t *testing.T) {
 // TestHookDocs keeps docs/hooks.md showing the hooks install-hook writes.
 func TestHookDocs(t *testing.T) {
 	doc := string(readFile(t, "../docs/hooks.md"))
-	for kind, script := range hookScripts {
+	for kind, script := range githook.Scripts {
 		if !strings.Contains(doc, "```sh\n"+script+"```") {
 			t.Errorf("docs/hooks.md does not show the %s hook as install-hook writes it", kind)
 		}

@@ -1,9 +1,6 @@
 package cmd
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +12,8 @@ import (
 
 	"github.com/keyhound/keyhound/finding"
 	"github.com/keyhound/keyhound/ignore"
+	"github.com/keyhound/keyhound/pipeline"
+	"github.com/keyhound/keyhound/report"
 )
 
 func newIgnoreCmd(env *Env) *cobra.Command {
@@ -125,21 +124,19 @@ func newIgnoreCheckCmd(env *Env) *cobra.Command {
 			if reportFile != "" && len(args) > 0 {
 				return fmt.Errorf("give PATH or --report, not both")
 			}
-			if len(args) == 0 {
-				args = []string{"."}
+			srcs, err := dirSources(args)
+			if err != nil {
+				return err
 			}
-			for _, a := range args {
-				if _, err := os.Stat(a); err != nil {
-					return fmt.Errorf("path %s: %w", a, unwrapErr(err))
-				}
-			}
-			root := dirRoots(args)[0]
+			root := dirRoots(srcs)[0]
 			if reportFile != "" {
 				root = "."
 			}
 			path := o.ignoreFile
 			if path == "" && root != "" {
-				path = regularFile(filepath.Join(root, ignore.FileName))
+				if st, err := os.Stat(filepath.Join(root, ignore.FileName)); err == nil && st.Mode().IsRegular() {
+					path = filepath.Join(root, ignore.FileName)
+				}
 			}
 			if path == "" {
 				return fmt.Errorf("no %s in %s (give --ignore-file)", ignore.FileName, root)
@@ -153,33 +150,31 @@ func newIgnoreCheckCmd(env *Env) *cobra.Command {
 			}
 			var found []finding.Finding
 			if reportFile != "" {
-				if found, err = readReportFindings(reportFile); err != nil {
+				rep, err := report.ReadJSON("--report", reportFile)
+				if err != nil {
 					return err
 				}
+				found = rep.Findings
 			} else {
 				o.noIgnore = true   // every finding, to see what each entry matches
 				o.noWebhooks = true // a check sends nothing
 				ignoreFile := o.ignoreFile
 				o.ignoreFile = ""
-				j, err := prepare(env, o, dirRoots(args)...)
+				j, err := prepare(env, o, dirRoots(srcs)...)
 				o.ignoreFile = ignoreFile
 				if err != nil {
 					return err
 				}
-				rc, err := j.cfgs.forRoot(root)
+				if err := j.pipe.CheckIgnoreRules(file, root); err != nil {
+					return err
+				}
+				res, err := j.collect(cmd.Context(), pipeline.Sources{List: srcs})
 				if err != nil {
 					return err
 				}
-				if err := file.CheckRules(rc.set); err != nil {
-					return err
-				}
-				res, err := j.collect(cmd, dirScan(args))
-				if err != nil {
-					return err
-				}
-				found = res.found
+				found = res.Found
 			}
-			stale, expired := checkIgnore(env.Stdout, file, found, time.Now())
+			stale, expired := ignore.Check(env.Stdout, file, found, time.Now())
 			if strict && stale+expired > 0 {
 				return exitError{ExitFindings}
 			}
@@ -196,67 +191,4 @@ func newIgnoreCheckCmd(env *Env) *cobra.Command {
 	f.BoolVar(&o.noProgress, "no-progress", false, "never show a progress bar")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on stderr but errors")
 	return c
-}
-
-// checkIgnore writes one line per stale, expired or undecidable entry and a
-// summary line; it returns the number of stale and expired entries.
-func checkIgnore(w io.Writer, file *ignore.File, found []finding.Finding, now time.Time) (stale, expired int) {
-	hashes := make([]string, len(found))
-	redacted := false
-	for i := range found {
-		hashes[i] = ignore.SecretHash(found[i].Secret)
-		redacted = redacted || found[i].Secret == finding.Redacted
-	}
-	inUse, unknown := 0, 0
-	for _, e := range file.Entries {
-		n := 0
-		for i := range found {
-			if e.Matches(&found[i], hashes[i]) {
-				n++
-			}
-		}
-		desc := e.Describe(file.Path)
-		switch {
-		case e.Expired(now):
-			expired++
-			fmt.Fprintf(w, "%s: expired on %s (matches %d findings)\n", desc, e.Expires.Format(time.DateOnly), n)
-		case n > 0:
-			inUse++
-		case redacted && strings.HasPrefix(e.Fingerprint, "sha256:"):
-			unknown++
-			fmt.Fprintf(w, "%s: cannot tell: the report is redacted, so secrets cannot be hashed\n", desc)
-		default:
-			stale++
-			fmt.Fprintf(w, "%s: stale: matched nothing\n", desc)
-		}
-	}
-	fmt.Fprintf(w, "%s: %d entries: %d in use, %d stale, %d expired", file.Path, len(file.Entries), inUse, stale, expired)
-	if unknown > 0 {
-		fmt.Fprintf(w, ", %d undecided", unknown)
-	}
-	fmt.Fprintln(w)
-	return stale, expired
-}
-
-// readReportFindings reads the findings of a keyhound JSON report.
-func readReportFindings(path string) ([]finding.Finding, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("--report %s: %w", path, unwrapErr(err))
-	}
-	var rep struct {
-		Findings *[]finding.Finding `json:"findings"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&rep); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return nil, fmt.Errorf("--report %s: invalid JSON at byte %d", path, se.Offset)
-		}
-		return nil, fmt.Errorf("--report %s: not a keyhound JSON report (%v)", path, err)
-	}
-	if rep.Findings == nil {
-		return nil, fmt.Errorf("--report %s: not a keyhound JSON report (no \"findings\"; write one with -f json)", path)
-	}
-	return *rep.Findings, nil
 }

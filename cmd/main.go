@@ -39,6 +39,12 @@ type Env struct {
 	Context      context.Context     // cancelled on SIGINT/SIGTERM; nil: never
 }
 
+// color says whether a report in format written to standard output gets
+// ANSI colour: text on a terminal, without NO_COLOR.
+func (e *Env) color(format string) bool {
+	return format == "text" && e.IsTerminal(e.Stdout) && e.Getenv("NO_COLOR") == ""
+}
+
 // exitError carries an exit status through cobra without a message.
 type exitError struct{ code int }
 

@@ -1,16 +1,11 @@
 package cmd
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"os"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/keyhound/keyhound/finding"
 	"github.com/keyhound/keyhound/report"
 )
 
@@ -27,14 +22,14 @@ func newMergeCmd(env *Env) *cobra.Command {
 			"when there are findings, 2 when a report cannot be read.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			outs, err := reportOuts(formats, outputs)
+			outs, err := report.ParseOutputs(formats, outputs)
 			if err != nil {
 				return err
 			}
 			if exitCode < 0 || exitCode > 125 {
 				return fmt.Errorf("--exit-code %d: want 0..125", exitCode)
 			}
-			rep, dups, err := mergeReports(args)
+			rep, dups, err := report.Merge(args)
 			if err != nil {
 				return err
 			}
@@ -45,25 +40,13 @@ func newMergeCmd(env *Env) *cobra.Command {
 				}
 				rep.Redacted = true
 			}
-			for _, r := range outs {
-				out := env.Stdout
-				var f *os.File
-				if r.path != "" {
-					if f, err = os.OpenFile(r.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600); err != nil {
-						return fmt.Errorf("--output %s: %w", r.path, unwrapErr(err))
-					}
-					out = f
-				}
-				color := f == nil && r.format == "text" && env.IsTerminal(env.Stdout) && env.Getenv("NO_COLOR") == ""
-				werr := report.Write(out, r.format, rep, report.Options{Color: color})
-				if f != nil {
-					if cerr := f.Close(); werr == nil {
-						werr = cerr
-					}
-				}
-				if werr != nil {
-					return fmt.Errorf("writing %s report: %w", r.format, werr)
-				}
+			w, err := report.Open(outs, env.Stdout)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			if err := w.Write(rep, env.color); err != nil {
+				return err
 			}
 			if !quiet {
 				fmt.Fprintf(env.Stderr, "keyhound: merged %d reports: %d findings (%d duplicates left out)\n", len(args), len(rep.Findings), dups)
@@ -81,86 +64,4 @@ func newMergeCmd(env *Env) *cobra.Command {
 	f.BoolVar(&redact, "redact", false, "keep secrets out of the output")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing on stderr but errors")
 	return c
-}
-
-// mergeReports reads JSON reports and combines them: findings deduplicated
-// by fingerprint and repository (the first kept) and sorted as every report
-// is, stats summed, the rules that fired described from the findings.
-func mergeReports(paths []string) (*finding.Report, int, error) {
-	rep := &finding.Report{Findings: []finding.Finding{}}
-	seen := map[string]bool{}
-	rules := map[string]finding.RuleInfo{}
-	dups := 0
-	for _, p := range paths {
-		in, err := readJSONReport(p)
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, f := range in.Findings {
-			k := f.Fingerprint + "\x00" + f.Repository
-			if seen[k] {
-				dups++
-				continue
-			}
-			seen[k] = true
-			if f.Secret == finding.Redacted {
-				rep.Redacted = true
-			}
-			rep.Findings = append(rep.Findings, f)
-			if _, ok := rules[f.RuleID]; !ok {
-				rules[f.RuleID] = finding.RuleInfo{ID: f.RuleID, Description: f.Description, Severity: f.Severity, Tags: f.Tags}
-			}
-		}
-		s, t := &rep.Stats, in.Stats
-		s.Files += t.Files
-		s.Bytes += t.Bytes
-		s.SkippedBinary += t.SkippedBinary
-		s.SkippedLarge += t.SkippedLarge
-		s.SkippedOther += t.SkippedOther
-		s.Errors += t.Errors
-		s.Commits += t.Commits
-		s.Blobs += t.Blobs
-		s.DurationSecond = max(s.DurationSecond, t.DurationSecond)
-		s.Interrupted = s.Interrupted || t.Interrupted
-		s.Failed = append(s.Failed, t.Failed...)
-	}
-	finding.SortFailures(rep.Stats.Failed)
-	finding.Sort(rep.Findings)
-	rep.Stats.Findings = len(rep.Findings)
-	for _, r := range rules {
-		rep.Rules = append(rep.Rules, r)
-	}
-	sort.Slice(rep.Rules, func(i, j int) bool { return rep.Rules[i].ID < rep.Rules[j].ID })
-	return rep, dups, nil
-}
-
-// jsonReportIn is a JSON report as read back.
-type jsonReportIn struct {
-	Version  *int              `json:"version"`
-	Findings []finding.Finding `json:"findings"`
-	Stats    finding.Stats     `json:"stats"`
-}
-
-func readJSONReport(path string) (*jsonReportIn, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("report %s: %w", path, unwrapErr(err))
-	}
-	var in jsonReportIn
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&in); err != nil {
-		return nil, fmt.Errorf("report %s: not a keyhound JSON report: %v", path, err)
-	}
-	if in.Findings == nil {
-		return nil, fmt.Errorf("report %s: not a keyhound JSON report (no \"findings\" array; write one with -f json)", path)
-	}
-	if in.Version != nil && *in.Version != 1 {
-		return nil, fmt.Errorf("report %s: unsupported report version %d (expected 1)", path, *in.Version)
-	}
-	for i, f := range in.Findings {
-		if f.Fingerprint == "" {
-			return nil, fmt.Errorf("report %s: finding %d has no fingerprint", path, i+1)
-		}
-	}
-	return &in, nil
 }

@@ -37,6 +37,12 @@ func fakeGitHubPAT(seed int64) string {
 // runBuiltin runs keyhound with the built-in rules.toml.
 func runBuiltin(t *testing.T, args ...string) result {
 	t.Helper()
+	return runBuiltinIn(t, "", args...)
+}
+
+// runBuiltinIn runs keyhound with the built-in rules.toml and stdin.
+func runBuiltinIn(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
 	rules, err := os.ReadFile("../rules.toml")
 	if err != nil {
 		t.Fatal(err)
@@ -45,6 +51,7 @@ func runBuiltin(t *testing.T, args ...string) result {
 	code := Main(Env{
 		DefaultRules: rules,
 		Version:      "test",
+		Stdin:        strings.NewReader(stdin),
 		Stdout:       &out,
 		Stderr:       &errb,
 		Getenv:       func(string) string { return "" },

@@ -1,23 +1,13 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
-	"strings"
-	"sync"
 	"time"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
 
 	"github.com/keyhound/keyhound/finding"
-	"github.com/keyhound/keyhound/gitcache"
-	"github.com/keyhound/keyhound/scanner/gitscan"
 	"github.com/keyhound/keyhound/verify"
 )
 
@@ -76,127 +66,4 @@ func (o *verifyOptions) stage(ctx context.Context, text func(*finding.Finding) [
 		Workers: o.workers,
 		Context: text,
 	}), nil
-}
-
-// verifySummary counts the outcomes for the summary line.
-func verifySummary(found []finding.Finding) string {
-	by := map[string]int{}
-	for i := range found {
-		by[found[i].Verification.State()]++
-	}
-	parts := []string{fmt.Sprintf("%d live", by[finding.StatusLive]), fmt.Sprintf("%d invalid", by[finding.StatusInvalid]), fmt.Sprintf("%d error", by[finding.StatusError])}
-	if n := by[finding.StatusUnknown]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%d unknown", n))
-	}
-	return "verified: " + strings.Join(parts, ", ")
-}
-
-// contextMax bounds the text read for a finding's companion values.
-const contextMax = 1 << 20
-
-// headBuffer keeps the first max bytes written to it.
-type headBuffer struct {
-	buf bytes.Buffer
-	max int
-}
-
-func (h *headBuffer) Write(p []byte) (int, error) {
-	if room := h.max - h.buf.Len(); room > 0 {
-		h.buf.Write(p[:min(room, len(p))])
-	}
-	return len(p), nil
-}
-
-// dirContext returns the text (its first MiB) of the file a dir finding
-// is in, found again under the scanned paths as dirScan named it; nil for
-// an archive member or a file that is no longer a regular file.
-func dirContext(paths []string) func(f *finding.Finding) []byte {
-	roots := dirRoots(paths)
-	return func(f *finding.Finding) []byte {
-		if strings.Contains(f.File, "!") {
-			return nil
-		}
-		var disk string
-		for i, a := range paths {
-			prefix := ""
-			if len(paths) > 1 && roots[i] != "" {
-				prefix = filepath.ToSlash(filepath.Clean(a))
-			}
-			switch {
-			case roots[i] == "" && (len(paths) == 1 || f.File == filepath.ToSlash(a) || f.File == filepath.ToSlash(filepath.Clean(a))):
-				disk = a
-			case prefix == "":
-				if len(paths) == 1 {
-					disk = filepath.Join(a, filepath.FromSlash(f.File))
-				}
-			case strings.HasPrefix(f.File, prefix+"/"):
-				disk = filepath.Join(a, filepath.FromSlash(strings.TrimPrefix(f.File, prefix+"/")))
-			}
-			if disk != "" {
-				break
-			}
-		}
-		if disk == "" {
-			return nil
-		}
-		st, err := os.Lstat(disk)
-		if err != nil || !st.Mode().IsRegular() {
-			return nil
-		}
-		fh, err := os.Open(disk)
-		if err != nil {
-			return nil
-		}
-		defer fh.Close()
-		b, _ := io.ReadAll(io.LimitReader(fh, contextMax))
-		return b
-	}
-}
-
-// gitContext returns the text (its first MiB) of the blob a git finding
-// is in, read from its local repository at its commit; nil for a cloned
-// URL (the clone is gone by then), an archive member or staged content.
-func gitContext(targets []string, multi bool) func(f *finding.Finding) []byte {
-	var mu sync.Mutex
-	repos := map[string]*git.Repository{}
-	return func(f *finding.Finding) []byte {
-		if f.Commit == "" || strings.Contains(f.File, "!") || !plumbing.IsHash(f.Commit) {
-			return nil
-		}
-		target := ""
-		for _, t := range targets {
-			if !multi || gitcache.Redact(t) == f.Repository {
-				target = t
-				break
-			}
-		}
-		if target == "" || gitscan.IsURL(target) {
-			return nil
-		}
-		mu.Lock()
-		r, ok := repos[target]
-		if !ok {
-			r, _ = git.PlainOpenWithOptions(target, &git.PlainOpenOptions{DetectDotGit: true})
-			repos[target] = r
-		}
-		mu.Unlock()
-		if r == nil {
-			return nil
-		}
-		c, err := r.CommitObject(plumbing.NewHash(f.Commit))
-		if err != nil {
-			return nil
-		}
-		file, err := c.File(f.File)
-		if err != nil {
-			return nil
-		}
-		rd, err := file.Reader()
-		if err != nil {
-			return nil
-		}
-		defer rd.Close()
-		b, _ := io.ReadAll(io.LimitReader(rd, contextMax))
-		return b
-	}
 }

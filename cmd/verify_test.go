@@ -406,3 +406,28 @@ func TestVerifyCompanionsFromFile(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyWithoutVerifiers: --verify on rules that no verifier serves
+// opens no connection, marks each finding unknown with the reason, and
+// counts it in the summary.
+func TestVerifyWithoutVerifiers(t *testing.T) {
+	r := run(t, "key = "+token(7)+"\nother = "+token(8)+"\n", "stdin", "--verify", "-f", "json")
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var rep struct{ Findings []finding.Finding }
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || len(rep.Findings) != 2 {
+		t.Fatalf("%v: %s", err, r.stdout)
+	}
+	for _, f := range rep.Findings {
+		if f.Verification.State() != finding.StatusUnknown || f.Verification.Detail != "no verifier for this rule" {
+			t.Errorf("%+v", f.Verification)
+		}
+	}
+	if !strings.Contains(r.stderr, "verified: 0 live, 0 invalid, 0 error, 2 unknown") {
+		t.Errorf("summary: %s", r.stderr)
+	}
+	if r := run(t, "key = "+token(7)+"\n", "stdin", "--only-verified"); r.code != 0 || strings.Contains(r.stdout, "khtok_") {
+		t.Errorf("--only-verified with nothing live: exit %d, %s", r.code, r.stdout)
+	}
+}

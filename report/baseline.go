@@ -7,13 +7,31 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+
+	"github.com/keyhound/keyhound/finding"
 )
 
 // ReadBaseline reads an earlier JSON report and returns the set of fingerprints it holds;
 // errors name the file ("baseline report.json: ...").
 func ReadBaseline(path string) (map[string]bool, error) {
-	fail := func(format string, args ...any) (map[string]bool, error) {
-		return nil, fmt.Errorf("baseline %s: %s", path, fmt.Sprintf(format, args...))
+	rep, err := ReadJSON("baseline", path)
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[string]bool, len(rep.Findings))
+	for _, f := range rep.Findings {
+		set[f.Fingerprint] = true
+	}
+	return set, nil
+}
+
+// ReadJSON reads a keyhound JSON report back: the one reader of the
+// baseline, merge and ignore check. Every finding must have a fingerprint.
+// Errors name what the file is for and the file ("baseline report.json:
+// invalid JSON at line 3, column 5: ...").
+func ReadJSON(what, path string) (*finding.Report, error) {
+	fail := func(format string, args ...any) (*finding.Report, error) {
+		return nil, fmt.Errorf("%s %s: %s", what, path, fmt.Sprintf(format, args...))
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -57,7 +75,6 @@ func ReadBaseline(path string) (map[string]bool, error) {
 		return fail("not a keyhound JSON report (\"findings\" is not an array of objects)")
 	}
 
-	set := make(map[string]bool, len(findings))
 	for i, f := range findings {
 		var fp string
 		if rawFP, ok := f["fingerprint"]; ok {
@@ -68,9 +85,22 @@ func ReadBaseline(path string) (map[string]bool, error) {
 		if fp == "" {
 			return fail("finding %d has no fingerprint", i+1)
 		}
-		set[fp] = true
 	}
-	return set, nil
+	rep := &finding.Report{}
+	if err := json.Unmarshal(raw, &rep.Findings); err != nil {
+		return fail("not a keyhound JSON report (a finding: %v)", err)
+	}
+	if st, ok := top["stats"]; ok {
+		if err := json.Unmarshal(st, &rep.Stats); err != nil {
+			return fail("not a keyhound JSON report (\"stats\": %v)", err)
+		}
+	}
+	for i := range rep.Findings {
+		if rep.Findings[i].Secret == finding.Redacted {
+			rep.Redacted = true
+		}
+	}
+	return rep, nil
 }
 
 // lineCol converts the offset of a json.SyntaxError (the number of bytes read

@@ -2,8 +2,6 @@ package scanner
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"runtime"
 	"sync"
@@ -12,11 +10,25 @@ import (
 	"github.com/keyhound/keyhound/finding"
 )
 
-// Item is one piece of content to scan, with the path findings are reported under.
+// Item is one piece of content to scan, with the path findings are reported
+// under: what every source (a directory, standard input, a git history)
+// hands to the Driver.
 type Item struct {
-	Path string                        // reported path, relative and /-separated
-	Size int64                         // -1 when unknown
-	Open func() (io.ReadCloser, error) // opened by a worker when its turn comes
+	Path  string                        // reported path, relative and /-separated; path-scoped rules and allowlists match it
+	Where func() string                 // how messages name the item (nil: Path); e.g. a blob and its commit
+	Size  int64                         // -1 when unknown
+	Open  func() (io.ReadCloser, error) // opened by a worker when its turn comes (nil when Data is set)
+	Data  []byte                        // the content, when the source already holds it in memory
+	// Match, when set, matches Data in place of w.ScanBytes (git: from the
+	// memo of the blob's delta base, matching only what the blob adds).
+	Match func(w *Worker, data []byte, path string, emit func(finding.Finding)) error
+}
+
+func (it *Item) where() string {
+	if it.Where != nil {
+		return it.Where()
+	}
+	return it.Path
 }
 
 // Options configure a scan run.
@@ -95,6 +107,7 @@ func Run(ctx context.Context, m *Matcher, items <-chan Item, opts Options, cnt *
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
+	d := NewDriver(opts, cnt)
 	var mu sync.Mutex
 	stopped := false // set when ctx is done: later findings are dropped
 	safeEmit := func(f finding.Finding) {
@@ -102,14 +115,6 @@ func Run(ctx context.Context, m *Matcher, items <-chan Item, opts Options, cnt *
 		defer mu.Unlock()
 		if !stopped {
 			emit(f)
-		}
-	}
-	onErr := func(path string, err error) {
-		cnt.Errors.Add(1)
-		if opts.OnError != nil {
-			mu.Lock()
-			opts.OnError(path, err)
-			mu.Unlock()
 		}
 	}
 	var wg sync.WaitGroup
@@ -126,7 +131,7 @@ func Run(ctx context.Context, m *Matcher, items <-chan Item, opts Options, cnt *
 					if !ok {
 						return
 					}
-					scanItem(w, it, opts, cnt, safeEmit, onErr, &mu)
+					d.Scan(w, it, safeEmit)
 				}
 			}
 		}()
@@ -144,47 +149,5 @@ func Run(ctx context.Context, m *Matcher, items <-chan Item, opts Options, cnt *
 		mu.Lock()
 		stopped = true
 		mu.Unlock()
-	}
-}
-
-func scanItem(w *Worker, it Item, opts Options, cnt *Counters, emit func(finding.Finding), onErr func(string, error), mu *sync.Mutex) {
-	if opts.MaxFileSize > 0 && it.Size > opts.MaxFileSize {
-		cnt.SkippedLarge.Add(1)
-		if opts.OnSkip != nil {
-			mu.Lock()
-			opts.OnSkip(it.Path, fmt.Sprintf("larger than --max-file-size (%d > %d bytes)", it.Size, opts.MaxFileSize))
-			mu.Unlock()
-		}
-		return
-	}
-	rc, err := it.Open()
-	if err != nil {
-		onErr(it.Path, err)
-		return
-	}
-	defer rc.Close()
-	cr := &countingReader{r: rc}
-	var r io.Reader = cr
-	switch {
-	case it.Size >= 0:
-		// A file that grows while it is read (a log) is scanned as it was
-		// listed, so the scan always ends.
-		r = io.LimitReader(cr, it.Size)
-	case opts.MaxFileSize > 0:
-		r = io.LimitReader(cr, opts.MaxFileSize)
-	}
-	r = withReaderAt(r, rc, it.Size) // a zip on disk is read in place
-	err = w.Scan(r, it.Path, emit)
-	cnt.Bytes.Add(cr.n)
-	if opts.OnProgress != nil {
-		opts.OnProgress(cr.n)
-	}
-	switch {
-	case errors.Is(err, ErrBinary):
-		cnt.SkippedBinary.Add(1)
-	case err != nil:
-		onErr(it.Path, err)
-	default:
-		cnt.Files.Add(1)
 	}
 }

@@ -551,11 +551,17 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 	if s.opts.Progress != nil {
 		s.opts.Progress.Phase("scanning blobs", int64(len(want)))
 	}
-	var mu sync.Mutex // serialises the OnError/OnSkip callbacks
+	var mu sync.Mutex // serialises reading commits for early findings
 	ws := make([]*scanner.Worker, workers)
 	for i := range ws {
 		ws[i] = run.NewWorker(m, &mu)
 	}
+	// The driver applies the size limit, binary detection, counters and
+	// error accounting as for every other source; the phase progress bar
+	// counts blobs instead of bytes.
+	drun := run
+	drun.OnProgress = nil
+	d := scanner.NewDriver(drun, cnt)
 	var read atomic.Int64
 	sink := func(w int, id int32, data []byte, err error) {
 		hint := s.r.db.memos.take(w)
@@ -571,41 +577,17 @@ func (s *session) scanBlobs(ctx context.Context, m *scanner.Matcher, run scanner
 			size, err = tooLarge.size, nil // skipped unread by the pack reader
 		}
 		if err != nil {
-			cnt.Errors.Add(1)
-			if run.OnError != nil {
-				mu.Lock()
-				run.OnError(s.where(id), err)
-				mu.Unlock()
-			}
+			d.Fail(s.where(id), err)
 			return
 		}
-		if run.MaxFileSize > 0 && size > run.MaxFileSize {
-			cnt.SkippedLarge.Add(1)
-			if run.OnSkip != nil {
-				mu.Lock()
-				run.OnSkip(s.where(id), fmt.Sprintf("larger than --max-file-size (%d > %d bytes)", size, run.MaxFileSize))
-				mu.Unlock()
-			}
-			return
-		}
-		cnt.Bytes.Add(int64(len(data)))
 		var fs []finding.Finding
-		err = hint.scan(ws[w], data, path, func(f finding.Finding) { fs = append(fs, f) })
-		switch {
-		case errors.Is(err, scanner.ErrBinary):
-			cnt.SkippedBinary.Add(1)
+		it := scanner.Item{Path: path, Size: size, Data: data, Where: func() string { return s.where(id) }, Match: hint.scan}
+		switch d.Scan(ws[w], it, func(f finding.Finding) { fs = append(fs, f) }) {
+		case scanner.Binary:
 			if known != nil {
 				known.Add(b.hash, path, nil)
 			}
-		case err != nil:
-			cnt.Errors.Add(1)
-			if run.OnError != nil {
-				mu.Lock()
-				run.OnError(s.where(id), err)
-				mu.Unlock()
-			}
-		default:
-			cnt.Files.Add(1)
+		case scanner.Scanned:
 			s.finds[id] = fs
 			if run.Early != nil && len(fs) > 0 {
 				s.early(run.Early, id, fs, &mu)

@@ -1,10 +1,13 @@
-package cmd
+package pipeline
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,8 +49,7 @@ type rootConfig struct {
 // configs loads and caches the configuration of each scanned root: roots
 // without a file of their own share the global one. Safe for concurrent use.
 type configs struct {
-	env  *Env
-	opts *scanOptions
+	opts *Options
 
 	global     *ruleSet       // -c, or the built-in rules
 	hooks      []webhook.Hook // -c's [[webhooks]] (or the built-in rules') and --webhook: every root's findings
@@ -55,7 +57,6 @@ type configs struct {
 	sets       map[string]*ruleSet // by rule file path
 	ignoreFile map[string]*ignoreState
 	roots      map[string]*rootConfig
-	engine     string // gitcache.Engine, set when the records are used
 }
 
 type ignoreState struct {
@@ -64,17 +65,17 @@ type ignoreState struct {
 }
 
 // newConfigs loads -c (or the built-in rules) and the global webhooks.
-func newConfigs(env *Env, o *scanOptions) (*configs, error) {
-	c := &configs{env: env, opts: o, sets: map[string]*ruleSet{}, ignoreFile: map[string]*ignoreState{}, roots: map[string]*rootConfig{}}
-	rs, err := c.loadRules(o.config)
+func newConfigs(o *Options) (*configs, error) {
+	c := &configs{opts: o, sets: map[string]*ruleSet{}, ignoreFile: map[string]*ignoreState{}, roots: map[string]*rootConfig{}}
+	rs, err := c.loadRules(o.Config)
 	if err != nil {
 		return nil, err
 	}
 	c.global = rs
-	if o.noWebhooks {
+	if o.NoWebhooks {
 		return c, nil
 	}
-	hooks, err := webhook.Configure(rs.set.Webhooks, o.webhooks, env.Getenv)
+	hooks, err := webhook.Configure(rs.set.Webhooks, o.Webhooks, o.Getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -88,13 +89,13 @@ func (c *configs) loadRules(path string) (*ruleSet, error) {
 	if rs, ok := c.sets[path]; ok {
 		return rs, nil
 	}
-	set, notices, err := rules.Load(rules.LoadOptions{Default: c.env.DefaultRules, Path: path})
+	set, notices, err := rules.Load(rules.LoadOptions{Default: c.opts.DefaultRules, Path: path})
 	if err != nil {
 		return nil, err
 	}
-	if !c.opts.quiet {
+	if !c.opts.Quiet {
 		for _, n := range notices {
-			fmt.Fprintf(c.env.Stderr, "keyhound: notice: %s\n", n)
+			fmt.Fprintf(c.opts.Stderr, "keyhound: notice: %s\n", n)
 		}
 	}
 	rs := &ruleSet{set: set, matcher: scanner.NewMatcher(set)}
@@ -105,11 +106,11 @@ func (c *configs) loadRules(path string) (*ruleSet, error) {
 // redactHooks applies --redact to hooks: no hook receives a secret, and each
 // hook configured with include_secret is named on stderr.
 func (c *configs) redactHooks(hooks []webhook.Hook) []webhook.Hook {
-	if !c.opts.redact {
+	if !c.opts.Redact {
 		return hooks
 	}
 	for _, n := range webhook.Redact(hooks) {
-		fmt.Fprintf(c.env.Stderr, "keyhound: notice: %s\n", n)
+		fmt.Fprintf(c.opts.Stderr, "keyhound: notice: %s\n", n)
 	}
 	return hooks
 }
@@ -132,7 +133,7 @@ func (c *configs) forRoot(root string) (*rootConfig, error) {
 	}
 	rc := &rootConfig{ruleSet: c.global}
 	own := ""
-	if c.opts.config == "" && root != "" {
+	if c.opts.Config == "" && root != "" {
 		own = regularFile(filepath.Join(root, ".keyhound.toml"))
 	}
 	if own != "" {
@@ -142,8 +143,8 @@ func (c *configs) forRoot(root string) (*rootConfig, error) {
 		}
 		rc.ruleSet = rs
 	}
-	if own != "" && !c.opts.noWebhooks {
-		hooks, err := webhook.Configure(rc.set.Webhooks, nil, c.env.Getenv)
+	if own != "" && !c.opts.NoWebhooks {
+		hooks, err := webhook.Configure(rc.set.Webhooks, nil, c.opts.Getenv)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", own, err)
 		}
@@ -160,10 +161,10 @@ func (c *configs) forRoot(root string) (*rootConfig, error) {
 // root if there is one.
 func (c *configs) loadIgnore(rc *rootConfig, root string) error {
 	o := c.opts
-	if o.noIgnore {
+	if o.NoIgnore {
 		return nil
 	}
-	p := o.ignoreFile
+	p := o.IgnoreFile
 	if p == "" && root != "" {
 		p = regularFile(filepath.Join(root, ignore.FileName))
 	}
@@ -212,3 +213,17 @@ func (c *configs) anyHooks() bool {
 	}
 	return false
 }
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+func trimPrefix(s, prefix string) string { return strings.TrimPrefix(s, prefix) }
