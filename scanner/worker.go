@@ -105,7 +105,7 @@ func (w *Worker) ScanBytes(data []byte, path string, emit func(finding.Finding))
 	if len(data) > chunkSize || isUTF16(data) {
 		return w.Scan(bytes.NewReader(data), path, emit)
 	}
-	if w.exp.ArchiveDepth > 0 && archive.Detect(data) != archive.None {
+	if w.isArchive(data) {
 		return w.Scan(bytes.NewReader(data), path, emit)
 	}
 	enabled, any := w.pathRules(path)
