@@ -210,7 +210,8 @@ func writeSARIF(w io.Writer, rep *finding.Report, _ Options) error {
 		if desc == "" {
 			desc = f.RuleID
 		}
-		file, member, inArchive := strings.Cut(f.File, "!")
+		pv := f.Provenance()
+		file, member, inArchive := pv.File, pv.Member(), len(pv.Members) > 0
 		where := ""
 		if inArchive {
 			where = fmt.Sprintf(" in archive member %s (line %d, column %d)", member, f.Line, f.Column)

@@ -74,11 +74,11 @@ var generated = builtinForm{
 		"07aa4bc960547413",
 		"52d9be513eefe706",
 		"3f55d8c723e66bfa",
-		"5dffbf4215065bc4",
-		"67e7bc613388843a",
-		"8c57b9862d856c6a",
-		"01e5d7ceeee357c5",
-		"c83197e9c8b3864a",
+		"2a02004b71ae23e5",
+		"a9df4d1d3c88996f",
+		"8d39a0172110137c",
+		"655d4a9527754a0e",
+		"259b12af5a000c57",
 		"e585591aad2b7fb6",
 		"5098d8acc67975ef",
 		"7c81883f515bbd6f",
@@ -356,17 +356,17 @@ var generated = builtinForm{
 		"d0e345409f59d4e7",
 		"0a3f2bcfb6e34372",
 		"b4ce99acfb87239d",
-		"63ea0f0d22024624",
-		"f18a6ad68b283b1b",
-		"47f9c66833609490",
-		"321b3a82755a0c66",
-		"42111236315657cf",
-		"ba376556ea7e2052",
-		"1737e13dbbc35996",
-		"3f64f79cb1c7aabe",
-		"c200d79114328be7",
-		"f98274bc8caf936b",
-		"ac470da104982c23",
+		"282a71d12f99eff5",
+		"1d8c1fb2fd3be5ba",
+		"c3bd3c613f83448d",
+		"d6f87487fb91946b",
+		"33326e39aaf5855e",
+		"692aea02abb6c62d",
+		"8fa71994b62bc530",
+		"2f0061377d7000c9",
+		"367a35a2c1889176",
+		"ca79cf7a39f067b7",
+		"2883042a42072f71",
 		"d674a8f606d9955e",
 		"aba2546834d4dbfc",
 		"2ead9fb897574f46",
@@ -1612,7 +1612,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{"DATABASE_URL=postgres://app:s3cr3tpass@db.example.com:5432/app", "url = postgresql+pg8000://dbuser:kx%40jj5%2Fg@pghost10/appdb", "DATABASE_URL=postgres://postgres:postgres@localhost:5432/app", "DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app", "DATABASE_URL=postgres://localhost:5432/app"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -1628,7 +1628,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{"DATABASE_URL=mysql://root:root@localhost/test", "DATABASE_URL=mysql://user:password@localhost:3306/db"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -1644,7 +1644,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{"MONGO_URL=mongodb://user:passw0rd@localhost:27017/app", "uri: mongodb://app:DB_PASSWORD@mongo.acme.io/app", "MONGO_URL=mongodb+srv://<username>:<password>@cluster0.mongodb.net/test", "MONGO_URL=mongodb://localhost:27017/test"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -1660,7 +1660,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{"REDIS_URL=redis://:password@localhost:6379/0", "REDIS_URL=redis://localhost:6379/0"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -1676,7 +1676,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{"CELERY_BROKER_URL=amqp://guest:guest@localhost:5672//"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -5027,7 +5027,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{"FTP_URL=ftp://backup:password@ftp.acme.io/dumps", "FTP_URL=ftp://backup:${PASSWORD}@ftp.acme.io/dumps", "FTP_URL=ftp://backup:xxxxxxxxxxxxxxxxxxxx@ftp.acme.io/dumps"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -5043,7 +5043,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{"SMTP_URL=smtp://apikey:password@smtp.sendgrid.net:587", "SMTP_URL=smtp://apikey:${PASSWORD}@smtp.sendgrid.net:587", "SMTP_URL=smtp://apikey:xxxxxxxxxxxxxxxxxxxx@smtp.sendgrid.net:587"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -5059,7 +5059,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{"LDAP_URL=ldaps://cn=admin:password@ldap.acme.io:636", "LDAP_URL=ldaps://cn=admin:${PASSWORD}@ldap.acme.io:636", "LDAP_URL=ldaps://cn=admin:xxxxxxxxxxxxxxxxxxxx@ldap.acme.io:636"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -5075,7 +5075,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{"MSSQL_URL=sqlserver://sa:password@sql01.acme.io:1433?database=app", "MSSQL_URL=sqlserver://sa:${PASSWORD}@sql01.acme.io:1433?database=app", "MSSQL_URL=sqlserver://sa:xxxxxxxxxxxxxxxxxxxx@sql01.acme.io:1433?database=app"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -5091,7 +5091,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{"CLICKHOUSE_URL=clickhouse://default:password@ch.acme.io:9000/events", "CLICKHOUSE_URL=clickhouse://default:${PASSWORD}@ch.acme.io:9000/events", "CLICKHOUSE_URL=clickhouse://default:xxxxxxxxxxxxxxxxxxxx@ch.acme.io:9000/events"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -5107,7 +5107,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{"NEO4J_URL=neo4j+s://neo4j:password@abc123.databases.neo4j.io", "NEO4J_URL=neo4j+s://neo4j:${PASSWORD}@abc123.databases.neo4j.io", "NEO4J_URL=neo4j+s://neo4j:xxxxxxxxxxxxxxxxxxxx@abc123.databases.neo4j.io"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -5123,7 +5123,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{"NATS_URL=nats://svc:password@nats.acme.io:4222", "NATS_URL=nats://svc:${PASSWORD}@nats.acme.io:4222", "NATS_URL=nats://svc:xxxxxxxxxxxxxxxxxxxx@nats.acme.io:4222"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -5139,7 +5139,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{"COUCHBASE_URL=couchbases://app:password@cb.acme.io", "COUCHBASE_URL=couchbases://app:${PASSWORD}@cb.acme.io", "COUCHBASE_URL=couchbases://app:xxxxxxxxxxxxxxxxxxxx@cb.acme.io"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -5155,7 +5155,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{"SNOWFLAKE_URL=snowflake://etl:password@acme-xy12345/analytics/public", "SNOWFLAKE_URL=snowflake://etl:${PASSWORD}@acme-xy12345/analytics/public", "SNOWFLAKE_URL=snowflake://etl:xxxxxxxxxxxxxxxxxxxx@acme-xy12345/analytics/public"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -5171,7 +5171,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{`engine = create_engine("oracle+oracledb://scott:tiger@tnsalias")`, "ORACLE_URL=oracle+cx_oracle://scott:password@db.acme.io:1521/ORCLPDB1", "ORACLE_URL=oracle+cx_oracle://scott:${PASSWORD}@db.acme.io:1521/ORCLPDB1", "ORACLE_URL=oracle+cx_oracle://scott:xxxxxxxxxxxxxxxxxxxx@db.acme.io:1521/ORCLPDB1"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{
@@ -5187,7 +5187,7 @@ var generated = builtinForm{
 				NegativeExamples: []string{"KAFKA_URL=kafka://svc:password@kafka.acme.io:9092", "KAFKA_URL=kafka://svc:${PASSWORD}@kafka.acme.io:9092", "KAFKA_URL=kafka://svc:xxxxxxxxxxxxxxxxxxxx@kafka.acme.io:9092"},
 				Allowlist: &AllowlistSpec{
 					Description: "Placeholder passwords, documentation ones (scott:tiger, foo:bar) and the images' default ones (other weak passwords to remote hosts are reported; hosts on the local machine and documentation hosts are not)",
-					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|\*+|x+|\.+)$`},
+					Regexes:     []string{`(?i)^(?:password|passwd|pass|pwd|secret|root|postgres|mysql|mariadb|mongo|redis|rabbitmq|guest|default|anonymous|tiger|foo|bar|baz|hunter2|some_?pass(?:word)?|\*+|x+|\.+)$`},
 				},
 			},
 			{

@@ -82,7 +82,7 @@ func (w *Worker) ScanBytesFrom(data []byte, path string, base *Memo, copies []Co
 	if rec != nil {
 		rec.reset(len(data))
 	}
-	if len(data) > chunkSize || isUTF16(data) || bytes.HasPrefix(data, utf8BOM) {
+	if len(data) > chunkSize || isUTF16(data) || bytes.HasPrefix(data, utf8BOM) || w.isArchive(data) {
 		return w.ScanBytes(data, path, emit)
 	}
 	enabled, any := w.pathRules(path)

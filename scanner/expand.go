@@ -97,6 +97,18 @@ func (w *Worker) scanArchive(f archive.Format, head []byte, r io.Reader, path st
 	return nil
 }
 
+// truncation reports a stream that ends early (a truncated archive) as an
+// error of its own: Scan takes io.ErrUnexpectedEOF for the end of content.
+type truncation struct{ r io.Reader }
+
+func (t truncation) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if err == io.ErrUnexpectedEOF {
+		err = errors.New("truncated")
+	}
+	return n, err
+}
+
 // maxChain bounds compression layers in a row (gzip of gzip of …).
 const maxChain = 4
 
@@ -123,7 +135,13 @@ func (w *Worker) expand(f archive.Format, src io.Reader, ra io.ReaderAt, size in
 	inner := io.MultiReader(bytes.NewReader(head), d)
 	if g := archive.Detect(head); g != archive.None {
 		// A tar.gz: its members are named right under the outer file.
-		return w.expand(g, inner, nil, -1, path, emit, chain+1)
+		if err := w.expand(g, inner, nil, -1, path, emit, chain+1); err != nil {
+			return err
+		}
+		// Read what the container left (padding, the checksum): a
+		// truncated or corrupt stream is said so.
+		_, err := io.Copy(io.Discard, d)
+		return err
 	}
 	return w.scanMember(inner, path+"!"+archive.StreamName(path), emit)
 }
@@ -131,7 +149,7 @@ func (w *Worker) expand(f archive.Format, src io.Reader, ra io.ReaderAt, size in
 // scanMember scans one member (which may be an archive in turn). A budget
 // bound ends the whole archive; a member that cannot be read is a notice.
 func (w *Worker) scanMember(r io.Reader, path string, emit func(finding.Finding)) error {
-	err := w.Scan(r, path, emit)
+	err := w.Scan(truncation{r}, path, emit)
 	switch {
 	case err == nil, errors.Is(err, ErrBinary):
 		return nil
@@ -140,6 +158,11 @@ func (w *Worker) scanMember(r io.Reader, path string, emit func(finding.Finding)
 	}
 	w.notice(path, fmt.Sprintf("not scanned in full: %v", err))
 	return nil
+}
+
+// isArchive reports whether data is an archive w opens.
+func (w *Worker) isArchive(data []byte) bool {
+	return w.exp.ArchiveDepth > 0 && archive.Detect(data) != archive.None
 }
 
 // maybeArchive scans content that starts with head as an archive when it is
@@ -242,30 +265,43 @@ func (w *Worker) decodeIn(buf []byte, from, to int, enabled []bool, hits []hit, 
 		acc, dl.also = w.m.oneFindingPerPlace(acc, dl.also)
 		dl.acc = acc
 		kind := sp.Kind.String()
+		// What is encoded in this text, in its own offsets.
+		var inner []decoded
+		if level+1 < w.exp.DecodeDepth {
+			inner = w.decodeIn(sp.Text, 0, len(sp.Text), enabled, dl.cm.hits, level+1, nil)
+		}
+		overlaps := func(mt *match, d *decoded) bool { return mt.secStart < d.end && d.start < mt.sEnd }
+		for _, d := range inner {
+			dup := false
+			for a := range acc {
+				if overlaps(&acc[a], &d) && (acc[a].rule == d.rule || rs[d.rule].Generic && !rs[acc[a].rule].Generic) {
+					dup = true
+					break
+				}
+			}
+			if dup {
+				continue
+			}
+			d.start, d.end = sp.Encoded(d.start, d.end)
+			d.chain = append([]string{kind}, d.chain...)
+			if d.start >= from && d.start < to {
+				out = append(out, d)
+			}
+		}
 		for a, mt := range acc {
+			shadowed := false
+			for k := range inner {
+				if overlaps(&mt, &inner[k]) && mt.rule != inner[k].rule && !(rs[inner[k].rule].Generic && !rs[mt.rule].Generic) {
+					shadowed = true // the manifest-level match of a decoded secret
+					break
+				}
+			}
 			s, e := sp.Encoded(mt.secStart, mt.sEnd)
-			if s < from || s >= to {
+			if shadowed || s < from || s >= to {
 				continue
 			}
 			out = append(out, decoded{start: s, end: e, rule: mt.rule, secret: string(sp.Text[mt.secStart:mt.sEnd]),
 				match: string(sp.Text[mt.start:mt.end]), chain: []string{kind}, also: dl.also[a]})
-		}
-		if level+1 < w.exp.DecodeDepth {
-			n := len(out)
-			out = w.decodeIn(sp.Text, 0, len(sp.Text), enabled, dl.cm.hits, level+1, out)
-			for k := n; k < len(out); k++ {
-				d := &out[k]
-				d.start, d.end = sp.Encoded(d.start, d.end)
-				d.chain = append([]string{kind}, d.chain...)
-			}
-			// Keep only what lies in this chunk's share of buf.
-			kept := out[:n]
-			for _, d := range out[n:] {
-				if d.start >= from && d.start < to {
-					kept = append(kept, d)
-				}
-			}
-			out = kept
 		}
 	}
 	return out

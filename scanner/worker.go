@@ -33,6 +33,12 @@ type Worker struct {
 	bufs    [][]byte // a chunk buffer per archive nesting level
 	enabled []bool
 
+	// pathRules' last answer, for the path pathSeen.
+	pathSeen    string
+	pathEnabled []bool
+	pathAny     bool
+	pathCached  bool
+
 	accepted []match    // scratch: the accepted matches of a chunk
 	also     [][]string // scratch: per kept match, the other rules at its place
 
@@ -56,6 +62,18 @@ func (m *Matcher) NewWorker() *Worker {
 // false when none does, e.g. because the whole path is allowlisted.
 func (w *Worker) pathRules(path string) ([]bool, bool) {
 	w.cm.err = nil // each scan reports its own
+	// Git history hands over the versions of one path in runs: the path
+	// regexes run once per run, not once per blob.
+	if w.pathCached && path == w.pathSeen {
+		return w.pathEnabled, w.pathAny
+	}
+	enabled, any := w.rulesForPath(path)
+	w.pathSeen, w.pathEnabled, w.pathAny, w.pathCached = path, enabled, any, true
+	return enabled, any
+}
+
+// rulesForPath is pathRules without the memory of the last path.
+func (w *Worker) rulesForPath(path string) ([]bool, bool) {
 	set := w.m.set
 	if path == "" {
 		return nil, len(set.Rules) > 0 // no path (stdin, rule examples): every rule applies
@@ -87,7 +105,7 @@ func (w *Worker) ScanBytes(data []byte, path string, emit func(finding.Finding))
 	if len(data) > chunkSize || isUTF16(data) {
 		return w.Scan(bytes.NewReader(data), path, emit)
 	}
-	if w.exp.ArchiveDepth > 0 && archive.Detect(data) != archive.None {
+	if w.isArchive(data) {
 		return w.Scan(bytes.NewReader(data), path, emit)
 	}
 	enabled, any := w.pathRules(path)

@@ -18,7 +18,7 @@ func looksLikeCode(v string) bool {
 	if passwordHashRe.MatchString(v) || unsignedJWT(v) || decodesToText(v) {
 		return true
 	}
-	if formatRe.MatchString(v) || timeLayoutRe.MatchString(v) || fragmentRe.MatchString(v) {
+	if formatRe.MatchString(v) || timeLayoutRe.MatchString(v) || fragmentRe.MatchString(v) || filePathRe.MatchString(v) {
 		return true
 	}
 	t := trimCode(v)
@@ -45,6 +45,11 @@ var formatRe = regexp.MustCompile(`%[-+# 0]*[0-9]*(?:\.[0-9]+)?[sdvqifgxXt](?:[^
 // timeLayoutRe matches date and time layouts: Go's reference time
 // (2006-01-02T15:04:05Z07:00) and strftime / Java / moment patterns.
 var timeLayoutRe = regexp.MustCompile(`^(?:2006|06|01|1|02|2|_2|03|3|04|4|05|5|15|Jan|January|Mon|Monday|MST|PM|pm|Z07:00|Z0700|Z07|-07:00|-0700|-07|yyyy|YYYY|yy|YY|MM|M|dd|DD|d|D|HH|H|hh|h|mm|m|ss|s|S+|a|A|E+|z+|Z+|X+|x+|T|'T'|%[YmdHMSzZjbBaAp]|[-:./ ,_T']|\.0+|\.9+)+$`)
+
+// filePathRe matches an absolute path to a file with an extension
+// ("/Users/me/Documents/project-342713-80000a3b5bdb.json"): where the
+// credential is, not the credential.
+var filePathRe = regexp.MustCompile(`^(?:/|~/|[A-Za-z]:[\\/])(?:[^/\\\s]+[/\\]){2,}[^/\\\s]+\.[A-Za-z][A-Za-z0-9]{0,5}$`)
 
 // fragmentRe matches a value that runs on into the next key of a
 // connection string or query ("pass;LANGUAGE=us_english", "%s;Database=%s").

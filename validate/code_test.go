@@ -33,6 +33,7 @@ func TestCodeIsNotASecret(t *testing.T) {
 		// a value that ran past ';' into the next key, percent-encoded words
 		{"pass;LANGUAGE=us_english", false},
 		{"apples%2Foranges", false},
+		{"/Users/me/Documents/google/astute-cumulus-342713-80000a3b5bdb.json", false},
 		// base64 of a sentence, password hashes, a JWT without its signature
 		{"c3VwZXIgbG9uZyBzdHJpbmcgc2hvdWxkIGNhdXNlIGVub3VnaCBlbnRyb3B5", false},
 		{"$2b$12$KIXQJ9b3Jh0Zq1x5bW1lOe8sZ5b6tq4sW0aH2z8b1M3n4o5p6q7r8", false},

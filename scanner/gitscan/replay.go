@@ -397,7 +397,9 @@ func (rp *replayer) findings() []finding.Finding {
 			continue
 		}
 		f := s.finds[it.tmplBlob][it.tmplIdx]
-		f.File = s.paths[it.path]
+		// Inside an archive the file is path!member: keep the member.
+		member := strings.TrimPrefix(f.File, s.paths[s.blobs[it.tmplBlob].path])
+		f.File = s.paths[it.path] + member
 		f.Fingerprint = finding.Fingerprint(f.RuleID, f.Secret, f.File)
 		f.Repository = s.opts.Repository
 		if !s.staged {
