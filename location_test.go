@@ -43,7 +43,7 @@ func TestFindingLocatesTheSecret(t *testing.T) {
 		{"kubernetes secret", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: api\n  labels:\n    app: billing\n    tier: backend\ntype: Opaque\nstringData:\n  region: eu-west-1\n  endpoint: api.internal\n  API_TOKEN: \"El9pDwosuEKgz3AyZxKoXwE33gZaFa0k801YDRtn\"\n",
 			"kubernetes-secret-manifest", "El9pDwosuEKgz3AyZxKoXwE33gZaFa0k801YDRtn", "kind: Secret"},
 		{"docker config.json", "{\n  \"auths\": {\n    \"ghcr.io\": {\n      \"auth\": \"amVua2luczppaFVMM2hIaTBCVUpqdXM4TXk=\"\n    }\n  }\n}\n",
-			"docker-registry-config-auth", "amVua2luczppaFVMM2hIaTBCVUpqdXM4TXk=", `"auths"`},
+			"docker-registry-config-auth", "amVua2luczppaFVMM2hIaTBCVUpqdXM4TXk=", `"ghcr.io"`},
 		{"kubeconfig", "apiVersion: v1\nkind: Config\nusers:\n- name: deployer\n  user:\n    token: \"kubeadm.ane4a70XMboKpsvK5W8snbySvHuy507ImF3C\"\n",
 			"kubeconfig-token", "kubeadm.ane4a70XMboKpsvK5W8snbySvHuy507ImF3C", "users:"},
 	} {
