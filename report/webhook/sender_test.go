@@ -227,10 +227,7 @@ func TestDeadEndpointBoundedAndReported(t *testing.T) {
 func TestTimeoutBounded(t *testing.T) {
 	release := make(chan struct{})
 	rc := newReceiver(t, func(w http.ResponseWriter, r *http.Request, body []byte, n int) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
+		<-release // never answers while the sender waits
 	})
 	defer close(release)
 	var stderr syncBuffer
@@ -240,8 +237,10 @@ func TestTimeoutBounded(t *testing.T) {
 	start := time.Now()
 	s.Send(mkFinding("github-pat", "high", testSecret))
 	sum := s.Close()
-	// 2 × (50ms + ≤20ms backoff), with slack for -race.
-	if d := time.Since(start); d > time.Second {
+	// 2 × (50ms + ≤20ms backoff); the bound only tells a timeout that
+	// works from one that does not (the receiver never answers), so it
+	// leaves room for a loaded machine.
+	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("a hanging receiver cost %v", d)
 	}
 	if sum.Failed() != 1 || !strings.Contains(stderr.String(), "timeout") {
