@@ -5,25 +5,36 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/keyhound/keyhound/finding"
 	"github.com/keyhound/keyhound/rules"
 )
 
-// corpus reads up to limit bytes of the Go distribution's own source files:
-// realistic source text that every machine with Go has.
+// corpus reads up to limit bytes (or KEYHOUND_BENCH_BYTES, for a quick run
+// under callgrind) of the Go distribution's own source files: realistic
+// source text that every machine with Go has.
 func corpus(b testing.TB, limit int) [][]byte {
 	b.Helper()
-	out, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
-		b.Fatalf("go env GOROOT: %v", err)
+	if n, err := strconv.Atoi(os.Getenv("KEYHOUND_BENCH_BYTES")); err == nil && n > 0 {
+		limit = n
 	}
-	root := filepath.Join(strings.TrimSpace(string(out)), "src")
+	goroot := os.Getenv("GOROOT") // saves running go (and its SIGCHLD, which upsets valgrind)
+	if goroot == "" {
+		out, err := exec.Command("go", "env", "GOROOT").Output()
+		if err != nil {
+			b.Fatalf("go env GOROOT: %v", err)
+		}
+		goroot = strings.TrimSpace(string(out))
+	}
+	root := filepath.Join(goroot, "src")
 	var files [][]byte
 	total := 0
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || total >= limit || strings.Contains(p, "testdata") {
 			return nil
 		}
@@ -41,9 +52,36 @@ func corpus(b testing.TB, limit int) [][]byte {
 	return files
 }
 
+// defaultMatcher loads ../rules.toml, or the rule file named by
+// KEYHOUND_BENCH_RULES (to compare rule sets on the same engine).
+// cpuClock reports, at the end of a benchmark, the process's CPU time per
+// operation (cpu-ns/op) and the throughput that makes (cpu-MB/s): on a
+// shared machine CPU time is steadier than wall time. Start it after setup.
+func cpuClock(b *testing.B, bytesPerOp int64) func() {
+	read := func() time.Duration {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			b.Fatalf("getrusage: %v", err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	start := read()
+	return func() {
+		per := float64(read()-start) / float64(b.N)
+		b.ReportMetric(per, "cpu-ns/op")
+		if bytesPerOp > 0 && per > 0 {
+			b.ReportMetric(float64(bytesPerOp)/per*1e3, "cpu-MB/s")
+		}
+	}
+}
+
 func defaultMatcher(b testing.TB) *Matcher {
 	b.Helper()
-	set, _, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
+	path := "../rules.toml"
+	if p := os.Getenv("KEYHOUND_BENCH_RULES"); p != "" {
+		path = p
+	}
+	set, _, err := rules.Load(rules.LoadOptions{Path: path})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -73,6 +111,7 @@ func benchGoSource(b *testing.B, e Expand) {
 	n := 0
 	b.SetBytes(size)
 	b.ResetTimer()
+	defer cpuClock(b, size)()
 	for i := 0; i < b.N; i++ {
 		for _, f := range files {
 			_ = w.ScanBytes(f, "src/file.go", func(finding.Finding) { n++ })
@@ -93,6 +132,7 @@ func BenchmarkPrefilter(b *testing.B) {
 	nh := 0
 	b.SetBytes(size)
 	b.ResetTimer()
+	defer cpuClock(b, size)()
 	for i := 0; i < b.N; i++ {
 		for _, f := range files {
 			hits = m.prefilter().find(f, hits[:0], &scratch)

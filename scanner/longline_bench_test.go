@@ -37,6 +37,7 @@ func BenchmarkLongLine(b *testing.B) {
 			w := m.NewWorker()
 			n := 0
 			b.SetBytes(int64(len(data)))
+			defer cpuClock(b, int64(len(data)))()
 			for i := 0; i < b.N; i++ {
 				_ = w.Scan(bytes.NewReader(data), "random.txt", func(finding.Finding) { n++ })
 			}
