@@ -1,12 +1,14 @@
 package scanner
 
+import "slices"
+
 // prefilter finds every occurrence of a set of keywords in one pass, ASCII
 // case-insensitively: an Aho-Corasick automaton compiled to a full DFA over
 // byte classes, so the hot loop is one table load per input byte.
 type prefilter struct {
 	class  [256]uint8 // byte -> class; 0 is "no keyword has this byte"
 	nclass int
-	trans  []int32 // state*nclass+class -> next state*nclass | outFlag
+	trans  []uint32 // state*nclass+class -> next state*nclass | outFlag; states in breadth-first order
 	out    [][]int // state -> patterns that end here (incl. via failure links)
 	plen   []int   // pattern -> length
 	maxLen int     // longest pattern
@@ -14,7 +16,7 @@ type prefilter struct {
 	vs *vsPrefilter // the same search on Vectorscan (vectorscan build only), or nil
 }
 
-const outFlag = int32(1) << 30
+const outFlag = uint32(1) << 30
 
 // hit is one keyword occurrence: pattern index and the offset just past it.
 type hit struct {
@@ -29,7 +31,16 @@ func lower(b byte) byte {
 	return b
 }
 
+// newPrefilter returns the keyword prefilter: the automaton, and in the
+// vectorscan build the same search on Vectorscan.
 func newPrefilter(patterns []string) *prefilter {
+	p := newAutomaton(patterns)
+	p.vs = newVectorscan(patterns, p.plen)
+	return p
+}
+
+// newAutomaton returns the Go automaton for patterns.
+func newAutomaton(patterns []string) *prefilter {
 	p := &prefilter{plen: make([]int, len(patterns))}
 	// byte classes
 	p.nclass = 1
@@ -55,7 +66,7 @@ func newPrefilter(patterns []string) *prefilter {
 	for _, s := range patterns {
 		states += len(s)
 	}
-	trie := make([]int32, n, n*states) // at most one state per pattern byte
+	trie := make([]uint32, n, n*states) // at most one state per pattern byte
 	var outs [][]int
 	outs = append(outs, nil)
 	for pi, s := range patterns {
@@ -69,7 +80,7 @@ func newPrefilter(patterns []string) *prefilter {
 				nx = len(outs)
 				trie = trie[:len(trie)+n] // zeroed: within the capacity made above
 				outs = append(outs, nil)
-				trie[cur*n+c] = int32(nx)
+				trie[cur*n+c] = uint32(nx)
 			}
 			cur = nx
 		}
@@ -78,17 +89,16 @@ func newPrefilter(patterns []string) *prefilter {
 	// Failure links (BFS) turn the trie into a full DFA in place.
 	p.trans = trie
 	p.out = make([][]int, len(outs))
-	fail := make([]int32, len(outs))
-	queue := make([]int32, 0, len(outs))
+	fail := make([]uint32, len(outs))
+	queue := make([]uint32, 0, len(outs))
 	for c := 0; c < n; c++ {
 		if nx := p.trans[c]; nx != 0 {
 			queue = append(queue, nx)
 		}
 	}
 	p.out[0] = outs[0]
-	for len(queue) > 0 {
-		st := queue[0]
-		queue = queue[1:]
+	for qi := 0; qi < len(queue); qi++ { // queue keeps every state, in breadth-first order
+		st := queue[qi]
 		f := fail[st]
 		p.out[st] = append(outs[st], p.out[f]...)
 		for c := 0; c < n; c++ {
@@ -101,100 +111,181 @@ func newPrefilter(patterns []string) *prefilter {
 			}
 		}
 	}
-	// Store next states premultiplied by the row width, so the hot loop
+	// Number the states in breadth-first order (the order queue saw them),
+	// so that the states near the root, where the automaton spends nearly
+	// all its time, share a compact, cache-friendly part of the table; and
+	// store next states premultiplied by the row width, so the hot loop
 	// indexes without a multiplication.
-	for i, v := range p.trans {
-		st := v &^ outFlag
-		v = st * int32(p.nclass)
-		if len(p.out[st]) > 0 {
-			v |= outFlag
-		}
-		p.trans[i] = v
+	renum := make([]uint32, len(outs)) // old state -> new (the root stays 0)
+	for i, st := range queue {
+		renum[st] = uint32(i + 1)
 	}
-	p.vs = newVectorscan(patterns, p.plen)
+	trans := make([]uint32, len(p.trans))
+	out := make([][]int, len(outs))
+	for old := range outs {
+		row := int(renum[old]) * n
+		out[renum[old]] = p.out[old]
+		for c := 0; c < n; c++ {
+			next := p.trans[old*n+c]
+			v := renum[next] * uint32(n)
+			if len(p.out[next]) > 0 {
+				v |= outFlag
+			}
+			trans[row+c] = v
+		}
+	}
+	p.trans, p.out = trans, out
 	return p
 }
 
 // find appends every keyword occurrence in data to hits, in order of end offset.
 //
 // The automaton's state after a byte depends only on the last maxLen-1
-// bytes, so two automata can run at once, one over each half of the input,
-// the second starting maxLen-1 bytes before the middle: their table loads
-// do not depend on each other, which roughly doubles throughput on a core.
-// scratch holds the second half's hits; it is reused by the caller.
+// bytes, so several automata can run at once, each over a third of the
+// input, each but the first starting maxLen-1 bytes before its third:
+// their table loads do not depend on each other, so a core overlaps their
+// latencies. scratch holds the later thirds' hits; it is reused by the
+// caller.
 func (p *prefilter) find(data []byte, hits []hit, scratch *[]hit) []hit {
 	if p.vs != nil {
 		if hits, ok := p.vs.find(data, hits); ok {
 			return hits
 		}
 	}
-	if len(data) < 1024 || p.maxLen == 0 {
+	if len(data) < 4096 || p.maxLen == 0 {
 		return p.findOne(data, hits)
 	}
-	mid := len(data) / 2
-	start2 := max(0, mid-(p.maxLen-1))
-	trans, class, n := p.trans, &p.class, int32(p.nclass)
-	a, b := data[:mid], data[start2:]
-	hits2 := (*scratch)[:0]
-	s1, s2 := int32(0), int32(0)
-	steps := min(len(a), len(b))
-	for i := 0; i < steps; i++ {
-		s1 = trans[s1+int32(class[a[i]])]
-		s2 = trans[s2+int32(class[b[i]])]
-		if (s1|s2)&outFlag != 0 {
-			if s1&outFlag != 0 {
-				s1 &^= outFlag
-				for _, pat := range p.out[s1/n] {
-					hits = append(hits, hit{pat: pat, end: i + 1})
-				}
-			}
-			if s2&outFlag != 0 {
-				s2 &^= outFlag
-				if end := start2 + i + 1; end > mid {
-					for _, pat := range p.out[s2/n] {
-						hits2 = append(hits2, hit{pat: pat, end: end})
-					}
-				}
-			}
-		}
+	q := len(data) / streams
+	var own [streams + 1]int // stream k reports hits ending in (own[k], own[k+1]]
+	var from [streams]int    // and starts reading at from[k]
+	for k := 1; k < streams; k++ {
+		own[k] = k * q
+		from[k] = max(0, own[k]-(p.maxLen-1))
 	}
-	// Finish whichever half is longer (b is, by at most maxLen).
-	for i := steps; i < len(b); i++ {
-		s2 = trans[s2+int32(class[b[i]])]
-		if s2&outFlag != 0 {
-			s2 &^= outFlag
-			if end := start2 + i + 1; end > mid {
-				for _, pat := range p.out[s2/n] {
-					hits2 = append(hits2, hit{pat: pat, end: end})
-				}
-			}
+	own[streams] = len(data)
+	// Every stream reads at least q bytes in step with the others; each
+	// then finishes its own part.
+	a0, a1, a2 := data[from[0]:from[0]+q], data[from[1]:from[1]+q], data[from[2]:from[2]+q]
+	var st [streams]uint32
+	later := (*scratch)[:0] // hits of streams 1.. (stream 0's go to hits)
+	for i := 0; i < q; i++ {
+		i = p.steps(a0, a1, a2, i, &st)
+		if i == q {
+			break
 		}
+		hits, later = p.emit(&st, &from, &own, i, hits, later)
 	}
-	for i := steps; i < len(a); i++ { // only when maxLen is tiny and a is longer
-		s1 = trans[s1+int32(class[a[i]])]
-		if s1&outFlag != 0 {
-			s1 &^= outFlag
-			for _, pat := range p.out[s1/n] {
-				hits = append(hits, hit{pat: pat, end: i + 1})
-			}
+	for k := range streams {
+		out := &later
+		if k == 0 {
+			out = &hits
 		}
+		*out = p.run(data, from[k]+q, own[k+1], st[k], own[k], *out)
 	}
-	*scratch = hits2
-	return append(hits, hits2...)
+	*scratch = later
+	// later holds each stream's hits in order, interleaved: gather them
+	// stream by stream (their end offsets lie in disjoint ranges).
+	var count [streams]int
+	for _, h := range later {
+		count[streamOf(&own, h.end)]++
+	}
+	n := len(hits)
+	var at [streams]int
+	for k := 1; k < streams; k++ {
+		at[k] = n
+		n += count[k]
+	}
+	hits = slices.Grow(hits, len(later))[:n]
+	for _, h := range later {
+		k := streamOf(&own, h.end)
+		hits[at[k]] = h
+		at[k]++
+	}
+	return hits
 }
 
-// findOne runs one automaton over data.
-func (p *prefilter) findOne(data []byte, hits []hit) []hit {
+// streams is how many automata find runs side by side.
+const streams = 3
+
+// steps moves the three automata in step over a0, a1, a2 (of equal length)
+// from byte i on, stopping after the first byte at which one of them has
+// the output flag; it returns that byte's index, or len(a0). It calls
+// nothing, so its values stay in registers.
+//
+//go:noinline
+func (p *prefilter) steps(a0, a1, a2 []byte, i int, st *[streams]uint32) int {
 	trans, class := p.trans, &p.class
-	s := int32(0)
-	for i, b := range data {
-		s = trans[s+int32(class[b])]
+	a1, a2 = a1[:len(a0)], a2[:len(a0)]
+	s0, s1, s2 := st[0], st[1], st[2]
+	for ; i < len(a0); i++ {
+		s0 = trans[s0+uint32(class[a0[i]])]
+		s1 = trans[s1+uint32(class[a1[i]])]
+		s2 = trans[s2+uint32(class[a2[i]])]
+		if (s0|s1|s2)&outFlag != 0 {
+			break
+		}
+	}
+	st[0], st[1], st[2] = s0, s1, s2
+	return i
+}
+
+// streamOf returns which stream reports a hit ending at end.
+func streamOf(own *[streams + 1]int, end int) int {
+	k := streams - 1
+	for k > 0 && end <= own[k] {
+		k--
+	}
+	return k
+}
+
+// emit records the hits of the streams whose state after byte i of their
+// part has the output flag, clearing it. It is kept out of find's loop so
+// that the loop keeps its states in registers.
+//
+//go:noinline
+func (p *prefilter) emit(st *[streams]uint32, from *[streams]int, own *[streams + 1]int, i int, hits, later []hit) ([]hit, []hit) {
+	n := uint32(p.nclass)
+	for k := range streams {
+		s := st[k]
+		if s&outFlag == 0 {
+			continue
+		}
+		s &^= outFlag
+		st[k] = s
+		end := from[k] + i + 1
+		if end <= own[k] {
+			continue // still warming up: the previous stream reports it
+		}
+		for _, pat := range p.out[s/n] {
+			if k == 0 {
+				hits = append(hits, hit{pat: pat, end: end})
+			} else {
+				later = append(later, hit{pat: pat, end: end})
+			}
+		}
+	}
+	return hits, later
+}
+
+// run moves the automaton from state s over data[from:to], appending the
+// hits that end after minEnd.
+func (p *prefilter) run(data []byte, from, to int, s uint32, minEnd int, hits []hit) []hit {
+	trans, class := p.trans, &p.class
+	for i := from; i < to; i++ {
+		s = trans[s+uint32(class[data[i]])]
 		if s&outFlag != 0 {
 			s &^= outFlag
-			for _, pat := range p.out[s/int32(p.nclass)] {
-				hits = append(hits, hit{pat: pat, end: i + 1})
+			if i+1 > minEnd {
+				for _, pat := range p.out[s/uint32(p.nclass)] {
+					hits = append(hits, hit{pat: pat, end: i + 1})
+				}
 			}
 		}
 	}
 	return hits
+}
+
+// findOne runs one automaton over data.
+func (p *prefilter) findOne(data []byte, hits []hit) []hit {
+	return p.run(data, 0, len(data), 0, 0, hits)
 }

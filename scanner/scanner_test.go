@@ -364,31 +364,33 @@ func TestWindowsAgreeWithWholeFileRegex(t *testing.T) {
 	}
 }
 
-// TestPrefilterHalves checks the two-automata search against one automaton
-// over the whole input, with keywords planted across the middle.
-func TestPrefilterHalves(t *testing.T) {
+// TestPrefilterStreams checks the side-by-side automata against one
+// automaton over the whole input, with keywords planted across the
+// boundaries between the streams' parts.
+func TestPrefilterStreams(t *testing.T) {
 	r := rand.New(rand.NewSource(3))
 	pats := []string{"ghp_", "akia", "-----begin", "xoxb-", "sk_live_", "a", "pass", "password="}
 	p := newPrefilter(pats)
 	var scratch []hit
 	for iter := 0; iter < 500; iter++ {
-		n := 1024 + r.Intn(4000)
+		n := 4096 + r.Intn(8000)
 		data := make([]byte, n)
 		for i := range data {
 			data[i] = "abcdefghijklmnopqrstuvwxyz_-=ASKIGHP"[r.Intn(36)]
 		}
-		for k := 0; k < 20; k++ {
+		for k := 0; k < 30; k++ {
 			pat := pats[r.Intn(len(pats))]
-			at := n/2 - len(pat) + r.Intn(2*len(pat)) // around the middle
+			at := (k%streams)*(n/streams) - len(pat) + r.Intn(2*len(pat)) // across a boundary
 			if k%2 == 1 {
 				at = r.Intn(n - len(pat))
 			}
+			at = max(0, min(at, n-len(pat)))
 			copy(data[at:], strings.ToUpper(pat))
 		}
 		got := p.find(data, nil, &scratch)
 		want := p.findOne(data, nil)
 		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("iteration %d: halves %v\nwhole %v", iter, got, want)
+			t.Fatalf("iteration %d: streams %v\nwhole %v", iter, got, want)
 		}
 	}
 }
