@@ -45,6 +45,7 @@ type lazyShape struct {
 	regexShape
 	need    runNeed // a run of bytes every finding's secret needs (see runNeed)
 	hasNeed bool
+	starts  *startSet // where matches can start, or nil (see starts.go)
 	// bounded: every match of the rule holds one of its keywords, so a
 	// match is in the window around the keyword it holds.
 	bounded bool
@@ -58,6 +59,7 @@ func (m *Matcher) shape(ri int) *lazyShape {
 		r := m.set.Rules[ri]
 		s.regexShape = shapeOf(r.Expr)
 		s.need, s.hasNeed = needOf(r.Expr, r.SecretGroup)
+		s.starts = startsOf(r.Expr)
 		s.bounded = s.withinLine && s.span.ok && holdsKeyword(r.Expr, r.Keywords)
 	})
 	return s
@@ -117,6 +119,7 @@ type chunkMatcher struct {
 	touched []int    // rules with windows in this buffer
 	matches []match
 	quads   []int // evalWindow's result
+	starts  startScratch
 
 	// Reuse of an earlier content's matching (see delta.go): nil base
 	// matches everything; non-nil rec records for the next content.
@@ -359,7 +362,12 @@ func (c *chunkMatcher) evalWindow(buf []byte, ri int, re *regexp.Regexp, w span)
 	line := sh.withinLine // a match cannot continue past a line boundary
 	margin := windowMargin
 	for {
-		locs := re.FindAllSubmatchIndex(buf[w.start:w.end], -1)
+		var locs [][]int
+		if sh.starts != nil {
+			locs = sh.starts.findAll(re, buf[w.start:w.end], &c.starts)
+		} else {
+			locs = re.FindAllSubmatchIndex(buf[w.start:w.end], -1)
+		}
 		widen := false
 		for _, loc := range locs {
 			if (loc[0] == 0 && w.start > 0 && !(line && buf[w.start-1] == '\n')) ||

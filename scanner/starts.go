@@ -1,0 +1,156 @@
+package scanner
+
+import (
+	"bytes"
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"unicode"
+	"unicode/utf8"
+)
+
+// A rule's regex runs in a window as Go's FindAll does: at each position in
+// turn it tries to match, and after a match it goes on from its end. For
+// the large case-insensitive alternations of the generic rules Go's engine
+// then steps hundreds of threads over every byte of the window, at about a
+// megabyte a second. When every match of a regex starts with one of a few
+// literals (`(?i)(?:hashed|…|pass(?:word)?|pwd)…`, `\bAQE…`), only the
+// places where one occurs can start a match: the matcher finds them with a
+// small automaton and tries the regex anchored there, which yields exactly
+// FindAll's matches (see startSet.findAll) at a fraction of the cost.
+
+// startSet is what finds the places where a rule's matches can start.
+type startSet struct {
+	lits *prefilter // the literals a match starts with (ASCII case-insensitively)
+	// folds are the UTF-8 forms of non-ASCII runes that fold to a letter of
+	// the literals (the Kelvin sign for k, ſ for s): a window holding one
+	// may have a match the automaton does not see, and is searched whole.
+	folds [][]byte
+
+	anchored *regexp.Regexp // ^(?:expr): a match at the window's start
+	// ^(?s:.)(?:expr): a match one byte after the start of the input it is
+	// given, that byte being the context its \b and (?m)^ look back at.
+	anchoredAfter *regexp.Regexp
+}
+
+// minStartLen is the shortest literal worth searching for: shorter ones
+// occur so often that trying the regex at each costs more than FindAll.
+const minStartLen = 2
+
+// startsOf returns expr's start set, or nil when its matches can start
+// with something other than a few literals of at least minStartLen ASCII
+// bytes.
+func startsOf(expr string) *startSet {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	lits, _ := prefixes(re, []string{""})
+	if len(lits) == 0 || len(lits) > maxPrefixes {
+		return nil
+	}
+	var uniq []string
+	for _, l := range lits {
+		if len(l) < minStartLen || !isASCII(l) {
+			return nil
+		}
+		if !slices.Contains(uniq, l) {
+			uniq = append(uniq, l)
+		}
+	}
+	anchored, err1 := regexp.Compile(`^(?:` + expr + `)`)
+	after, err2 := regexp.Compile(`^(?s:.)(?:` + expr + `)`)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	st := &startSet{lits: newAutomaton(uniq), anchored: anchored, anchoredAfter: after}
+	for _, r := range wideFolds(uniq) {
+		st.folds = append(st.folds, utf8.AppendRune(nil, r))
+	}
+	return st
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// wideFolds returns the non-ASCII runes that fold to a letter of lits.
+func wideFolds(lits []string) []rune {
+	var out []rune
+	for _, l := range lits {
+		for _, r := range l {
+			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+				if f >= utf8.RuneSelf && !slices.Contains(out, f) {
+					out = append(out, f)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// startScratch is one goroutine's reusable state for startSet.findAll.
+type startScratch struct {
+	hits, hits2 []hit
+	at          []int
+}
+
+// findAll returns what re.FindAllSubmatchIndex(win, -1) returns, re being
+// the regex the set was made from. Every match starts at an occurrence of
+// a literal; trying them in order of position, the first where the
+// anchored regex matches is where FindAll's next match starts, and that
+// match is the same (leftmost-first at the same place, seeing the same
+// byte before it). Then it goes on from the match's end, as FindAll does.
+func (st *startSet) findAll(re *regexp.Regexp, win []byte, sc *startScratch) [][]int {
+	for _, f := range st.folds {
+		if bytes.Contains(win, f) {
+			return re.FindAllSubmatchIndex(win, -1)
+		}
+	}
+	sc.hits = st.lits.find(win, sc.hits[:0], &sc.hits2)
+	at := sc.at[:0]
+	for _, h := range sc.hits {
+		at = append(at, h.end-st.lits.plen[h.pat])
+	}
+	sc.at = at
+	if len(at) > 8+len(win)/16 {
+		// So many places that trying each costs more than one search.
+		return re.FindAllSubmatchIndex(win, -1)
+	}
+	slices.Sort(at)
+	var out [][]int
+	pos := 0
+	for i, s := range at {
+		if s < pos || (i > 0 && s == at[i-1]) {
+			continue
+		}
+		var loc []int
+		if s == 0 {
+			loc = st.anchored.FindSubmatchIndex(win)
+		} else if loc = st.anchoredAfter.FindSubmatchIndex(win[s-1:]); loc != nil {
+			for k, v := range loc {
+				if v >= 0 {
+					loc[k] = v + s - 1
+				}
+			}
+			loc[0] = s // the context byte is not part of the match
+		}
+		if loc == nil {
+			continue
+		}
+		if loc[1] == loc[0] {
+			// An empty match: FindAll's rules for these (skip one rune,
+			// drop one abutting the previous match) are not worth
+			// copying for the odd rule that has them.
+			return re.FindAllSubmatchIndex(win, -1)
+		}
+		out = append(out, loc)
+		pos = loc[1]
+	}
+	return out
+}

@@ -1,0 +1,152 @@
+package scanner
+
+import (
+	"fmt"
+	"math/rand"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/keyhound/keyhound/rules"
+)
+
+// startsExprs are hand-picked regexes for the start-set search: literal
+// alternations with case folding (k and s have non-ASCII folds), word
+// boundaries and line starts that look at the byte before a match, and
+// leftmost-first choices between overlapping alternatives.
+var startsExprs = []string{
+	`(?i)(?:fake|mock|show)[a-z_]*=[^\s"]*|(?:pass(?:word)?|pwd)[a-z_]*=([^\s"]{4,})`,
+	`\b(AQE[a-zA-Z0-9]{2}[a-zA-Z0-9+/]{8,})\b`,
+	`(?im)^(?:key|sk)[:=]([a-z0-9]{4,})$`,
+	`(?i)\bkey\B[a-z]*`,
+	`(?:ab|abc)(d?)`,
+	`(?i)(?:is|has)_?key=(\w+)`,
+}
+
+// sameAsFindAll checks that st.findAll equals re.FindAllSubmatchIndex on win.
+func sameAsFindAll(t *testing.T, id string, re *regexp.Regexp, st *startSet, win []byte) {
+	t.Helper()
+	var sc startScratch
+	got := st.findAll(re, win, &sc)
+	want := re.FindAllSubmatchIndex(win, -1)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("%s on %q:\nstart-set search %v\nFindAll          %v", id, win, got, want)
+	}
+}
+
+// contexts are what a match may follow or precede: nothing, word and
+// non-word bytes, a line break, UTF-8 (the Kelvin sign and long s fold to
+// k and s) and an invalid byte.
+var contexts = []string{"", "x", "_", " ", "\n", "é", "\u212a", "\u017f", "\xff", "=", "pass", "\"", "KEY"}
+
+// TestStartsFindAllRules: for every built-in rule whose matches start with
+// known literals, the start-set search finds exactly what FindAll finds on
+// the rule's examples and negative examples after and before every
+// context, alone and (the examples) run together, and with a k or s of theirs replaced by its non-ASCII fold.
+func TestStartsFindAllRules(t *testing.T) {
+	set, _, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := 0
+	for _, r := range set.Rules {
+		st := startsOf(r.Expr)
+		if st == nil {
+			continue
+		}
+		with++
+		re, err := r.Regexp()
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := append(append([]string{}, r.Examples...), r.NegativeExamples...)
+		for _, ex := range texts[:len(texts):len(texts)] {
+			texts = append(texts, strings.Replace(ex, "k", "\u212a", 1), strings.Replace(ex, "s", "\u017f", 1))
+		}
+		texts = append(texts, strings.Join(texts[:len(r.Examples)], " "))
+		for _, ex := range texts {
+			for _, c := range contexts {
+				sameAsFindAll(t, r.ID, re, st, []byte(c+ex))
+				sameAsFindAll(t, r.ID, re, st, []byte(ex+c))
+			}
+		}
+	}
+	// Most rules start with a literal: the search is not a corner case.
+	if with < len(set.Rules)/2 {
+		t.Errorf("only %d of %d rules have a start set", with, len(set.Rules))
+	}
+}
+
+// TestStartsFindAllGenerated: the hand-picked regexes on random text made
+// of their literals, context bytes and filler.
+func TestStartsFindAllGenerated(t *testing.T) {
+	pieces := append([]string{"fake", "MOCK", "show", "pass", "PassWord", "pwd", "AQE", "aqe", "key", "KEY", "sk", "ab", "abc", "d", "is", "has", "_", "=", ":", "abcd1234", "Zz9+/", "\"", "\t"}, contexts...)
+	rng := rand.New(rand.NewSource(7))
+	for _, expr := range startsExprs {
+		st := startsOf(expr)
+		if st == nil {
+			t.Fatalf("%s: no start set", expr)
+		}
+		re := regexp.MustCompile(expr)
+		for i := 0; i < 3000; i++ {
+			var b strings.Builder
+			for n := rng.Intn(40); n > 0; n-- {
+				b.WriteString(pieces[rng.Intn(len(pieces))])
+			}
+			sameAsFindAll(t, expr, re, st, []byte(b.String()))
+		}
+	}
+}
+
+// TestStartsOf: which regexes get a start set.
+func TestStartsOf(t *testing.T) {
+	for _, tc := range []struct {
+		expr string
+		want bool
+	}{
+		{`\bghp_[A-Za-z0-9]{36}\b`, true},
+		{`(?i)(?:api|secret)[_-]?key`, true},
+		{`[A-Za-z0-9]{40}`, false},            // any letter starts a match
+		{`(?:^|[^a-z])(x[0-9]{8})`, false},    // a class of context bytes first
+		{`(?i)k[a-z]{8}|\ba`, false},          // a literal shorter than minStartLen
+		{`(?:ÉCLAIR|abc)[0-9]+`, false},       // non-ASCII literal: case-insensitive ASCII search would miss it
+		{`(?:tok|pass)?word=[a-z]{4}`, false}, // may start with "word" or "tok": prefixes stop at ?
+	} {
+		if got := startsOf(tc.expr) != nil; got != tc.want {
+			t.Errorf("startsOf(%q) != nil is %v, want %v", tc.expr, got, tc.want)
+		}
+	}
+}
+
+// FuzzStartsFindAll: on any input, the start-set search and FindAll agree
+// for the hand-picked regexes and the generic rules (the ones the search
+// is for).
+func FuzzStartsFindAll(f *testing.F) {
+	set, _, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	exprs := append([]string{}, startsExprs...)
+	for _, r := range set.Rules {
+		if r.Generic {
+			exprs = append(exprs, r.Expr)
+		}
+	}
+	type compiled struct {
+		re *regexp.Regexp
+		st *startSet
+	}
+	var cs []compiled
+	for _, e := range exprs {
+		if st := startsOf(e); st != nil {
+			cs = append(cs, compiled{regexp.MustCompile(e), st})
+		}
+	}
+	for _, s := range []string{"password=hunter2hunter2", "fake_pwd=abc pwd=Zq8xW3pL0vB7", "xAQEab12345678 AQEab12345678", "\u212aey=abcd", "api_key = \"Zq8xW3pL0vB7nM2kQw\"", "is_key=1; hashed_secret=2"} {
+		f.Add([]byte(s), uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
+		c := cs[int(which)%len(cs)]
+		sameAsFindAll(t, c.re.String(), c.re, c.st, data)
+	})
+}
