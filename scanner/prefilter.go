@@ -9,9 +9,9 @@ type prefilter struct {
 	class  [256]uint8 // byte -> class; 0 is "no keyword has this byte"
 	nclass int
 	trans  []uint32 // state*nclass+class -> next state*nclass | outFlag; states in breadth-first order
-	out    [][]int // state -> patterns that end here (incl. via failure links)
-	plen   []int   // pattern -> length
-	maxLen int     // longest pattern
+	out    [][]int  // state -> patterns that end here (incl. via failure links)
+	plen   []int    // pattern -> length
+	maxLen int      // longest pattern
 
 	vs *vsPrefilter // the same search on Vectorscan (vectorscan build only), or nil
 }
