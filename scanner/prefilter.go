@@ -60,82 +60,92 @@ func newAutomaton(patterns []string) *prefilter {
 		p.class[b] = p.class[b+'a'-'A']
 	}
 	// Trie, built directly as rows of the transition table (0 = no child:
-	// the root is never a child).
+	// the root is never a child), one depth at a time: states are numbered
+	// in breadth-first order, so the states near the root, where the
+	// automaton spends nearly all its time, share a compact part of the
+	// table, and every state's failure state comes before it.
 	n := p.nclass
-	states := 1
-	for _, s := range patterns {
-		states += len(s)
-	}
-	trie := make([]uint32, n, n*states) // at most one state per pattern byte
-	var outs [][]int
-	outs = append(outs, nil)
+	trie := make([]uint32, n, n*trieStates(patterns))
+	outs := [][]int{nil}
+	cur := make([]uint32, len(patterns)) // each pattern's state at this depth
 	for pi, s := range patterns {
 		p.plen[pi] = len(s)
 		p.maxLen = max(p.maxLen, len(s))
-		cur := 0
-		for i := 0; i < len(s); i++ {
-			c := int(p.class[lower(s[i])])
-			nx := int(trie[cur*n+c])
-			if nx == 0 {
-				nx = len(outs)
-				trie = trie[:len(trie)+n] // zeroed: within the capacity made above
-				outs = append(outs, nil)
-				trie[cur*n+c] = uint32(nx)
-			}
-			cur = nx
+		if s == "" {
+			outs[0] = append(outs[0], pi)
 		}
-		outs[cur] = append(outs[cur], pi)
 	}
-	// Failure links (BFS) turn the trie into a full DFA in place.
+	for d := 0; d < p.maxLen; d++ {
+		for pi, s := range patterns {
+			if d >= len(s) {
+				continue
+			}
+			i := int(cur[pi])*n + int(p.class[lower(s[d])])
+			nx := trie[i]
+			if nx == 0 {
+				nx = uint32(len(outs))
+				trie = append(trie, make([]uint32, n)...)
+				outs = append(outs, nil)
+				trie[i] = nx
+			}
+			cur[pi] = nx
+			if d == len(s)-1 {
+				outs[nx] = append(outs[nx], pi)
+			}
+		}
+	}
+	// Failure links turn the trie into a full DFA in place, state by state
+	// in breadth-first order.
 	p.trans = trie
 	p.out = make([][]int, len(outs))
 	fail := make([]uint32, len(outs))
-	queue := make([]uint32, 0, len(outs))
-	for c := 0; c < n; c++ {
-		if nx := p.trans[c]; nx != 0 {
-			queue = append(queue, nx)
-		}
-	}
 	p.out[0] = outs[0]
-	for qi := 0; qi < len(queue); qi++ { // queue keeps every state, in breadth-first order
-		st := queue[qi]
+	for st := 1; st < len(outs); st++ {
 		f := fail[st]
 		p.out[st] = append(outs[st], p.out[f]...)
 		for c := 0; c < n; c++ {
-			i := int(st)*n + c
+			i := st*n + c
 			if nx := p.trans[i]; nx != 0 {
 				fail[nx] = p.trans[int(f)*n+c]
-				queue = append(queue, nx)
 			} else {
 				p.trans[i] = p.trans[int(f)*n+c]
 			}
 		}
 	}
-	// Number the states in breadth-first order (the order queue saw them),
-	// so that the states near the root, where the automaton spends nearly
-	// all its time, share a compact, cache-friendly part of the table; and
-	// store next states premultiplied by the row width, so the hot loop
+	// Store next states premultiplied by the row width, so the hot loop
 	// indexes without a multiplication.
-	renum := make([]uint32, len(outs)) // old state -> new (the root stays 0)
-	for i, st := range queue {
-		renum[st] = uint32(i + 1)
-	}
-	trans := make([]uint32, len(p.trans))
-	out := make([][]int, len(outs))
-	for old := range outs {
-		row := int(renum[old]) * n
-		out[renum[old]] = p.out[old]
-		for c := 0; c < n; c++ {
-			next := p.trans[old*n+c]
-			v := renum[next] * uint32(n)
-			if len(p.out[next]) > 0 {
-				v |= outFlag
-			}
-			trans[row+c] = v
+	for i, st := range p.trans {
+		v := st * uint32(n)
+		if len(p.out[st]) > 0 {
+			v |= outFlag
 		}
+		p.trans[i] = v
 	}
-	p.trans, p.out = trans, out
 	return p
+}
+
+// trieStates returns how many states the trie of patterns has: one per
+// distinct (lower-cased) prefix.
+func trieStates(patterns []string) int {
+	low := make([]string, len(patterns))
+	for i, s := range patterns {
+		b := []byte(s)
+		for k := range b {
+			b[k] = lower(b[k])
+		}
+		low[i] = string(b)
+	}
+	slices.Sort(low)
+	states, prev := 1, ""
+	for _, s := range low {
+		k := 0
+		for k < len(s) && k < len(prev) && s[k] == prev[k] {
+			k++
+		}
+		states += len(s) - k
+		prev = s
+	}
+	return states
 }
 
 // find appends every keyword occurrence in data to hits, in order of end offset.
