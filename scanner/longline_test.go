@@ -136,3 +136,134 @@ func TestLongLineDifferential(t *testing.T) {
 		}
 	}
 }
+
+// bundle returns a minified-script-like text: n statements of assignments,
+// among them generic passwords and API keys, decoys the generic rules must
+// not report (hashed_password, passwordHint, show_password) and filler,
+// joined by sep. It also returns the secrets planted for generic-password.
+func bundle(n int, sep string, seed int64) ([]byte, map[string]bool) {
+	rng := rand.New(rand.NewSource(seed))
+	value := func() string {
+		const alpha = "bcdfghjkmnpqrstvwxzBCDFGHJKLMNPQRSTVWXZ23456789" // no vowels: no words
+		b := make([]byte, 14+rng.Intn(10))
+		for i := range b {
+			b[i] = alpha[rng.Intn(len(alpha))]
+		}
+		return string(b) + "9Q"
+	}
+	planted := map[string]bool{}
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		switch rng.Intn(12) {
+		case 0:
+			v := value()
+			planted[v] = true
+			fmt.Fprintf(&b, `password="%s"`, v)
+		case 1:
+			fmt.Fprintf(&b, `cfg.api_key="%s"`, value())
+		case 2:
+			fmt.Fprintf(&b, `hashed_password="%s"`, value())
+		case 3:
+			fmt.Fprintf(&b, `passwordHint="%s"`, value())
+		case 4:
+			b.WriteString(`show_password=!0`)
+		default:
+			fmt.Fprintf(&b, `v%d=f(%d,"%s")`, i, rng.Intn(1000), value()[:6])
+		}
+	}
+	return []byte(b.String()), planted
+}
+
+// findingSet scans data and returns its findings as rule, secret and match
+// (positions differ between a line and lines by design).
+func findingSet(t *testing.T, m *Matcher, data []byte) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	err := m.NewWorker().Scan(bytes.NewReader(data), "bundle.min.js", func(f finding.Finding) {
+		out[f.RuleID+"\x00"+f.Secret+"\x00"+f.Match]++
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestLongLineMinifiedBundle: a 5 MB minified bundle on one line (longer
+// than a chunk) has exactly the findings of the same statements one per
+// line: every statement ends before a space or line break that no rule's
+// match crosses, so those are safe places to split. The generic rules,
+// the costly ones on long lines, report planted passwords once each and no
+// decoy.
+func TestLongLineMinifiedBundle(t *testing.T) {
+	m := defaultMatcher(t)
+	long, planted := bundle(200000, "; ", 1)
+	split, _ := bundle(200000, ";\n", 1)
+	if len(long) <= chunkSize || bytes.IndexByte(long, '\n') >= 0 {
+		t.Fatalf("the bundle should be one line longer than a chunk: %d bytes", len(long))
+	}
+	gotLong, gotSplit := findingSet(t, m, long), findingSet(t, m, split)
+	for k, n := range gotSplit {
+		if gotLong[k] != n {
+			t.Errorf("split form %d, long line %d: %q", n, gotLong[k], k)
+		}
+	}
+	for k, n := range gotLong {
+		if _, ok := gotSplit[k]; !ok {
+			t.Errorf("long line only (%d): %q", n, k)
+		}
+	}
+	found := 0
+	for k, n := range gotLong {
+		if f := strings.Split(k, "\x00"); f[0] == "generic-password" {
+			if !planted[f[1]] || n != 1 {
+				t.Errorf("generic-password reported %q %d times, not one planted password once", f[2], n)
+			}
+			found++
+		}
+	}
+	// The password validator turns down the odd random value (xXhq…,
+	// looking like a placeholder), as it does in a file of its own.
+	if found < len(planted)*99/100 {
+		t.Errorf("generic-password found %d of %d planted passwords", found, len(planted))
+	}
+}
+
+// TestLongLineBoundaries: a planted password straddling, byte by byte, the
+// places where matching a long line is cut up (the end of what a chunk
+// reports, the start of the next chunk's buffer, the parts the keyword
+// automata run over side by side) is found once, whole.
+func TestLongLineBoundaries(t *testing.T) {
+	m := defaultMatcher(t)
+	const secret = "Zq8xW3pL0vB7nM2kQw"
+	stmt := `password="` + secret + `"`
+	first := chunkSize + overlap // the first chunk's buffer
+	for _, b := range []struct {
+		name string
+		at   int
+	}{
+		{"chunk's reported end", first - overlap/2},
+		{"next chunk's start", chunkSize},
+		{"first automaton's part", first / streams},
+		{"second automaton's part", 2 * first / streams},
+	} {
+		for d := 0; d <= len(stmt); d++ {
+			data := bytes.Repeat([]byte("a=1; "), (first+chunkSize)/5)
+			at := b.at - d
+			copy(data[at-2:], "; "+stmt+"; ")
+			var got []string
+			err := m.NewWorker().Scan(bytes.NewReader(data), "a.min.js", func(f finding.Finding) {
+				got = append(got, fmt.Sprintf("%s %s col %d", f.RuleID, f.Secret, f.Column))
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := fmt.Sprintf("generic-password %s col %d", secret, at+len(`password="`)+1)
+			if len(got) != 1 || got[0] != want {
+				t.Fatalf("%s, statement %d bytes before it: %v, want [%s]", b.name, d, got, want)
+			}
+		}
+	}
+}
