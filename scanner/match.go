@@ -306,19 +306,24 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 // runRule runs rule ri's regex in each of its windows, widening a window
 // whenever a match touches its edge so that no match is cut short.
 func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
-	re, err := c.m.set.Rules[ri].Regexp()
-	if err != nil {
-		if c.err == nil {
-			c.err = err
+	re := lazyRegexp{rule: c.m.set.Rules[ri]}
+	if c.m.shape(ri).starts == nil {
+		// The regex runs in every window: compile it (or fail) first.
+		if _, err := re.get(); err != nil {
+			c.fail(err)
+			return
 		}
-		return
 	}
 	lastEnd := -1 // matches are reported once even when widened windows overlap
 	for _, w := range c.windows[ri] {
 		if w.end <= lastEnd {
 			continue
 		}
-		w, quads, mayContain := c.evalWindow(buf, ri, re, w)
+		w, quads, mayContain, err := c.evalWindow(buf, ri, &re, w)
+		if err != nil {
+			c.fail(err)
+			return
+		}
 		if !mayContain {
 			// No secret of this rule can be here: its regex did not run.
 			lastEnd = max(lastEnd, w.end)
@@ -341,15 +346,39 @@ func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
 	}
 }
 
+// lazyRegexp is a rule's compiled regex, fetched when first needed: a rule
+// whose matches start with literals may never need it (see starts.go).
+type lazyRegexp struct {
+	rule *rules.Rule
+	re   *regexp.Regexp
+	err  error
+	done bool
+}
+
+func (l *lazyRegexp) get() (*regexp.Regexp, error) {
+	if !l.done {
+		l.re, l.err = l.rule.Regexp()
+		l.done = true
+	}
+	return l.re, l.err
+}
+
+// fail records the first error of a rule that could not run.
+func (c *chunkMatcher) fail(err error) {
+	if c.err == nil {
+		c.err = err
+	}
+}
+
 // evalWindow runs rule ri's regex re in window w, widened until no match
 // touches its edge; it returns the final window and, for each match, its
 // start, end, secret start and secret end relative to the window's start
 // (the slice is reused by the next call). mayContain is false, and the
 // regex does not run, when no secret of the rule can be in w.
-func (c *chunkMatcher) evalWindow(buf []byte, ri int, re *regexp.Regexp, w span) (final span, quads []int, mayContain bool) {
+func (c *chunkMatcher) evalWindow(buf []byte, ri int, re *lazyRegexp, w span) (final span, quads []int, mayContain bool, err error) {
 	if c.base != nil {
 		if final, quads, mayContain, ok := c.recallWindow(ri, w); ok {
-			return final, quads, mayContain
+			return final, quads, mayContain, nil
 		}
 	}
 	// Every byte the outcome depends on lies in [lo, hi).
@@ -357,16 +386,21 @@ func (c *chunkMatcher) evalWindow(buf []byte, ri int, re *regexp.Regexp, w span)
 	sh := c.m.shape(ri)
 	if sh.hasNeed && !sh.need.mayHold(buf, w.start, w.end) {
 		c.rememberWindow(ri, w0, w, nil, false, lo, hi)
-		return w, nil, false
+		return w, nil, false, nil
 	}
 	line := sh.withinLine // a match cannot continue past a line boundary
 	margin := windowMargin
 	for {
-		var locs [][]int
+		locs, ok := [][]int(nil), false
 		if sh.starts != nil {
-			locs = sh.starts.findAll(re, buf[w.start:w.end], &c.starts)
-		} else {
-			locs = re.FindAllSubmatchIndex(buf[w.start:w.end], -1)
+			locs, ok = sh.starts.findAll(buf[w.start:w.end], &c.starts)
+		}
+		if !ok {
+			r, err := re.get()
+			if err != nil {
+				return w, nil, false, err
+			}
+			locs = r.FindAllSubmatchIndex(buf[w.start:w.end], -1)
 		}
 		widen := false
 		for _, loc := range locs {
@@ -389,7 +423,7 @@ func (c *chunkMatcher) evalWindow(buf []byte, ri int, re *regexp.Regexp, w span)
 			c.quads = append(c.quads, loc[0], loc[1], loc[2*sg], loc[2*sg+1])
 		}
 		c.rememberWindow(ri, w0, w, c.quads, true, lo, hi)
-		return w, c.quads, true
+		return w, c.quads, true, nil
 	}
 }
 

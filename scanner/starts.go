@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"slices"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -19,7 +20,8 @@ import (
 // small automaton and tries the regex anchored there, which yields exactly
 // FindAll's matches (see startSet.findAll) at a fraction of the cost.
 
-// startSet is what finds the places where a rule's matches can start.
+// startSet is what finds the places where a rule's matches can start. It
+// is shared by all workers.
 type startSet struct {
 	lits *prefilter // the literals a match starts with (ASCII case-insensitively)
 	// folds are the UTF-8 forms of non-ASCII runes that fold to a letter of
@@ -27,10 +29,27 @@ type startSet struct {
 	// may have a match the automaton does not see, and is searched whole.
 	folds [][]byte
 
-	anchored *regexp.Regexp // ^(?:expr): a match at the window's start
-	// ^(?s:.)(?:expr): a match one byte after the start of the input it is
-	// given, that byte being the context its \b and (?m)^ look back at.
-	anchoredAfter *regexp.Regexp
+	expr string
+	// The anchored forms of the regex, compiled on first use (a pair costs
+	// about what the rule's own regex does, which is then never compiled
+	// unless a window must be searched whole):
+	// anchored is ^(?:expr), for a match at the window's start;
+	// after is ^(?s:.)(?:expr), for a match one byte after the start of
+	// the input it is given, that byte being the context its \b and (?m)^
+	// look back at.
+	anchoredOnce, afterOnce sync.Once
+	anchored, after         *regexp.Regexp
+}
+
+// anchoredRegexp returns the anchored form of the regex (after: with a
+// byte of context first), or nil if it does not compile.
+func (st *startSet) anchoredRegexp(after bool) *regexp.Regexp {
+	if after {
+		st.afterOnce.Do(func() { st.after, _ = regexp.Compile(`^(?s:.)(?:` + st.expr + `)`) })
+		return st.after
+	}
+	st.anchoredOnce.Do(func() { st.anchored, _ = regexp.Compile(`^(?:` + st.expr + `)`) })
+	return st.anchored
 }
 
 // minStartLen is the shortest literal worth searching for: shorter ones
@@ -58,12 +77,7 @@ func startsOf(expr string) *startSet {
 			uniq = append(uniq, l)
 		}
 	}
-	anchored, err1 := regexp.Compile(`^(?:` + expr + `)`)
-	after, err2 := regexp.Compile(`^(?s:.)(?:` + expr + `)`)
-	if err1 != nil || err2 != nil {
-		return nil
-	}
-	st := &startSet{lits: newAutomaton(uniq), anchored: anchored, anchoredAfter: after}
+	st := &startSet{lits: newAutomaton(uniq), expr: expr}
 	for _, r := range wideFolds(uniq) {
 		st.folds = append(st.folds, utf8.AppendRune(nil, r))
 	}
@@ -100,16 +114,17 @@ type startScratch struct {
 	at          []int
 }
 
-// findAll returns what re.FindAllSubmatchIndex(win, -1) returns, re being
-// the regex the set was made from. Every match starts at an occurrence of
-// a literal; trying them in order of position, the first where the
-// anchored regex matches is where FindAll's next match starts, and that
-// match is the same (leftmost-first at the same place, seeing the same
-// byte before it). Then it goes on from the match's end, as FindAll does.
-func (st *startSet) findAll(re *regexp.Regexp, win []byte, sc *startScratch) [][]int {
+// findAll returns what FindAllSubmatchIndex(win, -1) of the regex the set
+// was made from returns, or false when win must be searched whole. Every
+// match starts at an occurrence of a literal; trying them in order of
+// position, the first where the anchored regex matches is where FindAll's
+// next match starts, and that match is the same (leftmost-first at the
+// same place, seeing the same byte before it). Then it goes on from the
+// match's end, as FindAll does.
+func (st *startSet) findAll(win []byte, sc *startScratch) ([][]int, bool) {
 	for _, f := range st.folds {
 		if bytes.Contains(win, f) {
-			return re.FindAllSubmatchIndex(win, -1)
+			return nil, false
 		}
 	}
 	sc.hits = st.lits.find(win, sc.hits[:0], &sc.hits2)
@@ -119,8 +134,7 @@ func (st *startSet) findAll(re *regexp.Regexp, win []byte, sc *startScratch) [][
 	}
 	sc.at = at
 	if len(at) > 8+len(win)/16 {
-		// So many places that trying each costs more than one search.
-		return re.FindAllSubmatchIndex(win, -1)
+		return nil, false // so many places that trying each costs more than one search
 	}
 	slices.Sort(at)
 	var out [][]int
@@ -129,28 +143,31 @@ func (st *startSet) findAll(re *regexp.Regexp, win []byte, sc *startScratch) [][
 		if s < pos || (i > 0 && s == at[i-1]) {
 			continue
 		}
-		var loc []int
-		if s == 0 {
-			loc = st.anchored.FindSubmatchIndex(win)
-		} else if loc = st.anchoredAfter.FindSubmatchIndex(win[s-1:]); loc != nil {
-			for k, v := range loc {
-				if v >= 0 {
-					loc[k] = v + s - 1
-				}
-			}
-			loc[0] = s // the context byte is not part of the match
+		re, in := st.anchoredRegexp(false), win
+		if s > 0 {
+			re, in = st.anchoredRegexp(true), win[s-1:]
 		}
+		if re == nil {
+			return nil, false
+		}
+		loc := re.FindSubmatchIndex(in)
 		if loc == nil {
 			continue
 		}
+		for k, v := range loc {
+			if v >= 0 {
+				loc[k] = v + len(win) - len(in)
+			}
+		}
+		loc[0] = s // after the context byte, if any
 		if loc[1] == loc[0] {
 			// An empty match: FindAll's rules for these (skip one rune,
 			// drop one abutting the previous match) are not worth
 			// copying for the odd rule that has them.
-			return re.FindAllSubmatchIndex(win, -1)
+			return nil, false
 		}
 		out = append(out, loc)
 		pos = loc[1]
 	}
-	return out
+	return out, true
 }
