@@ -78,7 +78,8 @@ func (w *Worker) rulesForPath(path string) ([]bool, bool) {
 	if path == "" {
 		return nil, len(set.Rules) > 0 // no path (stdin, rule examples): every rule applies
 	}
-	if set.Allowlist.AllowsPath(path) {
+	lower := asciiLower(path)
+	if w.m.allowPaths.match(path, lower) {
 		return nil, false
 	}
 	if len(w.m.pathScoped) == 0 {
@@ -86,9 +87,9 @@ func (w *Worker) rulesForPath(path string) ([]bool, bool) {
 	}
 	// Only the few rules with a path condition need looking at.
 	off := 0
-	for _, i := range w.m.pathScoped {
-		r := set.Rules[i]
-		if (r.Path != nil && !r.Path.MatchString(path)) || r.Allowlist.AllowsPath(path) {
+	for _, sp := range w.m.scoped {
+		i := sp.rule
+		if (sp.path != nil && !sp.path.match(path, lower)) || sp.allow.match(path, lower) {
 			w.enabled[i] = false
 			off++
 		} else {
