@@ -62,6 +62,9 @@ func (res *Result) Summary() string {
 	if s.SkippedOther > 0 {
 		fmt.Fprintf(&b, ", %d symlinks or special files skipped", s.SkippedOther)
 	}
+	if s.ExpansionStopped > 0 {
+		fmt.Fprintf(&b, ", %d archives stopped at a bound", s.ExpansionStopped)
+	}
 	if s.Errors > 0 {
 		fmt.Fprintf(&b, ", %d unreadable", s.Errors)
 	}

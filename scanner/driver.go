@@ -86,6 +86,7 @@ func (d *Driver) Scan(w *Worker, it Item, emit func(finding.Finding)) Outcome {
 		}
 	}
 	cnt.Bytes.Add(n)
+	cnt.ExpansionStopped.Add(w.Stopped())
 	if opts.OnProgress != nil {
 		opts.OnProgress(n)
 	}

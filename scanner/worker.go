@@ -45,6 +45,7 @@ type Worker struct {
 	exp        Expand
 	level      int             // archive nesting level being scanned
 	budget     *archive.Budget // the top-level archive's, while one is open
+	stopped    int64           // expansions a bound stopped, for Stopped
 	dec        []*decodeLevel  // per decoding depth
 	decodedBuf []decoded
 }
