@@ -224,6 +224,7 @@ type decoded struct {
 type decodeLevel struct {
 	cm    *chunkMatcher
 	spans []decode.Span
+	esc   decode.Scratch // the text of spans' escapes
 	wins  []span
 	acc   []match
 	also  [][]string
@@ -267,8 +268,9 @@ func (w *Worker) decodeIn(buf []byte, from, to int, enabled []bool, hits []hit, 
 	spans := decode.Runs(buf, from, to, dl.spans[:0])
 	if len(hits) > 0 {
 		dl.wins = escapeWindows(buf, hits, w.m.pf.plen, dl.wins[:0])
+		dl.esc.Reset() // the spans of the last call are done with
 		for _, win := range dl.wins {
-			if sp, ok := decode.Unescape(buf, win.start, win.end); ok {
+			if sp, ok := dl.esc.Unescape(buf, win.start, win.end); ok {
 				spans = append(spans, sp)
 			}
 		}
