@@ -317,6 +317,7 @@ func hexByte(b []byte) int {
 // percent escapes were decoded.
 func Unescape(buf []byte, s, e int) (Span, bool) {
 	var sc Scratch
+	sc.Reset(e - s)
 	return sc.Unescape(buf, s, e)
 }
 
@@ -328,8 +329,21 @@ type Scratch struct {
 	offs []int32
 }
 
-// Reset lets the next spans reuse the memory of the earlier ones.
-func (sc *Scratch) Reset() { sc.text, sc.offs = sc.text[:0], sc.offs[:0] }
+// maxKeep is the most text a Scratch keeps for reuse across Resets: a buffer
+// with many long escaped lines (minified code) is not held on to.
+const maxKeep = 256 << 10
+
+// Reset lets the next spans reuse the memory of the earlier ones, and makes
+// room for n bytes of text to be decoded without growing.
+func (sc *Scratch) Reset(n int) {
+	if cap(sc.text) > maxKeep || cap(sc.text) < n {
+		sc.text, sc.offs = nil, nil
+	}
+	if cap(sc.text) < n {
+		sc.text, sc.offs = make([]byte, 0, n), make([]int32, 0, n+1)
+	}
+	sc.text, sc.offs = sc.text[:0], sc.offs[:0]
+}
 
 // Unescape is the package's Unescape, decoding into sc.
 func (sc *Scratch) Unescape(buf []byte, s, e int) (Span, bool) {

@@ -268,7 +268,11 @@ func (w *Worker) decodeIn(buf []byte, from, to int, enabled []bool, hits []hit, 
 	spans := decode.Runs(buf, from, to, dl.spans[:0])
 	if len(hits) > 0 {
 		dl.wins = escapeWindows(buf, hits, w.m.pf.plen, dl.wins[:0])
-		dl.esc.Reset() // the spans of the last call are done with
+		n := 0
+		for _, win := range dl.wins {
+			n += win.end - win.start + 1
+		}
+		dl.esc.Reset(n) // the spans of the last call are done with
 		for _, win := range dl.wins {
 			if sp, ok := dl.esc.Unescape(buf, win.start, win.end); ok {
 				spans = append(spans, sp)
