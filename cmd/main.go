@@ -102,7 +102,7 @@ func newRootCmd(env *Env) *cobra.Command {
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%s: %w", c.CommandPath(), err)
+		return fmt.Errorf("%s: %w", c.CommandPath(), flagHint(err))
 	})
 	root.AddCommand(
 		newDirCmd(env),
@@ -114,6 +114,8 @@ func newRootCmd(env *Env) *cobra.Command {
 		newInstallHookCmd(env),
 		newMergeCmd(env),
 		newReposCmd(env),
+		newLegacyCmd(env, "detect"),
+		newLegacyCmd(env, "protect"),
 	)
 	return root
 }
