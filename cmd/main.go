@@ -103,9 +103,9 @@ func newRootCmd(env *Env) *cobra.Command {
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		if c == root { // Main prefixes "keyhound: " already
-			return err
+			return flagHint(err)
 		}
-		return fmt.Errorf("%s: %w", strings.TrimPrefix(c.CommandPath(), root.Name()+" "), err)
+		return fmt.Errorf("%s: %w", strings.TrimPrefix(c.CommandPath(), root.Name()+" "), flagHint(err))
 	})
 	root.AddCommand(
 		newDirCmd(env),
@@ -117,6 +117,8 @@ func newRootCmd(env *Env) *cobra.Command {
 		newInstallHookCmd(env),
 		newMergeCmd(env),
 		newReposCmd(env),
+		newLegacyCmd(env, "detect"),
+		newLegacyCmd(env, "protect"),
 	)
 	return root
 }

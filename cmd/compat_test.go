@@ -1,0 +1,225 @@
+package cmd
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// A report file's extension names its format when -f is not given, as
+// gitleaks infers it; -f still wins.
+func TestOutputExtensionNamesFormat(t *testing.T) {
+	dir, tok, _ := twoSecrets(t)
+	out := t.TempDir()
+	schema := loadSARIFSchema(t)
+
+	sarif := filepath.Join(out, "r.sarif")
+	if r := run(t, "", "dir", "-o", sarif, dir); r.code != 1 || r.stdout != "" {
+		t.Fatalf("-o r.sarif: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+	var doc any
+	if err := json.Unmarshal(readFile(t, sarif), &doc); err != nil {
+		t.Fatalf("r.sarif is not JSON: %v", err)
+	}
+	if err := schema.Validate(doc); err != nil {
+		t.Errorf("r.sarif is not valid SARIF: %v", err)
+	}
+
+	js := filepath.Join(out, "r.JSON")
+	run(t, "", "dir", "-o", js, dir)
+	if fs := parseFindings(t, string(readFile(t, js))); len(fs) != 2 {
+		t.Errorf("r.JSON: %d findings, want 2", len(fs))
+	}
+
+	junit := filepath.Join(out, "junit.xml")
+	csvf := filepath.Join(out, "r.csv")
+	if r := run(t, "", "dir", "-o", junit, "-o", csvf, dir); r.code != 1 {
+		t.Fatalf("two -o: exit %d %s", r.code, r.stderr)
+	}
+	var suites struct {
+		Tests int `xml:"tests,attr"`
+	}
+	if err := xml.Unmarshal(readFile(t, junit), &suites); err != nil || suites.Tests != 2 {
+		t.Errorf("junit.xml: %v, %d tests", err, suites.Tests)
+	}
+	if !bytes.HasPrefix(readFile(t, csvf), []byte("rule_id,")) || !bytes.Contains(readFile(t, csvf), []byte(tok)) {
+		t.Errorf("r.csv: %q", readFile(t, csvf))
+	}
+
+	txt := filepath.Join(out, "r.txt")
+	run(t, "", "dir", "-f", "json", "-o", sarif, "-o", txt, "-f", "text", dir)
+	if !bytes.HasPrefix(readFile(t, sarif), []byte(`{`)) || !bytes.Contains(readFile(t, sarif), []byte(`"findings"`)) {
+		t.Errorf("-f json -o r.sarif: not the JSON report: %.80q", readFile(t, sarif))
+	}
+	if !bytes.Contains(readFile(t, txt), []byte("kh-test-token")) {
+		t.Errorf("r.txt: %q", readFile(t, txt))
+	}
+}
+
+// gitleaks's flag names run as keyhound's.
+func TestGitleaksFlagAliases(t *testing.T) {
+	dir, tok, _ := twoSecrets(t)
+	out := t.TempDir()
+
+	rp := filepath.Join(out, "gl.json")
+	r := run(t, "", "dir", "--report-format", "json", "--report-path", rp, "--no-banner", dir)
+	if r.code != 1 || r.stdout != "" || len(parseFindings(t, string(readFile(t, rp)))) != 2 {
+		t.Fatalf("--report-format json --report-path: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+	// -r infers the format from the extension, -v prints the findings too.
+	sarif := filepath.Join(out, "gl.sarif")
+	r = run(t, "", "dir", "-r", sarif, "-v", dir)
+	if !bytes.Contains(readFile(t, sarif), []byte(`"$schema"`)) {
+		t.Errorf("-r gl.sarif: %.80q", readFile(t, sarif))
+	}
+	if !strings.Contains(r.stdout, "kh-test-token") || !strings.Contains(r.stdout, "kh-test-password") {
+		t.Errorf("-v: the findings are not on stdout: %q", r.stdout)
+	}
+	// -b is --baseline: both findings are in it.
+	if r := run(t, "", "dir", "-b", rp, dir); r.code != 0 || !strings.Contains(r.stderr, "2 in the baseline") {
+		t.Errorf("-b: exit %d %q", r.code, r.stderr)
+	}
+	if r := run(t, "", "dir", "-b", rp, "--baseline", sarif, dir); r.code != 2 || !strings.Contains(r.stderr, "give one of them") {
+		t.Errorf("-b and --baseline: exit %d %q", r.code, r.stderr)
+	}
+
+	// --redact=N: any N > 0 hides the whole secret (100 silently).
+	for _, arg := range []string{"--redact", "--redact=100", "--redact=40", "--redact=true"} {
+		r := run(t, "", "dir", arg, "-f", "json", dir)
+		if r.code != 1 || strings.Contains(r.stdout, tok) || !strings.Contains(r.stdout, `"REDACTED"`) {
+			t.Errorf("%s: exit %d, secret shown or not redacted: %s", arg, r.code, r.stdout)
+		}
+		if notice := strings.Contains(r.stderr, "hides the whole secret"); notice != (arg == "--redact=40") {
+			t.Errorf("%s: notice %v: %q", arg, notice, r.stderr)
+		}
+	}
+	for _, arg := range []string{"--redact=0", "--redact=false"} {
+		if r := run(t, "", "dir", arg, "-f", "json", dir); !strings.Contains(r.stdout, tok) {
+			t.Errorf("%s redacted the report", arg)
+		}
+	}
+	if r := run(t, "", "dir", "--redact=150", dir); r.code != 2 || !strings.Contains(r.stderr, "--redact") {
+		t.Errorf("--redact=150: exit %d %q", r.code, r.stderr)
+	}
+
+	// --max-target-megabytes 1 skips a file over 1 MB.
+	big := t.TempDir()
+	writeFile(t, filepath.Join(big, "big.txt"), strings.Repeat("x", 1_100_000)+"\n"+tok+"\n")
+	if r := run(t, "", "dir", "--max-target-megabytes", "1", big); r.code != 0 || !strings.Contains(r.stderr, "1 too large skipped") {
+		t.Errorf("--max-target-megabytes 1: exit %d %q", r.code, r.stderr)
+	}
+	if r := run(t, "", "dir", "--max-target-megabytes", "2", big); r.code != 1 {
+		t.Errorf("--max-target-megabytes 2: exit %d %q", r.code, r.stderr)
+	}
+
+	// --no-color: no ANSI even on a terminal.
+	if r := termRun(t, nil, "dir", "--no-color", dir); r.code != 1 || strings.Contains(r.stdout, "\x1b[") {
+		t.Errorf("--no-color: exit %d %q", r.code, r.stdout)
+	}
+
+	// The aliases stay out of --help.
+	r = run(t, "", "dir", "--help")
+	for _, name := range []string{"report-path", "report-format", "baseline-path", "max-target-megabytes", "no-banner"} {
+		if strings.Contains(r.stdout, name) {
+			t.Errorf("--help shows --%s", name)
+		}
+	}
+}
+
+// A gitleaks flag keyhound has no equivalent for exits 2 saying what to do.
+func TestGitleaksFlagHints(t *testing.T) {
+	dir, _ := tree(t)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"dir", "--timeout", "60", dir}, "timeout 10m keyhound"},
+		{[]string{"dir", "--source", dir}, "keyhound dir PATH"},
+		{[]string{"dir", "-s", dir}, "keyhound dir PATH"},
+		{[]string{"git", "--no-git", dir}, "did you mean keyhound dir PATH?"},
+		{[]string{"dir", "--report-format", "template", dir}, "no report templates"},
+		{[]string{"dir", "--log-level=debug", dir}, "did you mean -q"},
+	}
+	for _, tt := range tests {
+		r := run(t, "", tt.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, tt.want) || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q, want one line with %q", tt.args, r.code, r.stderr, tt.want)
+		}
+	}
+}
+
+// gitleaks's old detect and protect commands run as git, dir and stdin.
+func TestGitleaksDetectProtect(t *testing.T) {
+	dir, _ := tree(t)
+	r := run(t, "", "detect", "--source", dir, "--no-git", "-r", filepath.Join(t.TempDir(), "x.json"), "-v")
+	if r.code != 1 || !strings.Contains(r.stdout, "kh-test-token") || !strings.Contains(r.stderr, "runs as: keyhound dir") {
+		t.Errorf("detect --no-git: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "x="+token(3)+"\n", "detect", "--pipe", "-q"); r.code != 1 || r.stderr != "" {
+		t.Errorf("detect --pipe -q: exit %d stderr %q", r.code, r.stderr)
+	}
+
+	repo := newCLIRepo(t)
+	repo.write("a.txt", "t="+gitToken(1)+"\n")
+	repo.commit("one")
+	rules := gitRulesFile(t)
+	r = runGitCmdArgs(t, "detect", "-s", repo.dir, "-c", rules, "-f", "json")
+	if r.code != 1 || len(parseGitJSON(t, r.stdout).Findings) != 1 || !strings.Contains(r.stderr, "runs as: keyhound git") {
+		t.Errorf("detect -s REPO: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+	repo.write("b.txt", "t="+gitToken(2)+"\n")
+	repo.git("add", "b.txt")
+	r = runGitCmdArgs(t, "protect", "--staged", "--source="+repo.dir, "-c", rules, "-f", "json")
+	if g := parseGitJSON(t, r.stdout); r.code != 1 || len(g.Findings) != 1 || g.Findings[0].File != "b.txt" {
+		t.Errorf("protect --staged: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = runGitCmdArgs(t, "protect", "--source", repo.dir)
+	if r.code != 2 || !strings.Contains(r.stderr, "did you mean keyhound git --staged") {
+		t.Errorf("protect without --staged: exit %d %q", r.code, r.stderr)
+	}
+}
+
+func TestLegacyArgs(t *testing.T) {
+	tests := []struct {
+		cmd  string
+		args []string
+		want []string
+		err  string
+	}{
+		{"detect", nil, []string{"git"}, ""},
+		{"detect", []string{"--source", "repo", "-v"}, []string{"git", "-v", "repo"}, ""},
+		{"detect", []string{"-s", "src", "--no-git", "-c", "x.toml"}, []string{"dir", "-c", "x.toml", "src"}, ""},
+		{"detect", []string{"-ssrc", "--no-git"}, []string{"dir", "src"}, ""},
+		{"detect", []string{"--source=src", "--", "docs"}, []string{"git", "src", "--", "docs"}, ""},
+		{"detect", []string{"--pipe", "-r", "x.json"}, []string{"stdin", "-r", "x.json"}, ""},
+		{"detect", []string{"--pipe", "--source", "x"}, nil, "keyhound stdin"},
+		{"detect", []string{"--source"}, nil, "needs a path"},
+		{"protect", []string{"--staged", "-s", "."}, []string{"git", "--staged", "."}, ""},
+		{"protect", []string{"-s", "."}, nil, "did you mean keyhound git --staged"},
+	}
+	for _, tt := range tests {
+		got, err := legacyArgs(tt.cmd, tt.args)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%s %v: err %v, want %q", tt.cmd, tt.args, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s %v = %q, %v; want %q", tt.cmd, tt.args, got, err, tt.want)
+		}
+	}
+}
+
+// runGitCmdArgs runs Main with the git test rules as the default and args as given.
+func runGitCmdArgs(t *testing.T, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(Env{DefaultRules: []byte(gitTestRules), Version: "test", Stdout: &out, Stderr: &errb,
+		Getenv: func(string) string { return "" }}, args)
+	return result{code, out.String(), errb.String()}
+}
