@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keyhound/keyhound/gitcache"
+	"github.com/keyhound/keyhound/githook"
 	"github.com/keyhound/keyhound/pipeline"
 	"github.com/keyhound/keyhound/progress"
 	"github.com/keyhound/keyhound/scanner/gitscan"
@@ -22,6 +23,7 @@ func newGitCmd(env *Env) *cobra.Command {
 	o := &scanOptions{}
 	var g gitscan.Options
 	var m multiOptions
+	var hook string
 	c := &cobra.Command{
 		Use:   "git [REPO...]",
 		Short: "Scan the full history of git repositories (default: the current directory)",
@@ -43,6 +45,12 @@ func newGitCmd(env *Env) *cobra.Command {
 			}
 			if g.Staged && (g.Range != "" || g.SinceCommit != "" || g.Branch != "") {
 				return fmt.Errorf("--staged cannot be combined with --range, --since-commit or --branch")
+			}
+			if hook != "" && githook.Refused(hook, "") == "" {
+				return fmt.Errorf("--hook %q: want pre-commit or pre-push", hook)
+			}
+			if g.Staged && hook == "" {
+				hook = "pre-commit"
 			}
 			if m.full && m.cacheDir == "" {
 				return fmt.Errorf("--full needs --cache-dir (it rescans what the records there hold)")
@@ -119,6 +127,9 @@ func newGitCmd(env *Env) *cobra.Command {
 			}
 			res, err := j.scan(cmd.Context(), srcs)
 			bar.Finish()
+			if res != nil && len(res.Found) > 0 && o.exitCode != 0 && !o.quiet && !res.Stats.Interrupted {
+				fmt.Fprint(env.Stderr, githook.Refused(hook, progress.Count(int64(len(res.Found)), "finding")))
+			}
 			cacheSummary(env, sh, m.cacheDir, len(targets))
 			if res != nil && res.Failed > 0 {
 				fmt.Fprintf(env.Stderr, "keyhound: %d of %d repositories could not be scanned (named above)\n", res.Failed, len(targets))
@@ -137,6 +148,8 @@ func newGitCmd(env *Env) *cobra.Command {
 	f.StringVar(&g.Branch, "branch", "", "scan only commits reachable from this branch or ref")
 	f.StringVar(&g.Reader, "git-reader", "pack", "how blobs are read: pack (pack files, delta tree by delta tree) or go-git")
 	_ = f.MarkHidden("git-reader")
+	f.StringVar(&hook, "hook", "", "run as this git hook (pre-commit, pre-push): on findings, say the commit or push is refused and how to proceed (implied by --staged)")
+	_ = f.MarkHidden("hook")
 	f.StringVar(&m.reposFile, "repos-file", "", "also scan the repositories listed in `FILE`, one path or URL per line (# comments; - for standard input)")
 	f.StringVar(&m.cacheDir, "cache-dir", "", "keep bare mirrors of URLs and records of the blobs already matched in `DIR`: later runs fetch and read only what is new")
 	f.BoolVar(&m.full, "full", false, "with --cache-dir: read every blob again (the records are rewritten)")
@@ -225,11 +238,11 @@ func cacheSummary(env *Env, sh *source.GitShared, dir string, repos int) {
 	}
 	var parts []string
 	if n := sh.Cloned.Load() + sh.Fetched.Load(); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d mirrors cloned, %d fetched", sh.Cloned.Load(), sh.Fetched.Load()))
+		parts = append(parts, fmt.Sprintf("%s cloned, %d fetched", progress.Count(sh.Cloned.Load(), "mirror"), sh.Fetched.Load()))
 	}
 	if n := sh.Unchanged.Load(); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d of %d repositories unchanged (findings from the record)", n, repos))
 	}
-	parts = append(parts, fmt.Sprintf("%d blobs read, %d already matched with these rules", sh.Read.Load(), sh.Known.Load()))
+	parts = append(parts, fmt.Sprintf("%s read, %d already matched with these rules", progress.Count(sh.Read.Load(), "blob"), sh.Known.Load()))
 	fmt.Fprintf(env.Stderr, "keyhound: --cache-dir %s: %s\n", dir, strings.Join(parts, "; "))
 }

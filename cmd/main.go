@@ -102,7 +102,10 @@ func newRootCmd(env *Env) *cobra.Command {
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%s: %w", c.CommandPath(), flagHint(err))
+		if c == root { // Main prefixes "keyhound: " already
+			return flagHint(err)
+		}
+		return fmt.Errorf("%s: %w", strings.TrimPrefix(c.CommandPath(), root.Name()+" "), flagHint(err))
 	})
 	root.AddCommand(
 		newDirCmd(env),

@@ -206,7 +206,7 @@ func (j *scanJob) scan(ctx context.Context, srcs pipeline.Sources) (*pipeline.Re
 		return res, exitError{ExitInterrupted}
 	}
 	if o.webhookHard && res.Hooks.Failed() > 0 {
-		return res, fmt.Errorf("--webhook-strict: %d webhook deliveries failed", res.Hooks.Failed())
+		return res, fmt.Errorf("--webhook-strict: %s failed", progress.Count(int64(res.Hooks.Failed()), "webhook delivery", "webhook deliveries"))
 	}
 	if len(found) > 0 && o.exitCode != 0 {
 		return res, exitError{o.exitCode}
@@ -222,8 +222,8 @@ func reportIgnores(env *Env, res *pipeline.Result) {
 			if !e.Expired(time.Now()) {
 				continue
 			}
-			fmt.Fprintf(env.Stderr, "keyhound: %s expired on %s: no longer suppresses (%d findings reported); renew or remove it\n",
-				e.Describe(u.File.Path), e.Expires.Format(time.DateOnly), u.Matcher.Expired[e])
+			fmt.Fprintf(env.Stderr, "keyhound: %s expired on %s: no longer suppresses (%s reported); renew or remove it\n",
+				e.Describe(u.File.Path), e.Expires.Format(time.DateOnly), progress.Count(int64(u.Matcher.Expired[e]), "finding"))
 		}
 	}
 }

@@ -262,6 +262,9 @@ func checkText(t *testing.T, rep *finding.Report, out string) {
 		if rep.Findings[i].Commit != "" || rep.Findings[i].Repository != "" {
 			want++
 		}
+		if rep.Findings[i].Fingerprint != "" {
+			want++
+		}
 	}
 	plain := strings.NewReplacer(ansiBold, "", ansiRed, "", ansiReset, "").Replace(out)
 	if n := strings.Count(plain, "\n"); n != want || !strings.HasSuffix(plain, "\n") && want > 0 {
