@@ -223,3 +223,105 @@ func runGitCmdArgs(t *testing.T, args ...string) result {
 		Getenv: func(string) string { return "" }}, args)
 	return result{code, out.String(), errb.String()}
 }
+
+// gitleaksTeamConfig is a gitleaks-format rule file with one rule of its own.
+const gitleaksTeamConfig = `title = "team gitleaks config"
+
+[[rules]]
+id = "Team-Key"
+description = "team key"
+regex = '''teamkey_([a-z0-9]{20})'''
+keywords = ["teamkey_"]
+`
+
+// tokenRuleOnly is the test token rule without examples (a rule file that
+// is itself scanned holds no secret).
+const tokenRuleOnly = `[[rules]]
+id = "kh-test-token"
+description = "keyhound test token"
+regex = '''\bkhtok_[a-z0-9]{24}\b'''
+keywords = ["khtok_"]
+`
+
+// envRun runs Main with the test rules and the given environment.
+func envRun(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(Env{DefaultRules: []byte(cliRules), Version: "test", Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) string { return env[k] }}, args)
+	return result{code, out.String(), errb.String()}
+}
+
+// What a gitleaks repository already has is honoured: gitleaks:allow, its
+// .gitleaks.toml when there is no .keyhound.toml, and $GITLEAKS_CONFIG.
+func TestGitleaksRepositoryConfig(t *testing.T) {
+	teamKey := "teamkey_" + strings.Repeat("k3", 10)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.env"), "A="+token(5)+"\nB="+token(6)+" # gitleaks:allow\nC="+teamKey+"\n")
+
+	// Built-in (test) rules: the allowed line is not reported, the team key is unknown.
+	r := run(t, "", "dir", "-f", "json", dir)
+	if fs := parseFindings(t, r.stdout); len(fs) != 1 || fs[0].RuleID != "kh-test-token" || fs[0].Line != 1 {
+		t.Fatalf("gitleaks:allow: %+v %s", fs, r.stderr)
+	}
+
+	// .gitleaks.toml at the root, named on stderr once.
+	writeFile(t, filepath.Join(dir, ".gitleaks.toml"), gitleaksTeamConfig)
+	r = run(t, "", "dir", "-f", "json", dir)
+	if fs := parseFindings(t, r.stdout); len(fs) != 1 || fs[0].RuleID != "team-key" {
+		t.Errorf(".gitleaks.toml: %+v", fs)
+	}
+	if strings.Count(r.stderr, "using "+filepath.Join(dir, ".gitleaks.toml")) != 1 {
+		t.Errorf(".gitleaks.toml not named once: %q", r.stderr)
+	}
+	if r := run(t, "", "dir", "-q", dir); r.stderr != "" {
+		t.Errorf("-q: %q", r.stderr)
+	}
+	// .keyhound.toml wins over it, without a word about .gitleaks.toml.
+	writeFile(t, filepath.Join(dir, ".keyhound.toml"), tokenRuleOnly)
+	r = run(t, "", "dir", "-f", "json", dir)
+	if fs := parseFindings(t, r.stdout); len(fs) != 1 || fs[0].RuleID != "kh-test-token" || strings.Contains(r.stderr, "gitleaks") {
+		t.Errorf(".keyhound.toml and .gitleaks.toml: %+v %q", fs, r.stderr)
+	}
+
+	// $GITLEAKS_CONFIG: over .gitleaks.toml, under -c and .keyhound.toml.
+	other := t.TempDir()
+	writeFile(t, filepath.Join(other, "a.env"), "A="+token(5)+"\nC="+teamKey+"\n")
+	writeFile(t, filepath.Join(other, ".gitleaks.toml"), tokenRuleOnly)
+	cfg := filepath.Join(t.TempDir(), "gl.toml")
+	writeFile(t, cfg, gitleaksTeamConfig)
+	env := map[string]string{"GITLEAKS_CONFIG": cfg}
+	r = envRun(t, env, "dir", "-f", "json", other)
+	if fs := parseFindings(t, r.stdout); len(fs) != 1 || fs[0].RuleID != "team-key" || !strings.Contains(r.stderr, "using GITLEAKS_CONFIG="+cfg) {
+		t.Errorf("GITLEAKS_CONFIG: %+v %q", fs, r.stderr)
+	}
+	rc := filepath.Join(t.TempDir(), "kh.toml")
+	writeFile(t, rc, tokenRuleOnly)
+	if fs := parseFindings(t, envRun(t, env, "dir", "-f", "json", "-c", rc, other).stdout); len(fs) != 1 || fs[0].RuleID != "kh-test-token" {
+		t.Errorf("-c under GITLEAKS_CONFIG: %+v", fs)
+	}
+	r = envRun(t, map[string]string{"GITLEAKS_CONFIG": filepath.Join(other, "missing.toml")}, "dir", other)
+	if r.code != 2 || !strings.HasPrefix(r.stderr, "keyhound: using GITLEAKS_CONFIG=") || !strings.Contains(r.stderr, "keyhound: GITLEAKS_CONFIG: ") {
+		t.Errorf("missing GITLEAKS_CONFIG: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// --enable-rule runs only the rules it names.
+func TestEnableRule(t *testing.T) {
+	dir, _, _ := twoSecrets(t)
+	r := run(t, "", "dir", "-f", "json", "--enable-rule", "kh-test-password", dir)
+	if fs := parseFindings(t, r.stdout); r.code != 1 || len(fs) != 1 || fs[0].RuleID != "kh-test-password" {
+		t.Errorf("one rule: exit %d %+v", r.code, fs)
+	}
+	r = run(t, "", "dir", "-f", "json", "--enable-rule", "kh-test-password", "--enable-rule", "kh-test-token", dir)
+	if fs := parseFindings(t, r.stdout); len(fs) != 2 {
+		t.Errorf("two rules: %+v", fs)
+	}
+	r = run(t, "", "dir", "--enable-rule", "kh-test-tokn", dir)
+	if r.code != 2 || !strings.Contains(r.stderr, `--enable-rule kh-test-tokn (the built-in rules): no rule "kh-test-tokn" (did you mean "kh-test-token"?)`) || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("unknown rule: exit %d %q", r.code, r.stderr)
+	}
+	if r := run(t, "", "dir", "--help"); !strings.Contains(r.stdout, "--enable-rule") {
+		t.Errorf("--enable-rule is not in --help")
+	}
+}

@@ -32,6 +32,7 @@ type Options struct {
 	IgnoreFile   string   // --ignore-file: every root's ("": each root's own .keyhoundignore)
 	NoIgnore     bool     // --no-ignore
 	Baseline     string   // --baseline: an earlier JSON report
+	EnableRules  []string // --enable-rule: only these rule ids run
 	Webhooks     []string // --webhook URLs: every root's findings
 	NoWebhooks   bool     // configure no webhook at all (ignore check)
 	Redact       bool     // --redact: no webhook receives a secret
