@@ -397,3 +397,13 @@ func TestGitleaksBaselineReport(t *testing.T) {
 		t.Errorf("broken gitleaks report: exit %d %q", r.code, r.stderr)
 	}
 }
+
+// keyhound explain names the .gitleaksignore line that left a finding out.
+func TestExplainGitleaksIgnore(t *testing.T) {
+	dir, _, _ := twoSecrets(t)
+	writeFile(t, filepath.Join(dir, ".gitleaksignore"), "# reviewed\napp.env:generic-api-key:2\n")
+	r := run(t, "", "explain", dir)
+	if want := "ignored by " + filepath.Join(dir, ".gitleaksignore") + ":2 (a gitleaks fingerprint)"; !strings.Contains(r.stdout+r.stderr, want) {
+		t.Errorf("explain: want %q in\n%s%s", want, r.stdout, r.stderr)
+	}
+}

@@ -115,6 +115,7 @@ func newRootCmd(env *Env) *cobra.Command {
 		newVersionCmd(env),
 		newIgnoreCmd(env),
 		newInstallHookCmd(env),
+		newExplainCmd(env),
 		newMergeCmd(env),
 		newReposCmd(env),
 		newLegacyCmd(env, "detect"),

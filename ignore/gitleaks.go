@@ -108,9 +108,12 @@ func NewGitleaksMatcher(f *GitleaksFile, set *rules.Set) *GitleaksMatcher {
 // Matches reports whether an entry matches fd: same file and line, same
 // rule (when keyhound knows it) and, for commit:file:rule:line, a commit
 // that committed the secret. A nil matcher matches nothing.
-func (m *GitleaksMatcher) Matches(fd *finding.Finding) bool {
+func (m *GitleaksMatcher) Matches(fd *finding.Finding) bool { return m.Match(fd) != nil }
+
+// Match returns the first entry that matches fd, nil when none does.
+func (m *GitleaksMatcher) Match(fd *finding.Finding) *GitleaksEntry {
 	if m == nil {
-		return false
+		return nil
 	}
 	for i := range m.File.Entries {
 		e := &m.File.Entries[i]
@@ -123,9 +126,9 @@ func (m *GitleaksMatcher) Matches(fd *finding.Finding) bool {
 		if e.Commit != "" && !fd.InCommit(e.Commit) {
 			continue
 		}
-		return true
+		return e
 	}
-	return false
+	return nil
 }
 
 func contains(list []string, s string) bool {

@@ -73,7 +73,12 @@ type Pipeline struct {
 	opts     Options
 	cfgs     *configs
 	baseline *report.Baseline
+	explain  func(f *finding.Finding, why string) // see Explain
 }
+
+// Explain makes Run hand fn each finding the baseline or an ignore file
+// leaves out, with the reason (keyhound explain).
+func (p *Pipeline) Explain(fn func(f *finding.Finding, why string)) { p.explain = fn }
 
 // New loads the configuration (-c or the built-in rules, the baseline, and
 // the configuration of each root given) so that a configuration error is
@@ -198,6 +203,27 @@ func (s *ignoreStage) Keep(rc *rootConfig, f *finding.Finding) bool {
 	return true
 }
 
+// explainDrop tells the Explain hook why stage s left f out.
+func (p *Pipeline) explainDrop(s Stage, rc *rootConfig, f *finding.Finding) {
+	switch s.(type) {
+	case *baselineStage:
+		p.explain(f, "in the --baseline report "+p.opts.Baseline)
+	case *ignoreStage:
+		if e := rc.gitleaks.Match(f); e != nil && !rc.ignores.Covers(f) {
+			p.explain(f, fmt.Sprintf("ignored by %s:%d (a gitleaks fingerprint)", rc.gitleaks.File.Path, e.At))
+			return
+		}
+		h := ignore.SecretHash(f.Secret)
+		for _, e := range rc.ignores.Entries() {
+			if e.Matches(f, h) && !e.Expired(time.Now()) {
+				p.explain(f, "ignored by "+e.Describe(rc.ignore.Path))
+				return
+			}
+		}
+		p.explain(f, "ignored by "+rc.ignore.Path)
+	}
+}
+
 // collector keeps the final findings for the report.
 type collector struct{ found []finding.Finding }
 
@@ -305,6 +331,9 @@ func (p *Pipeline) Run(ctx context.Context, sources Sources, run scanner.Options
 		defer mu.Unlock()
 		for _, s := range stages {
 			if !s.Keep(rc, &f) {
+				if p.explain != nil {
+					p.explainDrop(s, rc, &f)
+				}
 				return
 			}
 		}

@@ -44,7 +44,7 @@ func writeText(w io.Writer, rep *finding.Report, opts Options) error {
 		if f.Description != "" {
 			fmt.Fprintf(bw, " %s", clean(f.Description))
 		}
-		fmt.Fprintf(bw, ": %s", clean(preview(f)))
+		fmt.Fprintf(bw, ": %s", clean(Preview(f)))
 		switch v := &f.Verification; v.Status {
 		case finding.StatusLive:
 			fmt.Fprintf(bw, " %s", paint(ansiBold+ansiRed, "[LIVE]"))
@@ -124,11 +124,11 @@ func unsafeRune(r rune) bool {
 	return unicode.IsControl(r) || (0x202a <= r && r <= 0x202e) || (0x2066 <= r && r <= 0x2069) || r == 0x200e || r == 0x200f
 }
 
-// preview is the masked secret the text report shows: what kind of value it
+// Preview is the masked secret the text report shows: what kind of value it
 // is without disclosing it. A private key shows its BEGIN line, a password
 // in a URI the URI with the password masked, anything else its first few
 // characters (finding.Preview).
-func preview(f *finding.Finding) string {
+func Preview(f *finding.Finding) string {
 	sec := f.Secret
 	if sec == finding.Redacted || sec == "" {
 		return finding.Preview(sec)
