@@ -3,6 +3,7 @@ package cmd
 import (
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -175,7 +176,48 @@ func TestPreCommitHooksYAML(t *testing.T) {
 		if h.PassFilenames == nil || *h.PassFilenames {
 			t.Errorf("hook %s: pass_filenames must be false (one scan of the index, not one per file)", h.ID)
 		}
+		// pre-commit 3.0 (Debian 12 ships 3.0.4) rejects the stage names 3.2
+		// introduced (pre-commit, pre-push, …) and 3.2+ deprecates the old
+		// ones (commit, push, merge-commit): only names both accept.
+		for _, s := range h.Stages {
+			switch s {
+			case "commit-msg", "post-checkout", "post-commit", "post-merge", "post-rewrite", "prepare-commit-msg", "manual":
+			default:
+				t.Errorf("hook %s: stage %q is rejected by pre-commit 3.0 or deprecated by 3.2+", h.ID, s)
+			}
+		}
+		if h.MinVersion != "" && !versionAtMost(h.MinVersion, "3.0.4") {
+			t.Errorf("hook %s: minimum_pre_commit_version %s excludes pre-commit 3.0.4", h.ID, h.MinVersion)
+		}
 	}
+
+	// language: golang runs `go install ./...` in this repository: it must
+	// build keyhound and nothing else (no helper program on the user's PATH).
+	out, err := exec.Command("go", "list", "-f", "{{if eq .Name \"main\"}}{{.ImportPath}}{{end}}", "../...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	if got := strings.Fields(string(out)); len(got) != 1 || got[0] != "github.com/keyhound/keyhound" {
+		t.Errorf("go install ./... would install %v, want only github.com/keyhound/keyhound", got)
+	}
+}
+
+// versionAtMost reports whether dotted version a <= b.
+func versionAtMost(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < max(len(as), len(bs)); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return true
 }
 
 // TestCIDocsYAML parses the workflow examples in docs/ci.md.

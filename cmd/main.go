@@ -102,7 +102,10 @@ func newRootCmd(env *Env) *cobra.Command {
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%s: %w", c.CommandPath(), err)
+		if c == root { // Main prefixes "keyhound: " already
+			return flagHint(err)
+		}
+		return fmt.Errorf("%s: %w", strings.TrimPrefix(c.CommandPath(), root.Name()+" "), flagHint(err))
 	})
 	root.AddCommand(
 		newDirCmd(env),
@@ -112,8 +115,11 @@ func newRootCmd(env *Env) *cobra.Command {
 		newVersionCmd(env),
 		newIgnoreCmd(env),
 		newInstallHookCmd(env),
+		newExplainCmd(env),
 		newMergeCmd(env),
 		newReposCmd(env),
+		newLegacyCmd(env, "detect"),
+		newLegacyCmd(env, "protect"),
 	)
 	return root
 }

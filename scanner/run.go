@@ -48,6 +48,10 @@ type Options struct {
 	// Expand says which archives are opened and which encodings decoded;
 	// its Notice, when nil, defaults to OnSkip.
 	Expand Expand
+	// Explain, when set, receives each candidate a rule's regex matched
+	// that is not reported, with the reason (keyhound explain); it may be
+	// called from several goroutines. Nil costs nothing.
+	Explain func(Rejected)
 }
 
 // NewWorker returns a worker of m configured by o: what it opens and
@@ -64,6 +68,7 @@ func (o Options) NewWorker(m *Matcher, mu *sync.Mutex) *Worker {
 		}
 	}
 	w.SetExpand(e)
+	w.explain = o.Explain
 	return w
 }
 

@@ -47,6 +47,8 @@ type Worker struct {
 	budget     *archive.Budget // the top-level archive's, while one is open
 	dec        []*decodeLevel  // per decoding depth
 	decodedBuf []decoded
+
+	explain func(Rejected) // Options.Explain; nil (the usual case): nothing is recorded
 }
 
 // NewWorker returns a Worker for m.
@@ -79,6 +81,9 @@ func (w *Worker) rulesForPath(path string) ([]bool, bool) {
 		return nil, len(set.Rules) > 0 // no path (stdin, rule examples): every rule applies
 	}
 	if set.Allowlist.AllowsPath(path) {
+		if w.explain != nil {
+			w.pathRejected(path)
+		}
 		return nil, false
 	}
 	if len(w.m.pathScoped) == 0 {
@@ -156,9 +161,15 @@ func (w *Worker) matchChunk(buf []byte, from, to int, enabled []bool, path strin
 		r := w.m.set.Rules[mt.rule]
 		secret := string(buf[mt.secStart:mt.sEnd])
 		if !w.m.accept(r, buf, &mt, secret) {
+			if w.explain != nil {
+				w.rejected(buf, &mt, secret, path, *pos, "")
+			}
 			continue
 		}
 		if w.exp.DecodeDepth > 0 && r.Generic && w.m.encodedPlaceholder(r, secret) {
+			if w.explain != nil {
+				w.rejected(buf, &mt, secret, path, *pos, "its base64 decoding is a placeholder or example value")
+			}
 			continue
 		}
 		acc = append(acc, mt)
