@@ -22,6 +22,7 @@ type compatOptions struct {
 	maxTargetMB  int      // --max-target-megabytes: --max-file-size NMB
 	redactPct    int      // --redact=N: the percent given, -1 when none
 	enableRules  []string // --enable-rule
+	glIgnore     string   // -i/--gitleaks-ignore-path
 }
 
 // redactValue is --redact: a switch, or gitleaks's --redact=N (percent of
@@ -60,6 +61,7 @@ func addCompatFlags(c *cobra.Command, o *scanOptions) {
 	f.BoolVar(&co.noColor, "no-color", false, "no colour in the text report (as NO_COLOR does)")
 	f.BoolVar(&co.noBanner, "no-banner", false, "keyhound prints no banner")
 	f.IntVar(&co.maxTargetMB, "max-target-megabytes", 0, "gitleaks's --max-file-size in megabytes")
+	f.StringVarP(&co.glIgnore, "gitleaks-ignore-path", "i", "", "a .gitleaksignore `FILE` (or a directory holding one) for every root (default: each scanned root's own)")
 	f.StringArrayVar(&co.enableRules, "enable-rule", nil, "run only the rule with this `ID` (repeatable; keyhound rules list shows the ids)")
 	for _, name := range []string{"report-path", "report-format", "baseline-path", "verbose", "no-color", "no-banner", "max-target-megabytes"} {
 		_ = f.MarkHidden(name)

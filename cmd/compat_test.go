@@ -325,3 +325,85 @@ func TestEnableRule(t *testing.T) {
 		t.Errorf("--enable-rule is not in --help")
 	}
 }
+
+// A .gitleaksignore keeps its fingerprints quiet, mapped onto keyhound's
+// findings by file, line, commit and (where keyhound has it) rule.
+func TestGitleaksIgnoreFile(t *testing.T) {
+	dir, tok, _ := twoSecrets(t) // token on line 2, password on line 4 of app.env
+	writeFile(t, filepath.Join(dir, ".gitleaksignore"), "# from gitleaks\napp.env:generic-api-key:2\n")
+	r := run(t, "", "dir", "-f", "json", dir)
+	if fs := parseFindings(t, r.stdout); len(fs) != 1 || fs[0].RuleID != "kh-test-password" {
+		t.Errorf(".gitleaksignore: %+v", fs)
+	}
+	if strings.Count(r.stderr, "using "+filepath.Join(dir, ".gitleaksignore")+": 1 gitleaks fingerprints") != 1 || !strings.Contains(r.stderr, "1 ignored by .gitleaksignore") {
+		t.Errorf("stderr: %q", r.stderr)
+	}
+	if fs := parseFindings(t, run(t, "", "dir", "-f", "json", "--no-ignore", dir).stdout); len(fs) != 2 {
+		t.Errorf("--no-ignore: %d findings", len(fs))
+	}
+	// -i: a file (or a directory holding one) for every root.
+	elsewhere := t.TempDir()
+	writeFile(t, filepath.Join(elsewhere, ".gitleaksignore"), "app.env:whatever:4\n")
+	for _, arg := range []string{elsewhere, filepath.Join(elsewhere, ".gitleaksignore")} {
+		r := run(t, "", "dir", "-f", "json", "-i", arg, dir)
+		if fs := parseFindings(t, r.stdout); len(fs) != 1 || fs[0].Secret != tok {
+			t.Errorf("-i %s: %+v", arg, fs)
+		}
+	}
+	writeFile(t, filepath.Join(elsewhere, "bad"), "app.env:2\n")
+	if r := run(t, "", "dir", "-i", filepath.Join(elsewhere, "bad"), dir); r.code != 2 || !strings.Contains(r.stderr, "bad:1: ") {
+		t.Errorf("bad .gitleaksignore: exit %d %q", r.code, r.stderr)
+	}
+
+	// Git history: commit:file:rule:line names the commit.
+	repo := newCLIRepo(t)
+	repo.write("a.env", "A="+gitToken(1)+"\n")
+	c1 := repo.commit("one")
+	repo.write("b.env", "\nB="+gitToken(2)+"\n")
+	repo.commit("two")
+	writeFile(t, filepath.Join(repo.dir, ".gitleaksignore"), c1+":a.env:generic-api-key:1\n"+c1+":b.env:generic-api-key:2\n")
+	r = runGitCmd(t, "-f", "json", repo.dir)
+	if g := parseGitJSON(t, r.stdout); r.code != 1 || len(g.Findings) != 1 || g.Findings[0].File != "b.env" {
+		t.Errorf("git .gitleaksignore: exit %d %+v %s", r.code, g.Findings, r.stderr)
+	}
+}
+
+// --baseline takes a gitleaks JSON report as it is.
+func TestGitleaksBaselineReport(t *testing.T) {
+	dir, tok, pw := twoSecrets(t)
+	base := filepath.Join(t.TempDir(), "gitleaks-report.json")
+	writeFile(t, base, `[
+ {"Description": "Generic API Key", "StartLine": 2, "EndLine": 2, "StartColumn": 7, "Match": "TOKEN=`+tok+`",
+  "Secret": "`+tok+`", "File": "app.env", "Commit": "", "RuleID": "generic-api-key", "Fingerprint": "app.env:generic-api-key:2"}
+]`)
+	r := run(t, "", "dir", "-f", "json", "--baseline", base, dir)
+	if fs := parseFindings(t, r.stdout); r.code != 1 || len(fs) != 1 || fs[0].Secret != pw || !strings.Contains(r.stderr, "1 in the baseline") {
+		t.Errorf("gitleaks baseline: exit %d %+v %q", r.code, fs, r.stderr)
+	}
+	// gitleaks's -b, over git history, its secret redacted: the commit decides.
+	repo := newCLIRepo(t)
+	repo.write("a.env", "A="+gitToken(1)+"\n")
+	c1 := repo.commit("one")
+	writeFile(t, base, `[{"File": "a.env", "StartLine": 1, "Secret": "REDACTED", "Commit": "`+c1+`", "RuleID": "x"}]`)
+	if r := runGitCmd(t, "-b", base, repo.dir); r.code != 0 {
+		t.Errorf("git, gitleaks baseline: exit %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	writeFile(t, base, `[{"File": "a.env", "StartLine": 1, "Secret": "REDACTED", "Commit": "`+strings.Repeat("f", 40)+`"}]`)
+	if r := runGitCmd(t, "-b", base, repo.dir); r.code != 1 {
+		t.Errorf("git, gitleaks baseline of another commit: exit %d", r.code)
+	}
+	writeFile(t, base, `[{"file": 3}]`)
+	if r := run(t, "", "dir", "--baseline", base, dir); r.code != 2 || !strings.Contains(r.stderr, "not a gitleaks JSON report") {
+		t.Errorf("broken gitleaks report: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// keyhound explain names the .gitleaksignore line that left a finding out.
+func TestExplainGitleaksIgnore(t *testing.T) {
+	dir, _, _ := twoSecrets(t)
+	writeFile(t, filepath.Join(dir, ".gitleaksignore"), "# reviewed\napp.env:generic-api-key:2\n")
+	r := run(t, "", "explain", dir)
+	if want := "ignored by " + filepath.Join(dir, ".gitleaksignore") + ":2 (a gitleaks fingerprint)"; !strings.Contains(r.stdout+r.stderr, want) {
+		t.Errorf("explain: want %q in\n%s%s", want, r.stdout, r.stderr)
+	}
+}

@@ -124,7 +124,7 @@ func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 		Baseline: o.baseline, Webhooks: o.webhooks, NoWebhooks: o.noWebhooks, Redact: o.redact,
 		Quiet: o.quiet, Getenv: env.Getenv, Stderr: env.Stderr,
 		WebhookDryRun: o.webhookDry, WebhookLog: o.webhookLog,
-		Verifier: o.verify.stage, OnlyVerified: o.verify.only, EnableRules: o.compat.enableRules,
+		Verifier: o.verify.stage, OnlyVerified: o.verify.only, EnableRules: o.compat.enableRules, GitleaksIgnore: o.compat.glIgnore,
 	}, roots...)
 	if err != nil {
 		return nil, err

@@ -41,9 +41,10 @@ func (rs *ruleSet) recordKey(engine string) string {
 // which receive that root's findings only.
 type rootConfig struct {
 	*ruleSet
-	ignore  *ignore.File    // nil: none
-	ignores *ignore.Matcher // shared by the roots that share the ignore file
-	hooks   []webhook.Hook  // from the root's own .keyhound.toml only
+	ignore   *ignore.File            // nil: none
+	ignores  *ignore.Matcher         // shared by the roots that share the ignore file
+	hooks    []webhook.Hook          // from the root's own .keyhound.toml only
+	gitleaks *ignore.GitleaksMatcher // the root's .gitleaksignore (or -i); nil: none
 }
 
 // configs loads and caches the configuration of each scanned root: roots
@@ -56,6 +57,7 @@ type configs struct {
 	mu          sync.Mutex
 	sets        map[string]*ruleSet // by rule file path
 	ignoreFile  map[string]*ignoreState
+	glIgnore    map[string]*ignore.GitleaksFile // .gitleaksignore files by path
 	roots       map[string]*rootConfig
 	named       map[string]bool // files named on stderr ("using ...")
 	gitleaksEnv bool            // the global rules come from $GITLEAKS_CONFIG
@@ -68,7 +70,7 @@ type ignoreState struct {
 
 // newConfigs loads -c (or the built-in rules) and the global webhooks.
 func newConfigs(o *Options) (*configs, error) {
-	c := &configs{opts: o, sets: map[string]*ruleSet{}, ignoreFile: map[string]*ignoreState{}, roots: map[string]*rootConfig{}, named: map[string]bool{}}
+	c := &configs{opts: o, sets: map[string]*ruleSet{}, ignoreFile: map[string]*ignoreState{}, roots: map[string]*rootConfig{}, named: map[string]bool{}, glIgnore: map[string]*ignore.GitleaksFile{}}
 	path := o.Config
 	if env := o.Getenv(GitleaksConfigEnv); path == "" && env != "" {
 		// gitleaks's own order: the variable over the scanned root's
@@ -224,6 +226,9 @@ func (c *configs) forRoot(root string) (*rootConfig, error) {
 	if err := c.loadIgnore(rc, root); err != nil {
 		return nil, err
 	}
+	if err := c.loadGitleaksIgnore(rc, root); err != nil {
+		return nil, err
+	}
 	c.roots[root] = rc
 	return rc, nil
 }
@@ -255,6 +260,36 @@ func (c *configs) loadIgnore(rc *rootConfig, root string) error {
 		return err
 	}
 	rc.ignore, rc.ignores = st.file, st.matcher
+	return nil
+}
+
+// loadGitleaksIgnore sets rc's .gitleaksignore: -i (a file, or a directory
+// holding one), else the one at root if there is one.
+func (c *configs) loadGitleaksIgnore(rc *rootConfig, root string) error {
+	o := c.opts
+	if o.NoIgnore {
+		return nil
+	}
+	p := o.GitleaksIgnore
+	if st, err := os.Stat(p); p != "" && err == nil && st.IsDir() {
+		p = filepath.Join(p, ignore.GitleaksFileName)
+	}
+	if p == "" && root != "" {
+		p = regularFile(filepath.Join(root, ignore.GitleaksFileName))
+	}
+	if p == "" {
+		return nil
+	}
+	f, ok := c.glIgnore[p]
+	if !ok {
+		var err error
+		if f, err = ignore.LoadGitleaks(p); err != nil {
+			return err
+		}
+		c.glIgnore[p] = f
+		c.using(p, "using %s: %d gitleaks fingerprints, matched by file, line, commit and (where keyhound has the rule) rule id", p, len(f.Entries))
+	}
+	rc.gitleaks = ignore.NewGitleaksMatcher(f, rc.set)
 	return nil
 }
 

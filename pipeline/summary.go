@@ -50,6 +50,9 @@ func (res *Result) Summary() string {
 		}
 		fmt.Fprintf(&b, ", %d ignored by %s", res.Ignored, strings.Join(paths, ", "))
 	}
+	if res.GitleaksIgnored > 0 {
+		fmt.Fprintf(&b, ", %d ignored by .gitleaksignore", res.GitleaksIgnored)
+	}
 	if res.Baselined > 0 {
 		fmt.Fprintf(&b, ", %d in the baseline", res.Baselined)
 	}
