@@ -22,10 +22,10 @@ type Finding struct {
 	// which has U+FFFD in their place, so "file_bytes" (base64) keeps them
 	// recoverable. Set by the JSON and webhook writers (WithFileBytes).
 	FileBytes []byte `json:"file_bytes,omitempty"`
-	Line        int    `json:"line"`
-	Column      int    `json:"column"`
-	EndLine     int    `json:"end_line"`
-	EndColumn   int    `json:"end_column"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"`
 	// The whole match, which for a multi-line rule may start lines before
 	// the secret (a Kubernetes Secret manifest from "kind: Secret").
 	MatchLine      int      `json:"match_line"`
