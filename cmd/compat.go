@@ -114,6 +114,7 @@ var gitleaksHints = map[string]string{
 	"s":                     "did you mean the path as an argument (keyhound dir PATH, keyhound git REPO)?",
 	"no-git":                "did you mean keyhound dir PATH?",
 	"pipe":                  "did you mean keyhound stdin?",
+	"log-opts":              "history filters apply to git history: did you mean keyhound git --since DATE, --until DATE, -- PATHSPEC (or --log-opts)?",
 }
 
 // flagHint adds to a flag parsing error what to use instead of a gitleaks

@@ -143,6 +143,7 @@ func TestGitleaksFlagHints(t *testing.T) {
 		{[]string{"git", "--no-git", dir}, "did you mean keyhound dir PATH?"},
 		{[]string{"dir", "--report-format", "template", dir}, "no report templates"},
 		{[]string{"dir", "--log-level=debug", dir}, "did you mean -q"},
+		{[]string{"dir", "--log-opts", "--all", dir}, "did you mean keyhound git --since DATE"},
 	}
 	for _, tt := range tests {
 		r := run(t, "", tt.args...)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -24,8 +25,9 @@ func newGitCmd(env *Env) *cobra.Command {
 	var g gitscan.Options
 	var m multiOptions
 	var hook string
+	var hf historyFilters
 	c := &cobra.Command{
-		Use:   "git [REPO...]",
+		Use:   "git [REPO...] [-- PATHSPEC...]",
 		Short: "Scan the full history of git repositories (default: the current directory)",
 		Long: "Scan every commit reachable from any ref of each REPO (default .): branches, remote-tracking\n" +
 			"branches, tags, notes and the stash; each distinct file version is read once. REPO may be a\n" +
@@ -33,13 +35,22 @@ func newGitCmd(env *Env) *cobra.Command {
 			"the commit that introduced it, where else it was committed, the commit that removed it and\n" +
 			"whether HEAD still holds it.\n\n" +
 			"--staged scans what the index adds over HEAD (for a pre-commit hook); --range A..B,\n" +
-			"--since-commit C and --branch R scan only the blobs the selected commits introduce.\n\n" +
+			"--since-commit C and --branch R scan only the blobs the selected commits introduce.\n" +
+			"--since DATE, --until DATE and -- PATHSPEC report only the secrets added by commits\n" +
+			"(committer date) and at paths they select; the history is still read whole.\n\n" +
 			"Many repositories: --repos-file F (one per line), scanned concurrently; a repository that\n" +
 			"fails is named on stderr and the others go on. --cache-dir DIR keeps bare mirrors of URLs\n" +
 			"(later runs fetch only what is new) and a record of the blobs already matched with these\n" +
 			"rules (later runs read only new blobs). --shard K/N scans one stable Nth of the list.\n" +
 			"https credentials come from $" + gitcache.TokenEnv + ".",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var paths []string
+			if n := cmd.ArgsLenAtDash(); n >= 0 {
+				args, paths = args[:n], args[n:]
+			}
+			if err := hf.apply(&g, paths, time.Now()); err != nil {
+				return err
+			}
 			if g.Range != "" && (g.SinceCommit != "" || g.Branch != "") {
 				return fmt.Errorf("--range cannot be combined with --since-commit or --branch")
 			}
@@ -146,6 +157,10 @@ func newGitCmd(env *Env) *cobra.Command {
 	f.StringVar(&g.Range, "range", "", "scan only commits in A..B (reachable from B, not from A)")
 	f.StringVar(&g.SinceCommit, "since-commit", "", "scan only commits after this one (up to HEAD, or --branch)")
 	f.StringVar(&g.Branch, "branch", "", "scan only commits reachable from this branch or ref")
+	f.StringVar(&hf.since, "since", "", "report only secrets added by commits dated from `DATE` on (2024-05-01, \"2 weeks ago\", @UNIX)")
+	f.StringVar(&hf.until, "until", "", "report only secrets added by commits dated up to `DATE` (a bare day: its end)")
+	f.StringVar(&hf.logOpts, "log-opts", "", "gitleaks's git log options: --since, --until, A..B, a ref, -- PATHSPEC")
+	_ = f.MarkHidden("log-opts")
 	f.StringVar(&g.Reader, "git-reader", "pack", "how blobs are read: pack (pack files, delta tree by delta tree) or go-git")
 	_ = f.MarkHidden("git-reader")
 	f.StringVar(&hook, "hook", "", "run as this git hook (pre-commit, pre-push): on findings, say the commit or push is refused and how to proceed (implied by --staged)")
