@@ -131,6 +131,7 @@ var gitleaksHints = map[string]string{
 	"timeout":               "keyhound has no scan time limit; did you mean `timeout 10m keyhound ...`? On SIGTERM the report keeps what was found (exit 130)",
 	"report-template":       "keyhound has no report templates; did you mean -f json and a converter of its JSON report?",
 	"log-level":             "did you mean -q (only errors on stderr)?",
+	"l":                     "gitleaks's -l/--log-level: did you mean -q (only errors on stderr)?",
 	"diagnostics":           "did you mean -j 1 and `go tool pprof` on a build of keyhound?",
 	"diagnostics-dir":       "did you mean -j 1 and `go tool pprof` on a build of keyhound?",
 	"ignore-gitleaks-allow": "did you mean to delete the gitleaks:allow comment? keyhound always honours it",

@@ -159,6 +159,7 @@ func TestGitleaksFlagHints(t *testing.T) {
 		{[]string{"git", "--no-git", dir}, "did you mean keyhound dir PATH?"},
 		{[]string{"dir", "--report-format", "template", dir}, "no report templates"},
 		{[]string{"dir", "--log-level=debug", dir}, "did you mean -q"},
+		{[]string{"dir", "-l", "warn", dir}, "did you mean -q"},
 		{[]string{"git", "--pre-commit", dir}, "did you mean keyhound git --staged"},
 		{[]string{"dir", "--log-opts", "--all", dir}, "did you mean keyhound git --since DATE"},
 	}
