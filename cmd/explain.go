@@ -147,7 +147,7 @@ func writeExplain(env *Env, cands []candidate, reported int) {
 	}
 	fmt.Fprint(env.Stdout, b.String())
 	if matched == 0 {
-		fmt.Fprintln(env.Stderr, "keyhound: no rule's regex matched anything here: nothing looks like a secret keyhound knows (a rule runs only where one of its keywords occurs; keyhound rules list shows them)")
+		fmt.Fprintln(env.Stderr, "keyhound: no rule's regex matched anything here: nothing looks like a secret keyhound knows (a rule runs only where one of its keywords occurs; keyhound rules list --json shows them)")
 		return
 	}
 	fmt.Fprintf(env.Stderr, "keyhound: %s a rule matched: %d reported, %d not reported\n",

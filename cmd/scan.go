@@ -74,6 +74,7 @@ type scanJob struct {
 	pipe    *pipeline.Pipeline
 	reports []report.Output
 	run     scanner.Options
+	walk    []string // dir: the paths, for a progress bar with totals
 }
 
 // prepare checks every flag and loads the configuration of roots before
@@ -149,7 +150,13 @@ func (j *scanJob) showProgress() bool {
 // collect runs the pipeline over the sources.
 func (j *scanJob) collect(ctx context.Context, srcs pipeline.Sources) (*pipeline.Result, error) {
 	run := j.run
-	if j.showProgress() {
+	switch {
+	case j.showProgress() && j.walk != nil:
+		bar := progress.Files(j.env.Stderr)
+		run.OnProgress = bar.Done
+		stop := countFiles(ctx, j.walk, bar)
+		defer func() { stop(); bar.Finish() }()
+	case j.showProgress():
 		add, finish := progress.Bytes(j.env.Stderr)
 		run.OnProgress = add
 		defer finish()
@@ -244,6 +251,10 @@ func newDirCmd(env *Env) *cobra.Command {
 			j, err := prepare(env, o, dirRoots(srcs)...)
 			if err != nil {
 				return err
+			}
+			j.walk = args
+			if len(args) == 0 {
+				j.walk = []string{"."}
 			}
 			_, err = j.scan(cmd.Context(), pipeline.Sources{List: srcs})
 			return err

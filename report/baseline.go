@@ -135,6 +135,7 @@ func ReadJSON(what, path string) (*finding.Report, error) {
 		}
 	}
 	for i := range rep.Findings {
+		rep.Findings[i].RestoreFile()
 		if rep.Findings[i].Secret == finding.Redacted {
 			rep.Redacted = true
 		}

@@ -37,7 +37,7 @@ type Options struct {
 	MaxFileSize int64                        // 0: no limit
 	OnError     func(path string, err error) // an item could not be read; the scan goes on
 	OnSkip      func(path, reason string)    // an item was skipped on purpose (e.g. too large)
-	OnProgress  func(bytes int64)            // bytes of an item finished scanning
+	OnProgress  func(bytes int64)            // an item is done: its size (or the bytes read, when unknown)
 	// Early, when set, receives a finding as soon as it is matched, before a
 	// source that aggregates (git history: one finding per secret and path,
 	// attributed to its earliest commit) has settled its provenance; the

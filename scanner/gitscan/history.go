@@ -314,11 +314,11 @@ func (s *session) walk(ctx context.Context) error {
 		}
 		ah, err := r.resolveRev(a)
 		if err != nil {
-			return fmt.Errorf("--range: %w", err)
+			return r.revErr("--range", err)
 		}
 		bh, err := r.resolveRev(b)
 		if err != nil {
-			return fmt.Errorf("--range: %w", err)
+			return r.revErr("--range", err)
 		}
 		excl, wo.roots, tipName = []hash{ah}, []hash{bh}, b
 	case o.SinceCommit != "" || o.Branch != "":
@@ -337,7 +337,7 @@ func (s *session) walk(ctx context.Context) error {
 		if o.SinceCommit != "" {
 			ch, err := r.resolveRev(o.SinceCommit)
 			if err != nil {
-				return fmt.Errorf("--since-commit: %w", err)
+				return r.revErr("--since-commit", err)
 			}
 			excl = []hash{ch}
 		}
