@@ -7,13 +7,15 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/keyhound/keyhound/report"
 )
 
 // compatOptions are gitleaks's flags, accepted so that a gitleaks command
 // line runs with the binary renamed. Those that duplicate one of ours are
 // hidden from --help; prepare folds them into scanOptions (applyCompat).
 type compatOptions struct {
-	reportPath   []string // -r/--report-path: -o
+	reportPath   []string // -r/--report-path: -o ("-": standard output)
 	reportFormat []string // --report-format: -f
 	baselinePath string   // -b/--baseline-path: --baseline
 	verbose      bool     // -v/--verbose: findings as text on stdout too
@@ -72,7 +74,30 @@ func addCompatFlags(c *cobra.Command, o *scanOptions) {
 // stderr.
 func applyCompat(env *Env, o *scanOptions) error {
 	co := &o.compat
-	o.outputs = append(o.outputs, co.reportPath...)
+	if len(co.reportPath) > 0 && len(o.formats) == 0 && len(co.reportFormat) == 0 {
+		// No format given: each file's extension names its format, and for
+		// gitleaks's -r anything else is JSON (its default); "-" is stdout.
+		for _, p := range o.outputs {
+			o.formats = append(o.formats, report.FormatFor(p)+"="+p)
+		}
+		o.outputs = nil
+		for _, p := range co.reportPath {
+			f := report.FormatFor(p)
+			if f == "text" {
+				f = "json"
+			}
+			if p != "-" {
+				f += "=" + p
+			}
+			o.formats = append(o.formats, f)
+		}
+	} else {
+		for _, p := range co.reportPath {
+			if p != "-" {
+				o.outputs = append(o.outputs, p)
+			}
+		}
+	}
 	for _, rf := range co.reportFormat {
 		if strings.HasPrefix(rf, "template") {
 			return fmt.Errorf("--report-format %s: keyhound has no report templates; did you mean -f json (or sarif, csv, junit) and a converter of its JSON report?", rf)
@@ -106,6 +131,7 @@ var gitleaksHints = map[string]string{
 	"timeout":               "keyhound has no scan time limit; did you mean `timeout 10m keyhound ...`? On SIGTERM the report keeps what was found (exit 130)",
 	"report-template":       "keyhound has no report templates; did you mean -f json and a converter of its JSON report?",
 	"log-level":             "did you mean -q (only errors on stderr)?",
+	"l":                     "gitleaks's -l/--log-level: did you mean -q (only errors on stderr)?",
 	"diagnostics":           "did you mean -j 1 and `go tool pprof` on a build of keyhound?",
 	"diagnostics-dir":       "did you mean -j 1 and `go tool pprof` on a build of keyhound?",
 	"ignore-gitleaks-allow": "did you mean to delete the gitleaks:allow comment? keyhound always honours it",
@@ -114,6 +140,8 @@ var gitleaksHints = map[string]string{
 	"s":                     "did you mean the path as an argument (keyhound dir PATH, keyhound git REPO)?",
 	"no-git":                "did you mean keyhound dir PATH?",
 	"pipe":                  "did you mean keyhound stdin?",
+	"pre-commit":            "did you mean keyhound git --staged (what the commit adds; keyhound install-hook writes the hook)?",
+	"platform":              "keyhound's reports carry repository-relative paths and commits, not links; did you mean -f sarif?",
 	"log-opts":              "history filters apply to git history: did you mean keyhound git --since DATE, --until DATE, -- PATHSPEC (or --log-opts)?",
 }
 

@@ -79,6 +79,22 @@ func TestGitleaksFlagAliases(t *testing.T) {
 	if !strings.Contains(r.stdout, "kh-test-token") || !strings.Contains(r.stdout, "kh-test-password") {
 		t.Errorf("-v: the findings are not on stdout: %q", r.stdout)
 	}
+	// -r with no format: JSON unless the extension names one, as in
+	// gitleaks; "-" is standard output.
+	logf := filepath.Join(out, "gitleaks.log")
+	if r := run(t, "", "dir", "-r", logf, dir); r.code != 1 || len(parseFindings(t, string(readFile(t, logf)))) != 2 {
+		t.Errorf("-r gitleaks.log: exit %d %q", r.code, readFile(t, logf))
+	}
+	if r := run(t, "", "dir", "-r", "-", dir); r.code != 1 || len(parseFindings(t, r.stdout)) != 2 {
+		t.Errorf("-r -: exit %d %q", r.code, r.stdout)
+	}
+	if r := run(t, "", "dir", "-r", "-", "--report-format", "csv", dir); !strings.HasPrefix(r.stdout, "rule_id,") {
+		t.Errorf("-r - --report-format csv: %q", r.stdout)
+	}
+	both := filepath.Join(out, "both.sarif")
+	if r := run(t, "", "dir", "-o", both, "-r", logf, dir); r.code != 1 || !bytes.Contains(readFile(t, both), []byte(`"$schema"`)) || len(parseFindings(t, string(readFile(t, logf)))) != 2 {
+		t.Errorf("-o both.sarif -r gitleaks.log: exit %d %s", r.code, r.stderr)
+	}
 	// -b is --baseline: both findings are in it.
 	if r := run(t, "", "dir", "-b", rp, dir); r.code != 0 || !strings.Contains(r.stderr, "2 in the baseline") {
 		t.Errorf("-b: exit %d %q", r.code, r.stderr)
@@ -143,6 +159,8 @@ func TestGitleaksFlagHints(t *testing.T) {
 		{[]string{"git", "--no-git", dir}, "did you mean keyhound dir PATH?"},
 		{[]string{"dir", "--report-format", "template", dir}, "no report templates"},
 		{[]string{"dir", "--log-level=debug", dir}, "did you mean -q"},
+		{[]string{"dir", "-l", "warn", dir}, "did you mean -q"},
+		{[]string{"git", "--pre-commit", dir}, "did you mean keyhound git --staged"},
 		{[]string{"dir", "--log-opts", "--all", dir}, "did you mean keyhound git --since DATE"},
 	}
 	for _, tt := range tests {
