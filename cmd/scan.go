@@ -256,6 +256,11 @@ func newDirCmd(env *Env) *cobra.Command {
 			if len(args) == 0 {
 				j.walk = []string{"."}
 			}
+			if !o.quiet {
+				j.run.OnNestedConfig = func(path string) {
+					fmt.Fprintf(env.Stderr, "keyhound: notice: %s is not read: only the .keyhound.toml of the scanned root applies (to use this one, scan its directory on its own or pass it with -c)\n", report.CleanText(path))
+				}
+			}
 			_, err = j.scan(cmd.Context(), pipeline.Sources{List: srcs})
 			return err
 		},

@@ -38,6 +38,9 @@ type Options struct {
 	OnError     func(path string, err error) // an item could not be read; the scan goes on
 	OnSkip      func(path, reason string)    // an item was skipped on purpose (e.g. too large)
 	OnProgress  func(bytes int64)            // an item is done: its size (or the bytes read, when unknown)
+	// OnNestedConfig is told of each .keyhound.toml a directory walk finds
+	// below its root (only the root's is read).
+	OnNestedConfig func(path string)
 	// Early, when set, receives a finding as soon as it is matched, before a
 	// source that aggregates (git history: one finding per secret and path,
 	// attributed to its earliest commit) has settled its provenance; the
