@@ -12,8 +12,21 @@ import (
 	"github.com/keyhound/keyhound/rules"
 )
 
-// AllowMarker on the line of a finding suppresses it.
+// AllowMarker on the line of a finding suppresses it; so does gitleaks's
+// marker, which repositories moving from gitleaks already carry.
 const AllowMarker = "keyhound:allow"
+
+var allowMarkers = [][]byte{[]byte(AllowMarker), []byte("gitleaks:allow")}
+
+// allowMarked reports whether text holds an allow marker.
+func allowMarked(text []byte) bool {
+	for _, m := range allowMarkers {
+		if bytes.Contains(text, m) {
+			return true
+		}
+	}
+	return false
+}
 
 // markerReach bounds how far from a match the marker is looked for.
 const markerReach = 4096
@@ -403,7 +416,7 @@ func (m *Matcher) accept(r *rules.Rule, buf []byte, mt *match, secret string) bo
 	// markerReach bytes either side (a minified file is one huge line).
 	ls := lineStart(buf, mt.start, markerReach)
 	le := lineEnd(buf, mt.end, markerReach)
-	return !bytes.Contains(buf[ls:le], []byte(AllowMarker))
+	return !allowMarked(buf[ls:le])
 }
 
 // Entropy is the Shannon entropy of s in bits per byte.

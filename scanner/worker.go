@@ -48,6 +48,8 @@ type Worker struct {
 	stopped    int64           // expansions a bound stopped, for Stopped
 	dec        []*decodeLevel  // per decoding depth
 	decodedBuf []decoded
+
+	explain func(Rejected) // Options.Explain; nil (the usual case): nothing is recorded
 }
 
 // NewWorker returns a Worker for m.
@@ -81,6 +83,9 @@ func (w *Worker) rulesForPath(path string) ([]bool, bool) {
 	}
 	lower := asciiLower(path)
 	if w.m.allowPaths.match(path, lower) {
+		if w.explain != nil {
+			w.pathRejected(path)
+		}
 		return nil, false
 	}
 	if len(w.m.pathScoped) == 0 {
@@ -158,9 +163,15 @@ func (w *Worker) matchChunk(buf []byte, from, to int, enabled []bool, path strin
 		r := w.m.set.Rules[mt.rule]
 		secret := string(buf[mt.secStart:mt.sEnd])
 		if !w.m.accept(r, buf, &mt, secret) {
+			if w.explain != nil {
+				w.rejected(buf, &mt, secret, path, *pos, "")
+			}
 			continue
 		}
 		if w.exp.DecodeDepth > 0 && r.Generic && w.m.encodedPlaceholder(r, secret) {
+			if w.explain != nil {
+				w.rejected(buf, &mt, secret, path, *pos, "its base64 decoding is a placeholder or example value")
+			}
 			continue
 		}
 		acc = append(acc, mt)
