@@ -34,7 +34,7 @@ KH="$OUT/keyhound"
 TREE="$OUT/tree-$SIZE"
 if [ ! -d "$TREE" ]; then
   echo "generating $TREE" >&2
-  go run ./bench/gen -out "$TREE" -size "$SIZE" -secrets "$SECRETS"
+  go run -tags tools ./bench/gen -out "$TREE" -size "$SIZE" -secrets "$SECRETS"
 fi
 BYTES=$(du -sb "$TREE" | cut -f1)
 "$KH" rules list 2>/dev/null | awk 'NR>1 {print $3}' | tr ',' '\n' | sort -u | grep -v '^$' > "$OUT/keywords.txt"

@@ -1,8 +1,11 @@
 package cmd
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -111,6 +114,9 @@ func TestActionYAML(t *testing.T) {
 			for _, m := range outputSetRE.FindAllStringSubmatch(s.Run, -1) {
 				outputs[s.ID][m[1]] = true
 			}
+			if strings.HasPrefix(s.Uses, "actions/cache@") {
+				outputs[s.ID]["cache-hit"] = true // actions/cache's output
+			}
 		}
 		if s.Run != "" && s.Shell == "bash" {
 			if _, err := exec.LookPath("bash"); err == nil {
@@ -122,9 +128,20 @@ func TestActionYAML(t *testing.T) {
 			}
 		}
 	}
-	for _, u := range []string{"actions/setup-go", "github/codeql-action/upload-sarif"} {
+	for _, u := range []string{"actions/setup-go", "actions/cache", "github/codeql-action/upload-sarif"} {
 		if _, ok := uses[u]; !ok {
 			t.Errorf("no step uses %s", u)
+		}
+	}
+	// The build is cached: Go is set up and keyhound built only on a miss.
+	for _, s := range a.Runs.Steps {
+		if (s.Uses != "" && strings.HasPrefix(s.Uses, "actions/setup-go@")) || strings.Contains(s.Run, "go install") {
+			if !strings.Contains(s.If, "steps.cache.outputs.cache-hit != 'true'") {
+				t.Errorf("step %q runs even when the build is in the cache (if: %q)", s.Name, s.If)
+			}
+		}
+		if strings.HasPrefix(s.Uses, "github/codeql-action/upload-sarif@") && s.Uses != "github/codeql-action/upload-sarif@v4" {
+			t.Errorf("upload-sarif: %s, want @v4", s.Uses)
 		}
 	}
 	for _, want := range []string{"go install", "keyhound", "--range", "sarif=$SARIF", "$GITHUB_PATH"} {
@@ -175,7 +192,48 @@ func TestPreCommitHooksYAML(t *testing.T) {
 		if h.PassFilenames == nil || *h.PassFilenames {
 			t.Errorf("hook %s: pass_filenames must be false (one scan of the index, not one per file)", h.ID)
 		}
+		// pre-commit 3.0 (Debian 12 ships 3.0.4) rejects the stage names 3.2
+		// introduced (pre-commit, pre-push, …) and 3.2+ deprecates the old
+		// ones (commit, push, merge-commit): only names both accept.
+		for _, s := range h.Stages {
+			switch s {
+			case "commit-msg", "post-checkout", "post-commit", "post-merge", "post-rewrite", "prepare-commit-msg", "manual":
+			default:
+				t.Errorf("hook %s: stage %q is rejected by pre-commit 3.0 or deprecated by 3.2+", h.ID, s)
+			}
+		}
+		if h.MinVersion != "" && !versionAtMost(h.MinVersion, "3.0.4") {
+			t.Errorf("hook %s: minimum_pre_commit_version %s excludes pre-commit 3.0.4", h.ID, h.MinVersion)
+		}
 	}
+
+	// language: golang runs `go install ./...` in this repository: it must
+	// build keyhound and nothing else (no helper program on the user's PATH).
+	out, err := exec.Command("go", "list", "-f", "{{if eq .Name \"main\"}}{{.ImportPath}}{{end}}", "../...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	if got := strings.Fields(string(out)); len(got) != 1 || got[0] != "github.com/keyhound/keyhound" {
+		t.Errorf("go install ./... would install %v, want only github.com/keyhound/keyhound", got)
+	}
+}
+
+// versionAtMost reports whether dotted version a <= b.
+func versionAtMost(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < max(len(as), len(bs)); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return true
 }
 
 // TestCIDocsYAML parses the workflow examples in docs/ci.md.
@@ -226,5 +284,77 @@ func TestCIDocsYAML(t *testing.T) {
 		if out, err := c.CombinedOutput(); err != nil {
 			t.Errorf("GitLab script: %v %s", err, out)
 		}
+	}
+}
+
+// TestActionScanStep runs the action's Scan step with bash and a stand-in
+// keyhound: on exit 2 the error annotation is keyhound's own error line
+// (not a guess about fetch-depth); the findings and exit status reach the
+// step's outputs; stdout and stderr both reach the log.
+func TestActionScanStep(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	var a actionFile
+	if err := yaml.Unmarshal(readFile(t, "../action.yml"), &a); err != nil {
+		t.Fatal(err)
+	}
+	var script string
+	var stepEnv []string // every variable the step's env sets, empty
+	for _, s := range a.Runs.Steps {
+		if s.ID == "scan" {
+			script = s.Run
+			for k := range s.Env {
+				stepEnv = append(stepEnv, k+"=")
+			}
+		}
+	}
+	if script == "" {
+		t.Fatal("no step with id scan")
+	}
+	for _, tc := range []struct {
+		name, fake string
+		code       int
+		want       []string
+		notWant    string
+	}{
+		{"configuration error", "echo 'keyhound: notice: something' >&2; echo 'keyhound: --config ci.toml: open ci.toml: no such file or directory' >&2; exit 2", 2,
+			[]string{"::error title=keyhound (exit 2)::keyhound: --config ci.toml: open ci.toml: no such file or directory", "exit-code=2"}, "fetch-depth"},
+		{"findings", "echo 'app.env:1:1: kh-test-token (high)'; echo '{\"ruleId\": \"x\"}' > \"${4#sarif=}\"; echo 'keyhound: scanned 1 file' >&2; exit 1", 0,
+			[]string{"app.env:1:1: kh-test-token", "keyhound: scanned 1 file", "exit-code=1", "findings=1"}, "::error"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			bin := filepath.Join(dir, "bin")
+			writeFile(t, filepath.Join(bin, "keyhound"), "#!/bin/sh\n"+tc.fake+"\n")
+			if err := os.Chmod(filepath.Join(bin, "keyhound"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, "output")
+			c := exec.Command("bash", "-c", script)
+			c.Dir = dir
+			c.Env = append(append([]string{}, stepEnv...), "PATH="+bin+":"+os.Getenv("PATH"), "GITHUB_OUTPUT="+out, "RUNNER_TEMP="+dir,
+				"MODE=dir", "TARGET=.", "SARIF="+filepath.Join(dir, "k.sarif"), "EVENT=push")
+			log, err := c.CombinedOutput()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			outputs, _ := os.ReadFile(out)
+			all := string(log) + string(outputs)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\n%s", code, tc.code, all)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("lacks %q:\n%s", w, all)
+				}
+			}
+			if strings.Contains(string(log), tc.notWant) {
+				t.Errorf("has %q:\n%s", tc.notWant, all)
+			}
+		})
 	}
 }

@@ -105,7 +105,7 @@ func TestExitCodes(t *testing.T) {
 		code     int
 		stderrHa string // stderr must contain this
 	}{
-		{"findings", []string{"dir", dir}, 1, "1 findings"},
+		{"findings", []string{"dir", dir}, 1, ": 1 finding (1 high)"},
 		{"no findings", []string{"dir", clean}, 0, "0 findings"},
 		{"custom exit code", []string{"dir", "--exit-code", "7", dir}, 7, ""},
 		{"exit code zero", []string{"dir", "--exit-code", "0", dir}, 0, ""},
@@ -114,7 +114,7 @@ func TestExitCodes(t *testing.T) {
 		{"invalid regex", []string{"dir", "-c", badRegex, clean}, 2, "rule broken-rule: regex"},
 		{"unknown key", []string{"dir", "-c", unknownKey, clean}, 2, "unknown key rules.keywrods"},
 		{"missing config", []string{"dir", "-c", filepath.Join(clean, "none.toml"), clean}, 2, "none.toml: no such file"},
-		{"unknown flag", []string{"dir", "--frobnicate", clean}, 2, "unknown flag: --frobnicate"},
+		{"unknown flag", []string{"dir", "--frobnicate", clean}, 2, "keyhound: dir: unknown flag: --frobnicate\n"},
 		{"bad format", []string{"dir", "-f", "xml", clean}, 2, `--format "xml"`},
 		{"bad size", []string{"dir", "--max-file-size", "lots", clean}, 2, "--max-file-size"},
 		{"unknown command", []string{"scan"}, 2, `unknown command "scan"`},

@@ -7,10 +7,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keyhound/keyhound/gitcache"
+	"github.com/keyhound/keyhound/githook"
 	"github.com/keyhound/keyhound/pipeline"
 	"github.com/keyhound/keyhound/progress"
 	"github.com/keyhound/keyhound/scanner/gitscan"
@@ -22,8 +24,10 @@ func newGitCmd(env *Env) *cobra.Command {
 	o := &scanOptions{}
 	var g gitscan.Options
 	var m multiOptions
+	var hook string
+	var hf historyFilters
 	c := &cobra.Command{
-		Use:   "git [REPO...]",
+		Use:   "git [REPO...] [-- PATHSPEC...]",
 		Short: "Scan the full history of git repositories (default: the current directory)",
 		Long: "Scan every commit reachable from any ref of each REPO (default .): branches, remote-tracking\n" +
 			"branches, tags, notes and the stash; each distinct file version is read once. REPO may be a\n" +
@@ -31,18 +35,33 @@ func newGitCmd(env *Env) *cobra.Command {
 			"the commit that introduced it, where else it was committed, the commit that removed it and\n" +
 			"whether HEAD still holds it.\n\n" +
 			"--staged scans what the index adds over HEAD (for a pre-commit hook); --range A..B,\n" +
-			"--since-commit C and --branch R scan only the blobs the selected commits introduce.\n\n" +
+			"--since-commit C and --branch R scan only the blobs the selected commits introduce.\n" +
+			"--since DATE, --until DATE and -- PATHSPEC report only the secrets added by commits\n" +
+			"(committer date) and at paths they select; the history is still read whole.\n\n" +
 			"Many repositories: --repos-file F (one per line), scanned concurrently; a repository that\n" +
 			"fails is named on stderr and the others go on. --cache-dir DIR keeps bare mirrors of URLs\n" +
 			"(later runs fetch only what is new) and a record of the blobs already matched with these\n" +
 			"rules (later runs read only new blobs). --shard K/N scans one stable Nth of the list.\n" +
 			"https credentials come from $" + gitcache.TokenEnv + ".",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var paths []string
+			if n := cmd.ArgsLenAtDash(); n >= 0 {
+				args, paths = args[:n], args[n:]
+			}
+			if err := hf.apply(&g, paths, time.Now()); err != nil {
+				return err
+			}
 			if g.Range != "" && (g.SinceCommit != "" || g.Branch != "") {
 				return fmt.Errorf("--range cannot be combined with --since-commit or --branch")
 			}
 			if g.Staged && (g.Range != "" || g.SinceCommit != "" || g.Branch != "") {
 				return fmt.Errorf("--staged cannot be combined with --range, --since-commit or --branch")
+			}
+			if hook != "" && githook.Refused(hook, "") == "" {
+				return fmt.Errorf("--hook %q: want pre-commit or pre-push", hook)
+			}
+			if g.Staged && hook == "" {
+				hook = "pre-commit"
 			}
 			if m.full && m.cacheDir == "" {
 				return fmt.Errorf("--full needs --cache-dir (it rescans what the records there hold)")
@@ -119,6 +138,9 @@ func newGitCmd(env *Env) *cobra.Command {
 			}
 			res, err := j.scan(cmd.Context(), srcs)
 			bar.Finish()
+			if res != nil && len(res.Found) > 0 && o.exitCode != 0 && !o.quiet && !res.Stats.Interrupted {
+				fmt.Fprint(env.Stderr, githook.Refused(hook, progress.Count(int64(len(res.Found)), "finding")))
+			}
 			cacheSummary(env, sh, m.cacheDir, len(targets))
 			if res != nil && res.Failed > 0 {
 				fmt.Fprintf(env.Stderr, "keyhound: %d of %d repositories could not be scanned (named above)\n", res.Failed, len(targets))
@@ -135,8 +157,14 @@ func newGitCmd(env *Env) *cobra.Command {
 	f.StringVar(&g.Range, "range", "", "scan only commits in A..B (reachable from B, not from A)")
 	f.StringVar(&g.SinceCommit, "since-commit", "", "scan only commits after this one (up to HEAD, or --branch)")
 	f.StringVar(&g.Branch, "branch", "", "scan only commits reachable from this branch or ref")
+	f.StringVar(&hf.since, "since", "", "report only secrets added by commits dated from `DATE` on (2024-05-01, \"2 weeks ago\", @UNIX)")
+	f.StringVar(&hf.until, "until", "", "report only secrets added by commits dated up to `DATE` (a bare day: its end)")
+	f.StringVar(&hf.logOpts, "log-opts", "", "gitleaks's git log options: --since, --until, A..B, a ref, -- PATHSPEC")
+	_ = f.MarkHidden("log-opts")
 	f.StringVar(&g.Reader, "git-reader", "pack", "how blobs are read: pack (pack files, delta tree by delta tree) or go-git")
 	_ = f.MarkHidden("git-reader")
+	f.StringVar(&hook, "hook", "", "run as this git hook (pre-commit, pre-push): on findings, say the commit or push is refused and how to proceed (implied by --staged)")
+	_ = f.MarkHidden("hook")
 	f.StringVar(&m.reposFile, "repos-file", "", "also scan the repositories listed in `FILE`, one path or URL per line (# comments; - for standard input)")
 	f.StringVar(&m.cacheDir, "cache-dir", "", "keep bare mirrors of URLs and records of the blobs already matched in `DIR`: later runs fetch and read only what is new")
 	f.BoolVar(&m.full, "full", false, "with --cache-dir: read every blob again (the records are rewritten)")
@@ -225,11 +253,11 @@ func cacheSummary(env *Env, sh *source.GitShared, dir string, repos int) {
 	}
 	var parts []string
 	if n := sh.Cloned.Load() + sh.Fetched.Load(); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d mirrors cloned, %d fetched", sh.Cloned.Load(), sh.Fetched.Load()))
+		parts = append(parts, fmt.Sprintf("%s cloned, %d fetched", progress.Count(sh.Cloned.Load(), "mirror"), sh.Fetched.Load()))
 	}
 	if n := sh.Unchanged.Load(); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d of %d repositories unchanged (findings from the record)", n, repos))
 	}
-	parts = append(parts, fmt.Sprintf("%d blobs read, %d already matched with these rules", sh.Read.Load(), sh.Known.Load()))
+	parts = append(parts, fmt.Sprintf("%s read, %d already matched with these rules", progress.Count(sh.Read.Load(), "blob"), sh.Known.Load()))
 	fmt.Fprintf(env.Stderr, "keyhound: --cache-dir %s: %s\n", dir, strings.Join(parts, "; "))
 }

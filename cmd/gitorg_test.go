@@ -351,7 +351,7 @@ func TestGitCacheMirrorReuse(t *testing.T) {
 	k := khRun{}
 
 	res := k.run(t, "git", "--config", rules, "-f", "json", "--cache-dir", cache, url)
-	if res.code != 1 || !strings.Contains(res.stderr, "1 mirrors cloned, 0 fetched") {
+	if res.code != 1 || !strings.Contains(res.stderr, "1 mirror cloned, 0 fetched") {
 		t.Fatalf("first run: exit %d\n%s", res.code, res.stderr)
 	}
 	if n := len(parseFull(t, res.stdout).Findings); n != 2 {

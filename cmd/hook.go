@@ -2,6 +2,10 @@ package cmd
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -20,9 +24,10 @@ func newInstallHookCmd(env *Env) *cobra.Command {
 		Long: "Write a git hook into the repository (core.hooksPath is honoured):\n" +
 			"  pre-commit  keyhound git --staged: a commit that adds a secret is refused\n" +
 			"  pre-push    keyhound git --range <what is being pushed>: so is a push\n" +
-			"An existing hook is never replaced without --force (which keeps it as HOOK.bak).\n" +
-			"The hook runs keyhound from PATH, or $KEYHOUND. --print writes the hook to standard\n" +
-			"output instead, for hook managers.",
+			"An existing hook is never replaced without --force (which keeps it as HOOK.bak); one\n" +
+			"keyhound wrote is brought up to date. The hook runs keyhound from PATH, or this\n" +
+			"keyhound by its absolute path when there is none on PATH; $KEYHOUND overrides both.\n" +
+			"--print writes the hook to standard output instead, for hook managers.",
 		Args:      cobra.MaximumNArgs(1),
 		ValidArgs: []string{"pre-commit", "pre-push"},
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -31,18 +36,22 @@ func newInstallHookCmd(env *Env) *cobra.Command {
 				kind = args[0]
 			}
 			if printOnly {
-				script, ok := githook.Scripts[kind]
-				if !ok {
-					return fmt.Errorf("hook %q: want pre-commit or pre-push", kind)
+				script, err := githook.Script(kind, "")
+				if err != nil {
+					return err
 				}
-				_, err := fmt.Fprint(env.Stdout, script)
+				_, err = fmt.Fprint(env.Stdout, script)
 				return err
 			}
-			msg, err := githook.Install(repo, kind, force)
+			program, warning := hookProgram()
+			msg, err := githook.Install(repo, kind, githook.Options{Force: force, Program: program})
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stderr, "keyhound: %s\n", msg)
+			if warning != "" {
+				fmt.Fprintf(env.Stderr, "keyhound: %s\n", warning)
+			}
 			return nil
 		},
 	}
@@ -50,4 +59,34 @@ func newInstallHookCmd(env *Env) *cobra.Command {
 	c.Flags().StringVar(&repo, "repo", ".", "the repository")
 	c.Flags().BoolVar(&printOnly, "print", false, "print the hook instead of installing it")
 	return c
+}
+
+// hookProgram is the keyhound a hook should run: "keyhound" when one is on
+// PATH; else this program by its absolute path, so that the hook works
+// where it is installed. When neither is usable (this keyhound is a
+// temporary `go run` or test build, or its path cannot be written into a
+// shell script) it is "keyhound", with a warning saying the hook will
+// refuse commits until keyhound is on PATH.
+func hookProgram() (program, warning string) {
+	if _, err := exec.LookPath("keyhound"); err == nil {
+		return "keyhound", ""
+	}
+	exe, err := os.Executable()
+	if err == nil {
+		if p, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = p
+		}
+	}
+	if err == nil && !temporaryBuild(exe) && githook.Embeddable(exe) {
+		return exe, "notice: keyhound is not on PATH: the hook runs " + exe + " (reinstall the hook if you move it)"
+	}
+	return "keyhound", "warning: keyhound is not on PATH, and this keyhound cannot be named in the hook" +
+		" (a temporary go run or test build, or an unusual path): the hook refuses every commit until" +
+		" keyhound is on PATH (go install github.com/keyhound/keyhound@latest) or $KEYHOUND names it"
+}
+
+// temporaryBuild reports whether exe is a binary `go run` or `go test`
+// builds in a temporary directory and deletes afterwards.
+func temporaryBuild(exe string) bool {
+	return strings.HasSuffix(exe, ".test") || strings.Contains(filepath.ToSlash(exe), "/go-build")
 }

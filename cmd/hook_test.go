@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyhound/keyhound/finding"
 	"github.com/keyhound/keyhound/githook"
+	"github.com/keyhound/keyhound/internal/testfixture"
 )
 
 // gitEnv isolates git from the user's and the system's configuration.
@@ -81,6 +83,9 @@ func TestInstallHook(t *testing.T) {
 		stderr string
 	}{
 		{"again: already installed", nil, inRepo(), 0, "already installed"},
+		{"a hook an older keyhound wrote is brought up to date", func() {
+			writeFile(t, hook, strings.Replace(githook.Scripts["pre-commit"], "git --staged", "git --staged --old", 1))
+		}, inRepo(), 0, "is brought up to date"},
 		{"someone else's hook is kept", func() { writeFile(t, hook, "#!/bin/sh\necho mine\n") }, inRepo("pre-commit"), 2, "already exists: keyhound does not replace it without --force"},
 		{"--force replaces it and keeps a copy", nil, inRepo("--force"), 0, "kept as " + hook + ".bak"},
 		{"pre-push", nil, inRepo("pre-push"), 0, "installed pre-push hook"},
@@ -192,7 +197,8 @@ func TestHookBlocksCommit(t *testing.T) {
 	writeFile(t, filepath.Join(repo, "deploy.sh"), "export T="+token(61)+"\n")
 	mustGit(t, repo, "add", "deploy.sh")
 	mustGit(t, repo, "commit", "-q", "--no-verify", "-m", "deploy")
-	if out, err := git("push", "-q", "origin", "main"); err == nil || !strings.Contains(out, "deploy.sh:1:10: kh-test-token") {
+	if out, err := git("push", "-q", "origin", "main"); err == nil || !strings.Contains(out, "deploy.sh:1:10: kh-test-token") ||
+		!strings.Contains(out, "keyhound: the push is refused: the pushed commits add 1 finding (above)") || !strings.Contains(out, "git push --no-verify") {
 		t.Fatalf("the pre-push hook let a secret through: %v\n%s", err, out)
 	}
 	if got := strings.TrimSpace(mustGit(t, remote, "rev-list", "--count", "main")); got != "2" {
@@ -216,5 +222,86 @@ func TestHookBlocksCommit(t *testing.T) {
 	mustGit(t, repo, "commit", "-q", "--no-verify", "-m", "ci")
 	if out, err := git("push", "-q", "origin", "feature2"); err == nil || !strings.Contains(out, "ci.yml:1:8: kh-test-token") {
 		t.Fatalf("a new branch with a secret was pushed: %v\n%s", err, out)
+	}
+}
+
+// TestHookWithoutKeyhoundOnPath installs the pre-commit hook from a keyhound
+// that is not on PATH (unpacked into some directory): the hook runs it by
+// its absolute path, refuses a commit adding a token with the finding's
+// fingerprint and how to proceed, and lets a clean commit through.
+func TestHookWithoutKeyhoundOnPath(t *testing.T) {
+	bin := keyhoundBinary(t)
+	repo := newRepo(t)
+	gitPath, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	path := filepath.Dir(gitPath) + string(os.PathListSeparator) + "/usr/bin" + string(os.PathListSeparator) + "/bin"
+	for _, d := range filepath.SplitList(path) {
+		if _, err := os.Stat(filepath.Join(d, "keyhound")); err == nil {
+			t.Skipf("keyhound is installed in %s", d)
+		}
+	}
+	env := []string{"PATH=" + path}
+	for _, kv := range gitEnv("") {
+		if !strings.HasPrefix(kv, "PATH=") {
+			env = append(env, kv)
+		}
+	}
+	runIn := func(name string, args ...string) (string, error) {
+		c := exec.Command(name, args...)
+		c.Dir = repo
+		c.Env = env
+		out, err := c.CombinedOutput()
+		return string(out), err
+	}
+
+	out, err := runIn(bin, "install-hook")
+	if err != nil || !strings.Contains(out, "keyhound is not on PATH: the hook runs "+bin) {
+		t.Fatalf("install-hook: %v\n%s", err, out)
+	}
+	writeFile(t, filepath.Join(repo, "README.md"), "# project\n")
+	if out, err := runIn("git", "add", "README.md"); err != nil {
+		t.Fatal(out)
+	}
+	if out, err := runIn("git", "commit", "-q", "-m", "clean"); err != nil {
+		t.Fatalf("a clean commit was refused: %v\n%s", err, out)
+	}
+
+	secret := testfixture.GitHubToken("ghp_", "q7Zt2LmX9vB4nR8sK1wE6yU3oP5aD0")
+	writeFile(t, filepath.Join(repo, "deploy.env"), "GITHUB_TOKEN="+secret+"\n")
+	if out, err := runIn("git", "add", "deploy.env"); err != nil {
+		t.Fatal(out)
+	}
+	out, err = runIn("git", "commit", "-q", "-m", "deploy")
+	if err == nil {
+		t.Fatalf("the hook let a GitHub token through:\n%s", out)
+	}
+	fp := finding.Fingerprint("github-pat", secret, "deploy.env")
+	for _, want := range []string{
+		"deploy.env:1:14: github-pat",
+		"    fingerprint " + fp + "\n",
+		"keyhound: the commit is refused: the staged changes add 1 finding (above). To proceed:",
+		"keyhound:allow",
+		"keyhound ignore add FINGERPRINT --reason",
+		"git commit --no-verify",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the refused commit's output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, secret) || strings.Contains(out, "not found") {
+		t.Errorf("hook output:\n%s", out)
+	}
+
+	// The way out it names works: the fingerprint into .keyhoundignore.
+	if out, err := runIn(bin, "ignore", "add", fp, "--reason", "test value"); err != nil {
+		t.Fatalf("ignore add: %v\n%s", err, out)
+	}
+	if out, err := runIn("git", "add", ".keyhoundignore"); err != nil {
+		t.Fatal(out)
+	}
+	if out, err := runIn("git", "commit", "-q", "-m", "deploy"); err != nil {
+		t.Fatalf("an ignored finding still refuses the commit: %v\n%s", err, out)
 	}
 }

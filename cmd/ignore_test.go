@@ -143,7 +143,7 @@ func TestIgnoreFlags(t *testing.T) {
 		stderr string
 	}{
 		{"root file applies", []string{"dir", dir}, 0, "1 ignored by"},
-		{"--no-ignore reports all", []string{"dir", "--no-ignore", dir}, 1, "1 findings (1 high)"},
+		{"--no-ignore reports all", []string{"dir", "--no-ignore", dir}, 1, "1 finding (1 high)"},
 		{"--ignore-file", []string{"dir", "--ignore-file", other, filepath.Join(dir, "src")}, 0, "1 ignored by " + other},
 		{"invalid ignore file", []string{"dir", "--ignore-file", bad, dir}, 2, "bad.ignore:1: fingerprint \"nothex\""},
 		{"missing ignore file", []string{"dir", "--ignore-file", bad + ".none", dir}, 2, "no such file"},
@@ -289,7 +289,7 @@ func TestBaselineIgnoreWebhooks(t *testing.T) {
 	if s := secretsOf(fs); len(s) != 1 || s[0] != fresh {
 		t.Fatalf("reported %q, want only the new secret", s)
 	}
-	if !strings.Contains(r.stderr, "1 findings (1 high), 1 ignored by "+filepath.Join(dir, ".keyhoundignore")+", 1 in the baseline") {
+	if !strings.Contains(r.stderr, "1 finding (1 high), 1 ignored by "+filepath.Join(dir, ".keyhoundignore")+", 1 in the baseline") {
 		t.Errorf("summary: %s", r.stderr)
 	}
 	mu.Lock()

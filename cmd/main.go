@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -102,7 +103,10 @@ func newRootCmd(env *Env) *cobra.Command {
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%s: %w", c.CommandPath(), err)
+		if c == root { // Main prefixes "keyhound: " already
+			return flagHint(err)
+		}
+		return fmt.Errorf("%s: %w", strings.TrimPrefix(c.CommandPath(), root.Name()+" "), flagHint(err))
 	})
 	root.AddCommand(
 		newDirCmd(env),
@@ -112,8 +116,11 @@ func newRootCmd(env *Env) *cobra.Command {
 		newVersionCmd(env),
 		newIgnoreCmd(env),
 		newInstallHookCmd(env),
+		newExplainCmd(env),
 		newMergeCmd(env),
 		newReposCmd(env),
+		newLegacyCmd(env, "detect"),
+		newLegacyCmd(env, "protect"),
 	)
 	return root
 }
@@ -154,4 +161,22 @@ func buildCommit() string {
 		}
 	}
 	return "unknown"
+}
+
+// width is the number of columns standard output has: the terminal's, or
+// $COLUMNS; 0 when neither is known (no limit).
+func (e *Env) width() int {
+	w := any(e.Stdout)
+	if lw, ok := w.(*lockedWriter); ok {
+		w = lw.w
+	}
+	if f, ok := w.(*os.File); ok && e.IsTerminal(f) {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			return cols
+		}
+	}
+	if n, err := strconv.Atoi(e.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return 0
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyhound/keyhound/progress"
 	"github.com/keyhound/keyhound/report"
 )
 
@@ -49,7 +50,7 @@ func newMergeCmd(env *Env) *cobra.Command {
 				return err
 			}
 			if !quiet {
-				fmt.Fprintf(env.Stderr, "keyhound: merged %d reports: %d findings (%d duplicates left out)\n", len(args), len(rep.Findings), dups)
+				fmt.Fprintf(env.Stderr, "keyhound: merged %s: %s (%s left out)\n", progress.Count(int64(len(args)), "report"), progress.Count(int64(len(rep.Findings)), "finding"), progress.Count(int64(dups), "duplicate"))
 			}
 			if len(rep.Findings) > 0 && exitCode != 0 {
 				return exitError{exitCode}

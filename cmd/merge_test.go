@@ -64,7 +64,7 @@ func TestMerge(t *testing.T) {
 	if st.Findings != 3 || st.Files != 17 || st.Commits != 8 || st.Blobs != 17 || st.Errors != 1 || st.DurationSecond != 3 {
 		t.Errorf("stats %+v", st)
 	}
-	if !strings.Contains(res.stderr, "1 duplicates left out") {
+	if !strings.Contains(res.stderr, "1 duplicate left out") {
 		t.Errorf("stderr %q", res.stderr)
 	}
 

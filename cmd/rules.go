@@ -3,8 +3,9 @@ package cmd
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -77,16 +78,15 @@ func newRulesListCmd(env *Env) *cobra.Command {
 				enc.SetIndent("", "  ")
 				return enc.Encode(list)
 			}
-			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSEVERITY\tVERIFIER\tKEYWORDS\tDESCRIPTION")
+			rows := [][]string{{"ID", "SEVERITY", "VERIFIER", "DESCRIPTION"}}
 			for _, r := range set.Rules {
 				v := verifierOf(r.ID)
 				if v == "" {
 					v = "-"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, v, strings.Join(r.Keywords, ","), r.Description)
+				rows = append(rows, []string{r.ID, r.Severity, v, r.Description})
 			}
-			if err := tw.Flush(); err != nil {
+			if _, err := io.WriteString(env.Stdout, table(rows, env.width())); err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stderr, "%d rules from %s; %d can be verified live (--verify)\n", len(set.Rules), strings.Join(set.Sources, " + "), withVerifier)
@@ -94,8 +94,88 @@ func newRulesListCmd(env *Env) *cobra.Command {
 		},
 	}
 	c.Flags().StringVarP(&config, "config", "c", "", "rule file (default: the built-in rules)")
-	c.Flags().BoolVar(&asJSON, "json", false, "print the rules as a JSON list, with the verifier of each")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the rules as a JSON list, with the keywords and verifier of each (for scripts)")
+	c.Long = "List the loaded rules: id, severity, the provider --verify checks its secrets against, and\n" +
+		"description, fitted to the terminal's width (or $COLUMNS). --json gives every field, keywords\n" +
+		"included, for scripts."
 	return c
+}
+
+// table lays out rows (the first is the header) in columns two spaces
+// apart. The last column (a description) is wrapped at word boundaries to
+// fit width; when fewer than minLast columns would be left for it, it goes
+// on lines of its own below its row, indented. width <= 0: no limit.
+func table(rows [][]string, width int) string {
+	const gap, minLast, indent = 2, 24, 4
+	last := len(rows[0]) - 1
+	widths := make([]int, last)
+	for _, r := range rows {
+		for i := 0; i < last; i++ {
+			widths[i] = max(widths[i], utf8.RuneCountInString(r[i]))
+		}
+	}
+	lead := 0
+	for _, w := range widths {
+		lead += w + gap
+	}
+	var b strings.Builder
+	below := width > 0 && width-lead < minLast
+	for _, r := range rows {
+		var line strings.Builder
+		for i := 0; i < last; i++ {
+			line.WriteString(r[i])
+			if i < last-1 || !below {
+				line.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(r[i])+gap))
+			}
+		}
+		switch {
+		case width <= 0:
+			b.WriteString(line.String() + r[last] + "\n")
+		case below:
+			b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+			for _, l := range wrap(r[last], width-indent) {
+				b.WriteString(strings.Repeat(" ", indent) + l + "\n")
+			}
+		default:
+			for i, l := range wrap(r[last], width-lead) {
+				if i == 0 {
+					b.WriteString(line.String() + l + "\n")
+				} else {
+					b.WriteString(strings.Repeat(" ", lead) + l + "\n")
+				}
+			}
+		}
+	}
+	return b.String()
+}
+
+// wrap breaks s into lines of at most width runes at spaces; a word longer
+// than width is cut.
+func wrap(s string, width int) []string {
+	width = max(width, 8)
+	var lines []string
+	var cur []rune
+	for _, word := range strings.Fields(s) {
+		w := []rune(word)
+		for len(w) > width {
+			if len(cur) > 0 {
+				lines, cur = append(lines, string(cur)), nil
+			}
+			lines, w = append(lines, string(w[:width])), w[width:]
+		}
+		switch {
+		case len(cur) == 0:
+			cur = w
+		case len(cur)+1+len(w) <= width:
+			cur = append(append(cur, ' '), w...)
+		default:
+			lines, cur = append(lines, string(cur)), w
+		}
+	}
+	if len(cur) > 0 || len(lines) == 0 {
+		lines = append(lines, string(cur))
+	}
+	return lines
 }
 
 func nonNil(s []string) []string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,15 +41,15 @@ type scanOptions struct {
 	decodes     int  // --max-decode-depth
 	noWebhooks  bool // internal (ignore check): no webhook is configured
 	verify      verifyOptions
+	compat      compatOptions // gitleaks's flag names (compat.go)
 }
 
 func addScanFlags(c *cobra.Command, o *scanOptions) {
 	f := c.Flags()
 	f.StringVarP(&o.config, "config", "c", "", "rule file, keyhound or gitleaks format, for every root (default: the built-in rules, or each scanned root's own .keyhound.toml)")
-	f.StringArrayVarP(&o.formats, "format", "f", []string{"text"}, "report format `FMT`: "+strings.Join(report.Formats(), ", ")+"; repeatable, and FMT=FILE writes that report to FILE")
+	f.StringArrayVarP(&o.formats, "format", "f", nil, "report format `FMT`: "+strings.Join(report.Formats(), ", ")+" (default text, or what the -o file's extension names: .json, .sarif, .csv, .xml for junit); repeatable, and FMT=FILE writes that report to FILE")
 	f.StringArrayVarP(&o.outputs, "output", "o", nil, "write the report to `FILE` (default: standard output); with several -f, one -o per format in order")
 	f.IntVar(&o.exitCode, "exit-code", ExitFindings, "exit status when findings exist")
-	f.BoolVar(&o.redact, "redact", false, "keep secrets out of every output, webhooks included (overrides include_secret; stderr names each hook overridden)")
 	f.StringVar(&o.baseline, "baseline", "", "an earlier JSON report whose findings are not reported again")
 	f.StringVar(&o.ignoreFile, "ignore-file", "", "ignore file for every root (default: each scanned root's own "+ignore.FileName+")")
 	f.BoolVar(&o.noIgnore, "no-ignore", false, "do not read "+ignore.FileName+": report every finding")
@@ -63,6 +64,7 @@ func addScanFlags(c *cobra.Command, o *scanOptions) {
 	f.IntVar(&o.archives, "max-archive-depth", 3, "open archives (zip, jar, tar, gzip, bzip2, xz, …) nested this deep and scan their members; 0: none")
 	f.IntVar(&o.decodes, "max-decode-depth", 2, "decode base64, hex, percent and string escapes nested this deep and scan the decoded text; 0: none")
 	addVerifyFlags(c, &o.verify)
+	addCompatFlags(c, o)
 }
 
 // scanJob is a prepared scan: flags checked, configuration loaded, reports named.
@@ -72,6 +74,7 @@ type scanJob struct {
 	pipe    *pipeline.Pipeline
 	reports []report.Output
 	run     scanner.Options
+	walk    []string // dir: the paths, for a progress bar with totals
 }
 
 // prepare checks every flag and loads the configuration of roots before
@@ -81,9 +84,15 @@ type scanJob struct {
 // the configuration of roots scanned later is loaded when their turn comes.
 func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 	j := &scanJob{env: env, opts: o}
+	if err := applyCompat(env, o); err != nil {
+		return nil, err
+	}
 	reps, err := report.ParseOutputs(o.formats, o.outputs)
 	if err != nil {
 		return nil, err
+	}
+	if o.compat.verbose && !slices.ContainsFunc(reps, func(r report.Output) bool { return r.Path == "" }) {
+		reps = append(reps, report.Output{Format: "text"}) // gitleaks -v: the findings on stdout too
 	}
 	j.reports = reps
 	if o.workers < 0 {
@@ -115,7 +124,7 @@ func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 		Baseline: o.baseline, Webhooks: o.webhooks, NoWebhooks: o.noWebhooks, Redact: o.redact,
 		Quiet: o.quiet, Getenv: env.Getenv, Stderr: env.Stderr,
 		WebhookDryRun: o.webhookDry, WebhookLog: o.webhookLog,
-		Verifier: o.verify.stage, OnlyVerified: o.verify.only,
+		Verifier: o.verify.stage, OnlyVerified: o.verify.only, EnableRules: o.compat.enableRules, GitleaksIgnore: o.compat.glIgnore,
 	}, roots...)
 	if err != nil {
 		return nil, err
@@ -141,7 +150,13 @@ func (j *scanJob) showProgress() bool {
 // collect runs the pipeline over the sources.
 func (j *scanJob) collect(ctx context.Context, srcs pipeline.Sources) (*pipeline.Result, error) {
 	run := j.run
-	if j.showProgress() {
+	switch {
+	case j.showProgress() && j.walk != nil:
+		bar := progress.Files(j.env.Stderr)
+		run.OnProgress = bar.Done
+		stop := countFiles(ctx, j.walk, bar)
+		defer func() { stop(); bar.Finish() }()
+	case j.showProgress():
 		add, finish := progress.Bytes(j.env.Stderr)
 		run.OnProgress = add
 		defer finish()
@@ -175,7 +190,11 @@ func (j *scanJob) scan(ctx context.Context, srcs pipeline.Sources) (*pipeline.Re
 	for _, r := range j.pipe.Rules().Rules {
 		rep.Rules = append(rep.Rules, finding.RuleInfo{ID: r.ID, Description: r.Description, Severity: r.Severity, Tags: r.Tags})
 	}
-	if err := w.Write(rep, env.color); err != nil {
+	color := env.color
+	if o.compat.noColor {
+		color = nil
+	}
+	if err := w.Write(rep, color); err != nil {
 		return nil, err
 	}
 	if !o.quiet {
@@ -194,7 +213,7 @@ func (j *scanJob) scan(ctx context.Context, srcs pipeline.Sources) (*pipeline.Re
 		return res, exitError{ExitInterrupted}
 	}
 	if o.webhookHard && res.Hooks.Failed() > 0 {
-		return res, fmt.Errorf("--webhook-strict: %d webhook deliveries failed", res.Hooks.Failed())
+		return res, fmt.Errorf("--webhook-strict: %s failed", progress.Count(int64(res.Hooks.Failed()), "webhook delivery", "webhook deliveries"))
 	}
 	if len(found) > 0 && o.exitCode != 0 {
 		return res, exitError{o.exitCode}
@@ -210,8 +229,8 @@ func reportIgnores(env *Env, res *pipeline.Result) {
 			if !e.Expired(time.Now()) {
 				continue
 			}
-			fmt.Fprintf(env.Stderr, "keyhound: %s expired on %s: no longer suppresses (%d findings reported); renew or remove it\n",
-				e.Describe(u.File.Path), e.Expires.Format(time.DateOnly), u.Matcher.Expired[e])
+			fmt.Fprintf(env.Stderr, "keyhound: %s expired on %s: no longer suppresses (%s reported); renew or remove it\n",
+				e.Describe(u.File.Path), e.Expires.Format(time.DateOnly), progress.Count(int64(u.Matcher.Expired[e]), "finding"))
 		}
 	}
 }
@@ -232,6 +251,15 @@ func newDirCmd(env *Env) *cobra.Command {
 			j, err := prepare(env, o, dirRoots(srcs)...)
 			if err != nil {
 				return err
+			}
+			j.walk = args
+			if len(args) == 0 {
+				j.walk = []string{"."}
+			}
+			if !o.quiet {
+				j.run.OnNestedConfig = func(path string) {
+					fmt.Fprintf(env.Stderr, "keyhound: notice: %s is not read: only the .keyhound.toml of the scanned root applies (to use this one, scan its directory on its own or pass it with -c)\n", report.CleanText(path))
+				}
 			}
 			_, err = j.scan(cmd.Context(), pipeline.Sources{List: srcs})
 			return err

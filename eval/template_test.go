@@ -238,6 +238,35 @@ func (g gen) special(name, arg string) (string, bool) {
 		var k [32]byte
 		copy(k[:], g.bytes(32))
 		return testfixture.AgeSecretKey(k), true
+	case "bech32":
+		// {bech32:hrp/n}: n random bytes in Bech32 with the human-readable part hrp.
+		hrp, n, _ := strings.Cut(arg, "/")
+		size, _ := strconv.Atoi(n)
+		return testfixture.Bech32(hrp, g.bytes(size)), true
+	case "xprv":
+		var chain, key [32]byte
+		copy(chain[:], g.bytes(32))
+		copy(key[:], g.bytes(32))
+		version := map[string]uint32{"xprv": 0x0488ADE4, "tprv": 0x04358394, "zprv": 0x04B2430C}[arg]
+		return testfixture.BIP32PrivateKey(version, chain, key), true
+	case "minisign":
+		var body [152]byte
+		copy(body[:], g.bytes(152))
+		return testfixture.MinisignSecretKey(arg != "plain", body), true
+	case "signify":
+		var body [100]byte
+		copy(body[:], g.bytes(100))
+		return testfixture.SignifySecretKey(body), true
+	case "lndmac":
+		var sig [32]byte
+		copy(sig[:], g.bytes(32))
+		raw, _ := base64.RawURLEncoding.DecodeString(testfixture.Macaroon("lnd", "\x03"+string(g.bytes(40)), []string{"time-before 2031-01-01T00:00:00Z"}, sig))
+		return hex.EncodeToString(raw), true
+	case "qstash":
+		// QStash writes UserID before Password (hence the eyJVc2VySUQiOi prefix).
+		return base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf(`{"UserID":%q,"Password":%q}`, g.uuid(), g.str("hex", 32)))), true
+	case "neptune":
+		return base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf(`{"api_address":"https://app.neptune.ai","api_url":"https://app.neptune.ai","api_key":%q}`, g.uuid()))), true
 	case "pem":
 		return g.pem(arg), true
 	case "openssh":

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Finding is one secret found in one place, with its provenance.
@@ -16,10 +17,15 @@ type Finding struct {
 	Description string `json:"description"`
 	Severity    string `json:"severity"`
 	File        string `json:"file"`
-	Line        int    `json:"line"`
-	Column      int    `json:"column"`
-	EndLine     int    `json:"end_line"`
-	EndColumn   int    `json:"end_column"`
+	// FileBytes holds File's bytes when File is not valid UTF-8 (a file
+	// name on disk may be any bytes): JSON cannot carry them in "file",
+	// which has U+FFFD in their place, so "file_bytes" (base64) keeps them
+	// recoverable. Set by the JSON and webhook writers (WithFileBytes).
+	FileBytes []byte `json:"file_bytes,omitempty"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"`
 	// The whole match, which for a multi-line rule may start lines before
 	// the secret (a Kubernetes Secret manifest from "kind: Secret").
 	MatchLine      int      `json:"match_line"`
@@ -146,6 +152,24 @@ func Fingerprint(ruleID, secret, path string) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
+// WithFileBytes sets FileBytes when File is not valid UTF-8 (for a JSON
+// writer), and clears it otherwise.
+func (f *Finding) WithFileBytes() {
+	f.FileBytes = nil
+	if !utf8.ValidString(f.File) {
+		f.FileBytes = []byte(f.File)
+	}
+}
+
+// RestoreFile undoes what JSON did to a finding read back: File gets the
+// bytes of FileBytes (when they are what JSON could not carry).
+func (f *Finding) RestoreFile() {
+	if len(f.FileBytes) > 0 && !utf8.Valid(f.FileBytes) {
+		f.File = string(f.FileBytes)
+	}
+	f.FileBytes = nil
+}
+
 // Redacted is what replaces a secret when redaction is on.
 const Redacted = "REDACTED"
 
@@ -209,6 +233,9 @@ type Stats struct {
 	Interrupted    bool    `json:"interrupted,omitempty"` // the scan was stopped early (SIGINT/SIGTERM)
 	Commits        int64   `json:"commits,omitempty"`
 	Blobs          int64   `json:"blobs,omitempty"`
+	// ExpansionStopped counts the archives and compressed streams whose
+	// scan a bound stopped (each is named in a notice on stderr).
+	ExpansionStopped int64 `json:"expansion_stopped,omitempty"`
 	// Failed names each repository, path or file that could not be scanned
 	// (or only in part), with its error; sorted by target.
 	Failed []Failure `json:"failed,omitempty"`

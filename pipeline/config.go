@@ -41,9 +41,10 @@ func (rs *ruleSet) recordKey(engine string) string {
 // which receive that root's findings only.
 type rootConfig struct {
 	*ruleSet
-	ignore  *ignore.File    // nil: none
-	ignores *ignore.Matcher // shared by the roots that share the ignore file
-	hooks   []webhook.Hook  // from the root's own .keyhound.toml only
+	ignore   *ignore.File            // nil: none
+	ignores  *ignore.Matcher         // shared by the roots that share the ignore file
+	hooks    []webhook.Hook          // from the root's own .keyhound.toml only
+	gitleaks *ignore.GitleaksMatcher // the root's .gitleaksignore (or -i); nil: none
 }
 
 // configs loads and caches the configuration of each scanned root: roots
@@ -51,12 +52,15 @@ type rootConfig struct {
 type configs struct {
 	opts *Options
 
-	global     *ruleSet       // -c, or the built-in rules
-	hooks      []webhook.Hook // -c's [[webhooks]] (or the built-in rules') and --webhook: every root's findings
-	mu         sync.Mutex
-	sets       map[string]*ruleSet // by rule file path
-	ignoreFile map[string]*ignoreState
-	roots      map[string]*rootConfig
+	global      *ruleSet       // -c, or the built-in rules
+	hooks       []webhook.Hook // -c's [[webhooks]] (or the built-in rules') and --webhook: every root's findings
+	mu          sync.Mutex
+	sets        map[string]*ruleSet // by rule file path
+	ignoreFile  map[string]*ignoreState
+	glIgnore    map[string]*ignore.GitleaksFile // .gitleaksignore files by path
+	roots       map[string]*rootConfig
+	named       map[string]bool // files named on stderr ("using ...")
+	gitleaksEnv bool            // the global rules come from $GITLEAKS_CONFIG
 }
 
 type ignoreState struct {
@@ -66,9 +70,19 @@ type ignoreState struct {
 
 // newConfigs loads -c (or the built-in rules) and the global webhooks.
 func newConfigs(o *Options) (*configs, error) {
-	c := &configs{opts: o, sets: map[string]*ruleSet{}, ignoreFile: map[string]*ignoreState{}, roots: map[string]*rootConfig{}}
-	rs, err := c.loadRules(o.Config)
+	c := &configs{opts: o, sets: map[string]*ruleSet{}, ignoreFile: map[string]*ignoreState{}, roots: map[string]*rootConfig{}, named: map[string]bool{}, glIgnore: map[string]*ignore.GitleaksFile{}}
+	path := o.Config
+	if env := o.Getenv(GitleaksConfigEnv); path == "" && env != "" {
+		// gitleaks's own order: the variable over the scanned root's
+		// .gitleaks.toml; a root's .keyhound.toml still wins over both.
+		path, c.gitleaksEnv = env, true
+		c.using(env, "using %s=%s (a root's own .keyhound.toml still applies to it)", GitleaksConfigEnv, env)
+	}
+	rs, err := c.loadRules(path)
 	if err != nil {
+		if c.gitleaksEnv {
+			return nil, fmt.Errorf("%s: %w", GitleaksConfigEnv, err)
+		}
 		return nil, err
 	}
 	c.global = rs
@@ -98,6 +112,9 @@ func (c *configs) loadRules(path string) (*ruleSet, error) {
 			fmt.Fprintf(c.opts.Stderr, "keyhound: notice: %s\n", n)
 		}
 	}
+	if set, err = c.only(set, path); err != nil {
+		return nil, err
+	}
 	rs := &ruleSet{set: set, matcher: scanner.NewMatcher(set)}
 	c.sets[path] = rs
 	return rs, nil
@@ -113,6 +130,57 @@ func (c *configs) redactHooks(hooks []webhook.Hook) []webhook.Hook {
 		fmt.Fprintf(c.opts.Stderr, "keyhound: notice: %s\n", n)
 	}
 	return hooks
+}
+
+// Where a gitleaks repository keeps its configuration: read when keyhound's
+// own is absent.
+const (
+	GitleaksConfigFile = ".gitleaks.toml"  // at a scanned root without .keyhound.toml
+	GitleaksConfigEnv  = "GITLEAKS_CONFIG" // a rule file for every root without .keyhound.toml
+)
+
+// using names a configuration file on stderr, once per file (not with -q).
+// Call with c.mu held, or before the scan starts.
+func (c *configs) using(file, format string, args ...any) {
+	if c.named[file] || c.opts.Quiet {
+		return
+	}
+	c.named[file] = true
+	fmt.Fprintf(c.opts.Stderr, "keyhound: "+format+"\n", args...)
+}
+
+// only keeps the rules --enable-rule names; an id the set does not know is
+// an error with the closest id suggested.
+func (c *configs) only(set *rules.Set, path string) (*rules.Set, error) {
+	ids := c.opts.EnableRules
+	if len(ids) == 0 {
+		return set, nil
+	}
+	from := path
+	if from == "" {
+		from = "the built-in rules"
+	}
+	keep := map[string]bool{}
+	for _, id := range ids {
+		if err := set.CheckID(id); err != nil {
+			return nil, fmt.Errorf("--enable-rule %s (%s): %w", id, from, err)
+		}
+		keep[id] = true
+	}
+	out := *set
+	out.Rules = nil
+	for _, r := range set.Rules {
+		if keep[r.ID] {
+			out.Rules = append(out.Rules, r)
+			delete(keep, r.ID)
+		}
+	}
+	for _, id := range ids {
+		if keep[id] {
+			return nil, fmt.Errorf("--enable-rule %s: the rule is disabled in %s", id, from)
+		}
+	}
+	return &out, nil
 }
 
 // regularFile returns path when it names a regular file, else "".
@@ -135,6 +203,11 @@ func (c *configs) forRoot(root string) (*rootConfig, error) {
 	own := ""
 	if c.opts.Config == "" && root != "" {
 		own = regularFile(filepath.Join(root, ".keyhound.toml"))
+		if own == "" && !c.gitleaksEnv {
+			if own = regularFile(filepath.Join(root, GitleaksConfigFile)); own != "" {
+				c.using(own, "using %s (gitleaks format; there is no .keyhound.toml)", own)
+			}
+		}
 	}
 	if own != "" {
 		rs, err := c.loadRules(own)
@@ -151,6 +224,9 @@ func (c *configs) forRoot(root string) (*rootConfig, error) {
 		rc.hooks = c.redactHooks(hooks)
 	}
 	if err := c.loadIgnore(rc, root); err != nil {
+		return nil, err
+	}
+	if err := c.loadGitleaksIgnore(rc, root); err != nil {
 		return nil, err
 	}
 	c.roots[root] = rc
@@ -184,6 +260,36 @@ func (c *configs) loadIgnore(rc *rootConfig, root string) error {
 		return err
 	}
 	rc.ignore, rc.ignores = st.file, st.matcher
+	return nil
+}
+
+// loadGitleaksIgnore sets rc's .gitleaksignore: -i (a file, or a directory
+// holding one), else the one at root if there is one.
+func (c *configs) loadGitleaksIgnore(rc *rootConfig, root string) error {
+	o := c.opts
+	if o.NoIgnore {
+		return nil
+	}
+	p := o.GitleaksIgnore
+	if st, err := os.Stat(p); p != "" && err == nil && st.IsDir() {
+		p = filepath.Join(p, ignore.GitleaksFileName)
+	}
+	if p == "" && root != "" {
+		p = regularFile(filepath.Join(root, ignore.GitleaksFileName))
+	}
+	if p == "" {
+		return nil
+	}
+	f, ok := c.glIgnore[p]
+	if !ok {
+		var err error
+		if f, err = ignore.LoadGitleaks(p); err != nil {
+			return err
+		}
+		c.glIgnore[p] = f
+		c.using(p, "using %s: %d gitleaks fingerprints, matched by file, line, commit and (where keyhound has the rule) rule id", p, len(f.Entries))
+	}
+	rc.gitleaks = ignore.NewGitleaksMatcher(f, rc.set)
 	return nil
 }
 

@@ -27,17 +27,21 @@ import (
 
 // Options configure a pipeline.
 type Options struct {
-	DefaultRules []byte   // the built-in rules.toml
-	Config       string   // -c: the rule file of every root ("": each root's own .keyhound.toml, else the built-in rules)
-	IgnoreFile   string   // --ignore-file: every root's ("": each root's own .keyhoundignore)
-	NoIgnore     bool     // --no-ignore
-	Baseline     string   // --baseline: an earlier JSON report
-	Webhooks     []string // --webhook URLs: every root's findings
-	NoWebhooks   bool     // configure no webhook at all (ignore check)
-	Redact       bool     // --redact: no webhook receives a secret
-	Quiet        bool     // no notices on Stderr
-	Getenv       func(string) string
-	Stderr       io.Writer // notices and errors; safe for concurrent use
+	DefaultRules []byte // the built-in rules.toml
+	Config       string // -c: the rule file of every root ("": each root's own .keyhound.toml, else the built-in rules)
+	IgnoreFile   string // --ignore-file: every root's ("": each root's own .keyhoundignore)
+	// GitleaksIgnore (-i): every root's .gitleaksignore, or a directory
+	// holding one ("": each root's own).
+	GitleaksIgnore string
+	NoIgnore       bool     // --no-ignore
+	Baseline       string   // --baseline: an earlier JSON report
+	EnableRules    []string // --enable-rule: only these rule ids run
+	Webhooks       []string // --webhook URLs: every root's findings
+	NoWebhooks     bool     // configure no webhook at all (ignore check)
+	Redact         bool     // --redact: no webhook receives a secret
+	Quiet          bool     // no notices on Stderr
+	Getenv         func(string) string
+	Stderr         io.Writer // notices and errors; safe for concurrent use
 
 	WebhookDryRun bool   // print the requests to Stderr instead of sending them
 	WebhookLog    string // append one JSON line per attempt to this file
@@ -68,8 +72,13 @@ type Sources struct {
 type Pipeline struct {
 	opts     Options
 	cfgs     *configs
-	baseline map[string]bool
+	baseline *report.Baseline
+	explain  func(f *finding.Finding, why string) // see Explain
 }
+
+// Explain makes Run hand fn each finding the baseline or an ignore file
+// leaves out, with the reason (keyhound explain).
+func (p *Pipeline) Explain(fn func(f *finding.Finding, why string)) { p.explain = fn }
 
 // New loads the configuration (-c or the built-in rules, the baseline, and
 // the configuration of each root given) so that a configuration error is
@@ -84,6 +93,9 @@ func New(opts Options, roots ...string) (*Pipeline, error) {
 	}
 	if opts.NoIgnore && opts.IgnoreFile != "" {
 		return nil, fmt.Errorf("--ignore-file and --no-ignore: give one of them")
+	}
+	if opts.NoIgnore && opts.GitleaksIgnore != "" {
+		return nil, fmt.Errorf("--gitleaks-ignore-path and --no-ignore: give one of them")
 	}
 	p := &Pipeline{opts: opts}
 	var err error
@@ -130,14 +142,15 @@ type IgnoreUse struct {
 
 // Result is what a run found, before redaction.
 type Result struct {
-	Found     []finding.Finding // sorted
-	Stats     finding.Stats
-	Hooks     webhook.Summary
-	Baselined int         // left out: in the --baseline report
-	Ignored   int         // left out: suppressed by an ignore file
-	Ignores   []IgnoreUse // the ignore files in use, by path
-	Failed    int         // sources that could not be scanned (KeepGoing)
-	Verified  bool        // --verify: every finding carries its verification
+	Found           []finding.Finding // sorted
+	Stats           finding.Stats
+	Hooks           webhook.Summary
+	Baselined       int         // left out: in the --baseline report
+	Ignored         int         // left out: suppressed by an ignore file
+	GitleaksIgnored int         // left out: in a .gitleaksignore
+	Ignores         []IgnoreUse // the ignore files in use, by path
+	Failed          int         // sources that could not be scanned (KeepGoing)
+	Verified        bool        // --verify: every finding carries its verification
 }
 
 // Stage is one step every final finding goes through, in order, from one
@@ -163,12 +176,12 @@ func (d dedup) Keep(_ *rootConfig, f *finding.Finding) bool {
 
 // baselineStage drops the findings of the --baseline report.
 type baselineStage struct {
-	set map[string]bool
+	set *report.Baseline
 	n   int
 }
 
 func (b *baselineStage) Keep(_ *rootConfig, f *finding.Finding) bool {
-	if b.set[f.Fingerprint] {
+	if b.set.Has(f) {
 		b.n++
 		return false
 	}
@@ -176,14 +189,39 @@ func (b *baselineStage) Keep(_ *rootConfig, f *finding.Finding) bool {
 }
 
 // ignoreStage drops what the root's ignore file suppresses.
-type ignoreStage struct{ n int }
+type ignoreStage struct{ n, gitleaks int }
 
 func (s *ignoreStage) Keep(rc *rootConfig, f *finding.Finding) bool {
 	if rc.ignores.Suppress(f) {
 		s.n++
 		return false
 	}
+	if rc.gitleaks.Matches(f) {
+		s.gitleaks++
+		return false
+	}
 	return true
+}
+
+// explainDrop tells the Explain hook why stage s left f out.
+func (p *Pipeline) explainDrop(s Stage, rc *rootConfig, f *finding.Finding) {
+	switch s.(type) {
+	case *baselineStage:
+		p.explain(f, "in the --baseline report "+p.opts.Baseline)
+	case *ignoreStage:
+		if e := rc.gitleaks.Match(f); e != nil && !rc.ignores.Covers(f) {
+			p.explain(f, fmt.Sprintf("ignored by %s:%d (a gitleaks fingerprint)", rc.gitleaks.File.Path, e.At))
+			return
+		}
+		h := ignore.SecretHash(f.Secret)
+		for _, e := range rc.ignores.Entries() {
+			if e.Matches(f, h) && !e.Expired(time.Now()) {
+				p.explain(f, "ignored by "+e.Describe(rc.ignore.Path))
+				return
+			}
+		}
+		p.explain(f, "ignored by "+rc.ignore.Path)
+	}
 }
 
 // collector keeps the final findings for the report.
@@ -293,6 +331,9 @@ func (p *Pipeline) Run(ctx context.Context, sources Sources, run scanner.Options
 		defer mu.Unlock()
 		for _, s := range stages {
 			if !s.Keep(rc, &f) {
+				if p.explain != nil {
+					p.explainDrop(s, rc, &f)
+				}
 				return
 			}
 		}
@@ -310,7 +351,7 @@ func (p *Pipeline) Run(ctx context.Context, sources Sources, run scanner.Options
 	// settled) goes to the webhooks at once, so that revocation does not
 	// wait for the end of a long scan; the final one is then not sent again.
 	provisional := func(rc *rootConfig, f finding.Finding) {
-		if p.baseline[f.Fingerprint] || rc.ignores.Covers(&f) || !hooks.markEarly(f) {
+		if p.baseline.Has(&f) || rc.ignores.Covers(&f) || rc.gitleaks.Matches(&f) || !hooks.markEarly(f) {
 			return
 		}
 		deliver(rc, f, true, nil)
@@ -356,7 +397,7 @@ func (p *Pipeline) Run(ctx context.Context, sources Sources, run scanner.Options
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Found: col.found, Hooks: hsum, Baselined: base.n, Ignored: ign.n, Failed: nfailed, Verified: vst != nil}
+	res := &Result{Found: col.found, Hooks: hsum, Baselined: base.n, Ignored: ign.n, GitleaksIgnored: ign.gitleaks, Failed: nfailed, Verified: vst != nil}
 	res.Stats = cnt.Stats()
 	res.Stats.Interrupted = ctx.Err() != nil
 	res.Stats.Findings = len(res.Found)

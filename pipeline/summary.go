@@ -16,9 +16,9 @@ func (res *Result) Summary() string {
 	s := res.Stats
 	var b strings.Builder
 	if s.Commits > 0 {
-		fmt.Fprintf(&b, "keyhound: scanned %d commits, %d blobs (%s) in %.2fs: %d findings", s.Commits, max(s.Blobs, s.Files), progress.HumanBytes(s.Bytes), s.DurationSecond, s.Findings)
+		fmt.Fprintf(&b, "keyhound: scanned %s, %s (%s) in %.2fs: %s", count(s.Commits, "commit"), count(max(s.Blobs, s.Files), "blob"), progress.HumanBytes(s.Bytes), s.DurationSecond, count(s.Findings, "finding"))
 	} else {
-		fmt.Fprintf(&b, "keyhound: scanned %d files (%s) in %.2fs: %d findings", s.Files, progress.HumanBytes(s.Bytes), s.DurationSecond, s.Findings)
+		fmt.Fprintf(&b, "keyhound: scanned %s (%s) in %.2fs: %s", count(s.Files, "file"), progress.HumanBytes(s.Bytes), s.DurationSecond, count(s.Findings, "finding"))
 	}
 	if len(res.Found) > 0 {
 		by := map[string]int{}
@@ -50,6 +50,9 @@ func (res *Result) Summary() string {
 		}
 		fmt.Fprintf(&b, ", %d ignored by %s", res.Ignored, strings.Join(paths, ", "))
 	}
+	if res.GitleaksIgnored > 0 {
+		fmt.Fprintf(&b, ", %d ignored by .gitleaksignore", res.GitleaksIgnored)
+	}
 	if res.Baselined > 0 {
 		fmt.Fprintf(&b, ", %d in the baseline", res.Baselined)
 	}
@@ -60,7 +63,10 @@ func (res *Result) Summary() string {
 		fmt.Fprintf(&b, ", %d too large skipped", s.SkippedLarge)
 	}
 	if s.SkippedOther > 0 {
-		fmt.Fprintf(&b, ", %d symlinks or special files skipped", s.SkippedOther)
+		fmt.Fprintf(&b, ", %s skipped", count(s.SkippedOther, "symlink or special file", "symlinks or special files"))
+	}
+	if s.ExpansionStopped > 0 {
+		fmt.Fprintf(&b, ", %d archives stopped at a bound", s.ExpansionStopped)
 	}
 	if s.Errors > 0 {
 		fmt.Fprintf(&b, ", %d unreadable", s.Errors)
@@ -79,4 +85,9 @@ func verifySummary(found []finding.Finding) string {
 		parts = append(parts, fmt.Sprintf("%d unknown", n))
 	}
 	return "verified: " + strings.Join(parts, ", ")
+}
+
+// count is progress.Count for any integer type.
+func count[N ~int | ~int64](n N, noun string, plural ...string) string {
+	return progress.Count(int64(n), noun, plural...)
 }

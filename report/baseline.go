@@ -11,18 +11,57 @@ import (
 	"github.com/keyhound/keyhound/finding"
 )
 
-// ReadBaseline reads an earlier JSON report and returns the set of fingerprints it holds;
-// errors name the file ("baseline report.json: ...").
-func ReadBaseline(path string) (map[string]bool, error) {
+// Baseline is what a --baseline report holds: the fingerprints of a
+// keyhound JSON report, or the findings of a gitleaks JSON report.
+type Baseline struct {
+	Fingerprints map[string]bool // keyhound's
+	gitleaks     []gitleaksFinding
+}
+
+// Has reports whether f is in the baseline: its fingerprint, or for a
+// gitleaks report, a finding at the same file and line with the same secret
+// (or, the secret redacted there, the same commit).
+func (b *Baseline) Has(f *finding.Finding) bool {
+	if b == nil {
+		return false
+	}
+	if b.Fingerprints[f.Fingerprint] {
+		return true
+	}
+	for i := range b.gitleaks {
+		if b.gitleaks[i].matches(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// Len is the number of findings in the baseline.
+func (b *Baseline) Len() int {
+	if b == nil {
+		return 0
+	}
+	return len(b.Fingerprints) + len(b.gitleaks)
+}
+
+// Gitleaks reports whether the baseline is a gitleaks report.
+func (b *Baseline) Gitleaks() bool { return b.gitleaks != nil }
+
+// ReadBaseline reads an earlier JSON report, keyhound's or gitleaks's (an
+// array of findings); errors name the file ("baseline report.json: ...").
+func ReadBaseline(path string) (*Baseline, error) {
+	if gl, err := readGitleaksBaseline(path); gl != nil || err != nil {
+		return gl, err
+	}
 	rep, err := ReadJSON("baseline", path)
 	if err != nil {
 		return nil, err
 	}
-	set := make(map[string]bool, len(rep.Findings))
+	b := &Baseline{Fingerprints: make(map[string]bool, len(rep.Findings))}
 	for _, f := range rep.Findings {
-		set[f.Fingerprint] = true
+		b.Fingerprints[f.Fingerprint] = true
 	}
-	return set, nil
+	return b, nil
 }
 
 // ReadJSON reads a keyhound JSON report back: the one reader of the
@@ -96,6 +135,7 @@ func ReadJSON(what, path string) (*finding.Report, error) {
 		}
 	}
 	for i := range rep.Findings {
+		rep.Findings[i].RestoreFile()
 		if rep.Findings[i].Secret == finding.Redacted {
 			rep.Redacted = true
 		}

@@ -35,11 +35,11 @@ func TestReadBaseline(t *testing.T) {
 			for _, f := range tc.rep.Findings {
 				want[f.Fingerprint] = true
 			}
-			if len(got) != len(want) {
-				t.Errorf("%d fingerprints, want %d: %v", len(got), len(want), got)
+			if got.Len() != len(want) || got.Gitleaks() {
+				t.Errorf("%d fingerprints, want %d: %v", got.Len(), len(want), got)
 			}
 			for fp := range want {
-				if !got[fp] {
+				if !got.Fingerprints[fp] {
 					t.Errorf("fingerprint %s missing", fp)
 				}
 			}
@@ -59,7 +59,8 @@ func TestReadBaselineErrors(t *testing.T) {
 		{"empty", ptr(""), "empty"},
 		{"bad JSON", ptr("{\n  \"version\": 1,\n  \"findings\": [,]\n}"), "invalid JSON at line 3"},
 		{"truncated", ptr(`{"version": 1, "findings": [`), "invalid JSON"},
-		{"array", ptr(`[]`), "not a keyhound JSON report"},
+		{"array of numbers", ptr(`[1]`), "not a gitleaks JSON report"},
+		{"array of other objects", ptr(` [{"rule_id": "x"}]`), "finding 1: not a gitleaks finding"},
 		{"no findings key", ptr(`{"version": 1}`), `no "findings"`},
 		{"findings null", ptr(`{"version": 1, "findings": null}`), `"findings" is not an array`},
 		{"findings object", ptr(`{"version": 1, "findings": {}}`), `"findings" is not an array`},

@@ -156,7 +156,7 @@ func checkJSON(t *testing.T, rep *finding.Report, out, dir string) {
 		t.Fatalf("the JSON report is not a baseline: %v", err)
 	}
 	for _, fd := range rep.Findings {
-		if !set[fd.Fingerprint] {
+		if !set.Fingerprints[fd.Fingerprint] {
 			t.Fatalf("baseline lacks %s", fd.Fingerprint)
 		}
 	}
@@ -262,6 +262,9 @@ func checkText(t *testing.T, rep *finding.Report, out string) {
 		if rep.Findings[i].Commit != "" || rep.Findings[i].Repository != "" {
 			want++
 		}
+		if rep.Findings[i].Fingerprint != "" {
+			want++
+		}
 	}
 	plain := strings.NewReplacer(ansiBold, "", ansiRed, "", ansiReset, "").Replace(out)
 	if n := strings.Count(plain, "\n"); n != want || !strings.HasSuffix(plain, "\n") && want > 0 {
@@ -292,11 +295,11 @@ func FuzzReadBaseline(f *testing.F) {
 		set, err := ReadBaseline(p)
 		if err != nil {
 			if set != nil || !strings.HasPrefix(err.Error(), "baseline "+p+": ") {
-				t.Fatalf("error %v with %d fingerprints", err, len(set))
+				t.Fatalf("error %v with %d fingerprints", err, set.Len())
 			}
 			return
 		}
-		if set == nil || set[""] {
+		if set == nil || set.Fingerprints[""] {
 			t.Fatalf("fingerprints %v", set)
 		}
 	})

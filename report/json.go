@@ -30,6 +30,7 @@ func writeJSON(w io.Writer, rep *finding.Report, _ Options) error {
 		if out.Findings[i].Tags == nil {
 			out.Findings[i].Tags = []string{}
 		}
+		out.Findings[i].WithFileBytes()
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

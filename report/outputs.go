@@ -21,10 +21,17 @@ type Output struct {
 
 // ParseOutputs pairs the -f and -o flags: a format given as FMT=FILE goes to
 // FILE, the others take the -o flags in order, and at most one report goes
-// to standard output. No format means text.
+// to standard output. No format means text, or with -o the format each
+// file's extension names (FormatFor).
 func ParseOutputs(formats, outputs []string) ([]Output, error) {
 	if len(formats) == 0 {
 		formats = []string{"text"}
+		if len(outputs) > 0 {
+			formats = formats[:0]
+			for _, p := range outputs {
+				formats = append(formats, FormatFor(p))
+			}
+		}
 	}
 	var outs []Output
 	var plain []int
@@ -70,6 +77,18 @@ func ParseOutputs(formats, outputs []string) ([]Output, error) {
 		return nil, fmt.Errorf("--format %s: %d reports would go to standard output; give all but one a file (-f FMT=FILE or -o FILE)", strings.Join(stdout, ", "), len(stdout))
 	}
 	return outs, nil
+}
+
+// byExtension is the format a report file's extension names.
+var byExtension = map[string]string{".json": "json", ".sarif": "sarif", ".csv": "csv", ".xml": "junit"}
+
+// FormatFor is the format of a report written to path when no -f says:
+// .json, .sarif, .csv, .xml (JUnit) name theirs; anything else is text.
+func FormatFor(path string) string {
+	if f, ok := byExtension[strings.ToLower(filepath.Ext(path))]; ok {
+		return f
+	}
+	return "text"
 }
 
 // Writers is a set of opened outputs: every report file is created (mode

@@ -22,7 +22,9 @@ const (
 //	path:line:col: rule-id (severity) description: preview
 //
 // followed, for a finding from git history, by an indented line with the
-// short commit id, author and date. Only a preview of the secret is shown.
+// short commit id, author and date, and by an indented line with its
+// fingerprint (what .keyhoundignore and --baseline take). Only a preview of
+// the secret is shown.
 // Control characters from the scanned content (file names, commit
 // metadata) are escaped so that they cannot drive the terminal.
 func writeText(w io.Writer, rep *finding.Report, opts Options) error {
@@ -42,7 +44,7 @@ func writeText(w io.Writer, rep *finding.Report, opts Options) error {
 		if f.Description != "" {
 			fmt.Fprintf(bw, " %s", clean(f.Description))
 		}
-		fmt.Fprintf(bw, ": %s", clean(finding.Preview(f.Secret)))
+		fmt.Fprintf(bw, ": %s", clean(Preview(f)))
 		switch v := &f.Verification; v.Status {
 		case finding.StatusLive:
 			fmt.Fprintf(bw, " %s", paint(ansiBold+ansiRed, "[LIVE]"))
@@ -82,6 +84,9 @@ func writeText(w io.Writer, rep *finding.Report, opts Options) error {
 			}
 			fmt.Fprintf(bw, "    %s\n", strings.ReplaceAll(strings.Join(parts, " "), " ;", ";"))
 		}
+		if f.Fingerprint != "" {
+			fmt.Fprintf(bw, "    fingerprint %s\n", clean(f.Fingerprint))
+		}
 	}
 	return bw.Flush()
 }
@@ -117,4 +122,65 @@ func clean(s string) string {
 // unsafeRune reports runes that can change how a terminal shows what follows.
 func unsafeRune(r rune) bool {
 	return unicode.IsControl(r) || (0x202a <= r && r <= 0x202e) || (0x2066 <= r && r <= 0x2069) || r == 0x200e || r == 0x200f
+}
+
+// Preview is the masked secret the text report shows: what kind of value it
+// is without disclosing it. A private key shows its BEGIN line, a password
+// in a URI the URI with the password masked, anything else its first few
+// characters (finding.Preview).
+func Preview(f *finding.Finding) string {
+	sec := f.Secret
+	if sec == finding.Redacted || sec == "" {
+		return finding.Preview(sec)
+	}
+	if strings.HasPrefix(sec, "-----BEGIN ") {
+		if end := strings.Index(sec[len("-----BEGIN "):], "-----"); end >= 0 {
+			head := sec[:len("-----BEGIN ")+end+len("-----")]
+			if !strings.ContainsAny(head, "\r\n") {
+				return head + " …"
+			}
+		}
+	}
+	if uri := maskedURI(f.Match, sec); uri != "" {
+		return uri
+	}
+	return finding.Preview(sec)
+}
+
+// maskedURI is scheme://user:****@host when secret is the password of a URI
+// in match, else "".
+func maskedURI(match, secret string) string {
+	i := strings.Index(match, secret)
+	if i <= 0 || i+len(secret) >= len(match) || match[i-1] != ':' || match[i+len(secret)] != '@' {
+		return ""
+	}
+	before := match[:i-1] // ...scheme://user
+	s := strings.LastIndex(before, "://")
+	if s < 0 {
+		return ""
+	}
+	start := s
+	for start > 0 && isSchemeByte(before[start-1]) {
+		start--
+	}
+	user := before[s+3:]
+	if start == s || strings.ContainsAny(user, "/@ \t\r\n\"'") || len(user) > 64 {
+		return ""
+	}
+	// The host, when the match holds it whole (a rule may stop its match
+	// a character past the @).
+	host := match[i+len(secret)+1:]
+	if j := strings.IndexAny(host, "/?#@ \t\r\n\"'`<>;,)]}"); j >= 0 {
+		host = host[:j]
+	} else {
+		host = "…"
+	}
+	if len(host) > 64 {
+		host = host[:64] + "…"
+	}
+	return before[start:] + ":****@" + host
+}
+
+func isSchemeByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'
 }

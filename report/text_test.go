@@ -26,10 +26,14 @@ func TestText(t *testing.T) {
 			rep:  rep,
 			wantLines: []string{
 				"config/app.env:3:14: github-pat (high) GitHub personal access token (classic): ghp_********",
+				"    fingerprint " + rep.Findings[0].Fingerprint,
 				"src/my file.go:12:9: github-pat (high) GitHub personal access token (classic): ghp_********",
 				"    commit 0123456 by Zoë Example on 2024-05-06T07:08:09Z in https://example.com/acme/widgets.git",
+				"    fingerprint " + rep.Findings[1].Fingerprint,
 				"docs/café/ünïcode 🔑 notes.md:7:6: aws-access-key (critical) AWS access key ID: AKIA********",
+				"    fingerprint " + rep.Findings[2].Fingerprint,
 				"weird:name#1%[x].txt:1:1: my-token (low) In-house token: mine********",
+				"    fingerprint " + rep.Findings[3].Fingerprint,
 			},
 			notIn: []string{"\x1b"},
 		},
@@ -54,6 +58,7 @@ func TestText(t *testing.T) {
 			wantLines: []string{
 				`evil\x1b[2J\x0aname\u202e.txt:1:1: github-pat (high) GitHub personal access token (classic): ghp_********`,
 				`    commit fedcba9 by Mallory\x1b]0;pwned\x07`,
+				"    fingerprint " + hostile.Fingerprint,
 			},
 			notIn: []string{"\x1b", "\x07", "\u202e"},
 		},
@@ -95,4 +100,28 @@ func at(lines []string, i int) string {
 		return lines[i]
 	}
 	return "<missing>"
+}
+
+// TestTextPreview: the masked preview says what kind of secret it is
+// (a private key, a password in a URI) and never shows the secret.
+func TestTextPreview(t *testing.T) {
+	key := "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx7gH3kq9Lw2pR8sT5vY1zB4nC6mD0fE2gH8jK4lM\n-----END RSA PRIVATE KEY-----"
+	for _, tc := range []struct {
+		name, secret, match, want string
+	}{
+		{"private key", key, key, "-----BEGIN RSA PRIVATE KEY----- …"},
+		{"URI password", "Xy7pQ2vL9sK3", "postgres://app:Xy7pQ2vL9sK3@db.internal:5432/app", "postgres://app:****@db.internal:5432"},
+		{"URI password, match ends in the host", "Xy7pQ2vL9sK3", "DATABASE_URL=mysql+pymysql://root:Xy7pQ2vL9sK3@1", "mysql+pymysql://root:****@…"},
+		{"URI password, host then a quote", "Xy7pQ2vL9sK3", `"redis://default:Xy7pQ2vL9sK3@cache.internal"`, "redis://default:****@cache.internal"},
+		{"a token", secretPAT, "GITHUB_TOKEN=" + secretPAT, "ghp_********"},
+		{"not a URI password", "Xy7pQ2vL9sK3", "key:Xy7pQ2vL9sK3@x", "Xy7********"},
+	} {
+		f := newFinding("r", "", "high", "f", 1, 1, "", tc.secret, nil)
+		f.Match = tc.match
+		out := render(t, "text", &finding.Report{Findings: []finding.Finding{f}}, Options{})
+		line, _, _ := strings.Cut(out, "\n")
+		if !strings.HasSuffix(line, ": "+tc.want) || strings.Contains(out, tc.secret) {
+			t.Errorf("%s: %q, want the preview %q", tc.name, line, tc.want)
+		}
+	}
 }

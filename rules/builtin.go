@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-//go:generate go run ./internal/genbuiltin ../rules.toml builtin_gen.go
+//go:generate go run -tags tools ./internal/genbuiltin ../rules.toml builtin_gen.go
 
 // The built-in rules.toml is parsed and checked when keyhound is built, not
 // every time it starts: `go generate ./rules` writes builtin_gen.go, the

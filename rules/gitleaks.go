@@ -878,3 +878,7 @@ func QuoteTOML(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
+
+// GitleaksID is the id a gitleaks rule id becomes in keyhound (what
+// FromGitleaks and keyhound rules convert name it).
+func GitleaksID(id string) string { return kebab(id) }

@@ -13,6 +13,9 @@ import (
 type WalkOptions struct {
 	Prefix  string                       // prepended to each relative path (for several roots)
 	OnError func(path string, err error) // a directory or entry could not be read
+	// OnNestedConfig, when set, is told of each .keyhound.toml below the
+	// root: only the root's is read, and the user should know.
+	OnNestedConfig func(path string)
 }
 
 // Walk sends every regular file under root to out, with its path relative to
@@ -69,6 +72,9 @@ func Walk(ctx context.Context, root string, opts WalkOptions, cnt *Counters, out
 				opts.OnError(rel, unwrapPathError(err))
 			}
 			return nil
+		}
+		if opts.OnNestedConfig != nil && d.Name() == ".keyhound.toml" && filepath.Dir(p) != root {
+			opts.OnNestedConfig(rel)
 		}
 		return send(ctx, out, fileItem(p, rel, info.Size()))
 	})

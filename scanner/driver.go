@@ -67,6 +67,9 @@ func (d *Driver) Scan(w *Worker, it Item, emit func(finding.Finding)) Outcome {
 			opts.OnSkip(it.where(), fmt.Sprintf("larger than --max-file-size (%d > %d bytes)", it.Size, opts.MaxFileSize))
 			d.mu.Unlock()
 		}
+		if opts.OnProgress != nil {
+			opts.OnProgress(it.Size)
+		}
 		return TooLarge
 	}
 	var n int64
@@ -86,8 +89,9 @@ func (d *Driver) Scan(w *Worker, it Item, emit func(finding.Finding)) Outcome {
 		}
 	}
 	cnt.Bytes.Add(n)
+	cnt.ExpansionStopped.Add(w.Stopped())
 	if opts.OnProgress != nil {
-		opts.OnProgress(n)
+		opts.OnProgress(max(n, it.Size)) // a binary or allowlisted file is done whole
 	}
 	switch {
 	case errors.Is(err, ErrBinary):

@@ -12,8 +12,21 @@ import (
 	"github.com/keyhound/keyhound/rules"
 )
 
-// AllowMarker on the line of a finding suppresses it.
+// AllowMarker on the line of a finding suppresses it; so does gitleaks's
+// marker, which repositories moving from gitleaks already carry.
 const AllowMarker = "keyhound:allow"
+
+var allowMarkers = [][]byte{[]byte(AllowMarker), []byte("gitleaks:allow")}
+
+// allowMarked reports whether text holds an allow marker.
+func allowMarked(text []byte) bool {
+	for _, m := range allowMarkers {
+		if bytes.Contains(text, m) {
+			return true
+		}
+	}
+	return false
+}
 
 // markerReach bounds how far from a match the marker is looked for.
 const markerReach = 4096
@@ -35,6 +48,8 @@ type Matcher struct {
 	patRule    [][]int     // prefilter pattern -> indexes of the rules that use it
 	shapes     []lazyShape // rule -> how far its matches reach, worked out on its first hit
 	pathScoped []int       // rules with a path regex or a path allowlist of their own
+	allowPaths pathRegexes // the set's path allowlist, with required literals
+	scoped     []scopedPaths
 
 	rankOnce sync.Once
 	ranks    []int8 // rule -> specificity rank (see ruleRanks)
@@ -73,6 +88,7 @@ func NewMatcher(set *rules.Set) *Matcher {
 			m.pathScoped = append(m.pathScoped, ri)
 		}
 	}
+	m.compilePaths()
 	index := map[string]int{}
 	var pats []string
 	for ri, r := range set.Rules {
@@ -442,7 +458,7 @@ func (m *Matcher) accept(r *rules.Rule, buf []byte, mt *match, secret string) bo
 	// markerReach bytes either side (a minified file is one huge line).
 	ls := lineStart(buf, mt.start, markerReach)
 	le := lineEnd(buf, mt.end, markerReach)
-	return !bytes.Contains(buf[ls:le], []byte(AllowMarker))
+	return !allowMarked(buf[ls:le])
 }
 
 // Entropy is the Shannon entropy of s in bits per byte.

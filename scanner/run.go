@@ -37,7 +37,10 @@ type Options struct {
 	MaxFileSize int64                        // 0: no limit
 	OnError     func(path string, err error) // an item could not be read; the scan goes on
 	OnSkip      func(path, reason string)    // an item was skipped on purpose (e.g. too large)
-	OnProgress  func(bytes int64)            // bytes of an item finished scanning
+	OnProgress  func(bytes int64)            // an item is done: its size (or the bytes read, when unknown)
+	// OnNestedConfig is told of each .keyhound.toml a directory walk finds
+	// below its root (only the root's is read).
+	OnNestedConfig func(path string)
 	// Early, when set, receives a finding as soon as it is matched, before a
 	// source that aggregates (git history: one finding per secret and path,
 	// attributed to its earliest commit) has settled its provenance; the
@@ -48,6 +51,10 @@ type Options struct {
 	// Expand says which archives are opened and which encodings decoded;
 	// its Notice, when nil, defaults to OnSkip.
 	Expand Expand
+	// Explain, when set, receives each candidate a rule's regex matched
+	// that is not reported, with the reason (keyhound explain); it may be
+	// called from several goroutines. Nil costs nothing.
+	Explain func(Rejected)
 }
 
 // NewWorker returns a worker of m configured by o: what it opens and
@@ -64,6 +71,7 @@ func (o Options) NewWorker(m *Matcher, mu *sync.Mutex) *Worker {
 		}
 	}
 	w.SetExpand(e)
+	w.explain = o.Explain
 	return w
 }
 
@@ -71,6 +79,7 @@ func (o Options) NewWorker(m *Matcher, mu *sync.Mutex) *Worker {
 type Counters struct {
 	Files, Bytes, SkippedBinary, SkippedLarge, SkippedOther, Errors atomic.Int64
 	Commits, Blobs                                                  atomic.Int64 // git history only
+	ExpansionStopped                                                atomic.Int64 // archives and compressed streams a bound stopped
 }
 
 // Stats copies the counters into report stats.
@@ -84,6 +93,8 @@ func (c *Counters) Stats() finding.Stats {
 		Errors:        c.Errors.Load(),
 		Commits:       c.Commits.Load(),
 		Blobs:         c.Blobs.Load(),
+
+		ExpansionStopped: c.ExpansionStopped.Load(),
 	}
 }
 

@@ -153,6 +153,7 @@ func TestMatchPositions(t *testing.T) {
 		{"global regex allowlist", "kht_00000000000000000000", "a.txt", nil},
 		{"global path allowlist", k, "vendor/x/a.txt", nil},
 		{"inline marker", k + " // keyhound:allow", "a.txt", nil},
+		{"gitleaks marker", k + " # gitleaks:allow", "a.txt", nil},
 		{"inline marker on another line", k + "\n// keyhound:allow", "a.txt", []want{{"test-token", 1, 1, 1, 24, "kht_"}}},
 		{"generic yields to specific", `token = "sk_live_ABCDEFGH12345678"`, "a.txt", []want{
 			{"test-live", 1, 10, 1, 33, "sk_live"}}},

@@ -45,8 +45,11 @@ type Worker struct {
 	exp        Expand
 	level      int             // archive nesting level being scanned
 	budget     *archive.Budget // the top-level archive's, while one is open
+	stopped    int64           // expansions a bound stopped, for Stopped
 	dec        []*decodeLevel  // per decoding depth
 	decodedBuf []decoded
+
+	explain func(Rejected) // Options.Explain; nil (the usual case): nothing is recorded
 }
 
 // NewWorker returns a Worker for m.
@@ -78,7 +81,11 @@ func (w *Worker) rulesForPath(path string) ([]bool, bool) {
 	if path == "" {
 		return nil, len(set.Rules) > 0 // no path (stdin, rule examples): every rule applies
 	}
-	if set.Allowlist.AllowsPath(path) {
+	lower := asciiLower(path)
+	if w.m.allowPaths.match(path, lower) {
+		if w.explain != nil {
+			w.pathRejected(path)
+		}
 		return nil, false
 	}
 	if len(w.m.pathScoped) == 0 {
@@ -86,9 +93,9 @@ func (w *Worker) rulesForPath(path string) ([]bool, bool) {
 	}
 	// Only the few rules with a path condition need looking at.
 	off := 0
-	for _, i := range w.m.pathScoped {
-		r := set.Rules[i]
-		if (r.Path != nil && !r.Path.MatchString(path)) || r.Allowlist.AllowsPath(path) {
+	for _, sp := range w.m.scoped {
+		i := sp.rule
+		if (sp.path != nil && !sp.path.match(path, lower)) || sp.allow.match(path, lower) {
 			w.enabled[i] = false
 			off++
 		} else {
@@ -156,9 +163,15 @@ func (w *Worker) matchChunk(buf []byte, from, to int, enabled []bool, path strin
 		r := w.m.set.Rules[mt.rule]
 		secret := string(buf[mt.secStart:mt.sEnd])
 		if !w.m.accept(r, buf, &mt, secret) {
+			if w.explain != nil {
+				w.rejected(buf, &mt, secret, path, *pos, "")
+			}
 			continue
 		}
 		if w.exp.DecodeDepth > 0 && r.Generic && w.m.encodedPlaceholder(r, secret) {
+			if w.explain != nil {
+				w.rejected(buf, &mt, secret, path, *pos, "its base64 decoding is a placeholder or example value")
+			}
 			continue
 		}
 		acc = append(acc, mt)

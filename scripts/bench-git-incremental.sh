@@ -29,7 +29,7 @@ if [ ! -d "$REPO" ]; then
   rm -rf "$REPO.tmp"
   git init -q --bare "$REPO.tmp"
   git -C "$REPO.tmp" symbolic-ref HEAD refs/heads/main
-  go run ./scripts/gitgen -commits "$COMMITS" -planted "$REPO.planted" | git -C "$REPO.tmp" fast-import --quiet
+  go run -tags tools ./scripts/gitgen -commits "$COMMITS" -planted "$REPO.planted" | git -C "$REPO.tmp" fast-import --quiet
   git -C "$REPO.tmp" repack -adfq --window=10 --depth=50
   mv "$REPO.tmp" "$REPO"
 fi

@@ -47,7 +47,7 @@ if [ ! -d "$REPO" ]; then
   rm -rf "$REPO.tmp"
   git init -q --bare "$REPO.tmp"
   git -C "$REPO.tmp" symbolic-ref HEAD refs/heads/main
-  go run ./scripts/gitgen -shape "$SHAPE" -commits "$COMMITS" -planted "$REPO.planted" | git -C "$REPO.tmp" fast-import --quiet
+  go run -tags tools ./scripts/gitgen -shape "$SHAPE" -commits "$COMMITS" -planted "$REPO.planted" | git -C "$REPO.tmp" fast-import --quiet
   # A clone or a gc'd repository: one pack, deltas chosen by git (not fast-import's).
   git -C "$REPO.tmp" repack -adfq --window="$WINDOW" --depth=50
   mv "$REPO.tmp" "$REPO"

@@ -39,6 +39,6 @@ func (d Dir) Scan(ctx context.Context, env *Env) error {
 		prefix = filepath.ToSlash(filepath.Clean(d.Path))
 	}
 	return RunItems(ctx, env, rc, func(ctx context.Context, out chan<- scanner.Item) error {
-		return scanner.Walk(ctx, d.Path, scanner.WalkOptions{Prefix: prefix, OnError: env.Run.OnError}, env.Counters, out)
+		return scanner.Walk(ctx, d.Path, scanner.WalkOptions{Prefix: prefix, OnError: env.Run.OnError, OnNestedConfig: env.Run.OnNestedConfig}, env.Counters, out)
 	})
 }

@@ -165,7 +165,7 @@ func (g *Git) Scan(ctx context.Context, env *Env) error {
 	m, emit := rc.Matcher, rc.Emit
 	run.Early = rc.Early
 
-	whole := !opts.Staged && opts.Range == "" && opts.SinceCommit == "" && opts.Branch == ""
+	whole := !opts.Staged && opts.Range == "" && opts.SinceCommit == "" && opts.Branch == "" && !opts.Selective()
 	var rec *gitcache.Record
 	state := ""
 	if gr.Cache != nil && !opts.Staged {

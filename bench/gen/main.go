@@ -1,3 +1,5 @@
+//go:build tools
+
 // Command gen builds the benchmark corpus: a working tree of real source
 // text (copies of the Go distribution's src/) of a chosen size, with fake
 // secrets of several providers planted at deterministic places. It writes

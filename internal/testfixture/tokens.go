@@ -1,10 +1,12 @@
 package testfixture
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"hash/crc32"
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -61,11 +63,17 @@ func pad36(v uint64, n int) string {
 // "AGE-SECRET-KEY-1…": Bech32 (BIP 173) with the human-readable part
 // "age-secret-key-", in upper case.
 func AgeSecretKey(key [32]byte) string {
-	const hrp = "age-secret-key-"
+	return strings.ToUpper(Bech32("age-secret-key-", key[:]))
+}
+
+// Bech32 encodes data (8-bit bytes) in BIP 173 Bech32 with the
+// human-readable part hrp, in lower case, without BIP 173's length limit:
+// Nostr nsec keys, Cardano CIP-5 keys and age identities are built so.
+func Bech32(hrp string, payload []byte) string {
 	const alphabet = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-	var data []byte // key regrouped in 5-bit values
+	var data []byte // payload regrouped in 5-bit values
 	acc, bits := 0, 0
-	for _, b := range key {
+	for _, b := range payload {
 		acc, bits = acc<<8|int(b), bits+8
 		for bits >= 5 {
 			bits -= 5
@@ -102,7 +110,57 @@ func AgeSecretKey(key [32]byte) string {
 	for i := 0; i < 6; i++ {
 		out = append(out, alphabet[chk>>(5*(5-i))&31])
 	}
-	return strings.ToUpper(string(out))
+	return string(out)
+}
+
+// Base58Check encodes payload as Bitcoin does: Base58 of the payload and the
+// first 4 bytes of its double SHA-256. BIP 32 extended keys are built so.
+func Base58Check(payload []byte) string {
+	const alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+	h1 := sha256.Sum256(payload)
+	h2 := sha256.Sum256(h1[:])
+	b := append(append([]byte{}, payload...), h2[:4]...)
+	n := new(big.Int).SetBytes(b)
+	var out []byte
+	mod, radix := new(big.Int), big.NewInt(58)
+	for n.Sign() > 0 {
+		n.DivMod(n, radix, mod)
+		out = append([]byte{alphabet[mod.Int64()]}, out...)
+	}
+	for _, c := range b {
+		if c != 0 {
+			break
+		}
+		out = append([]byte{'1'}, out...)
+	}
+	return string(out)
+}
+
+// BIP32PrivateKey serialises a fake extended private key: version (e.g.
+// 0x0488ADE4 for "xprv"), depth 0, no parent, the chain code and 0x00 || key.
+func BIP32PrivateKey(version uint32, chain, key [32]byte) string {
+	b := binary.BigEndian.AppendUint32(nil, version)
+	b = append(b, make([]byte, 9)...) // depth, parent fingerprint, child number
+	b = append(b, chain[:]...)
+	b = append(append(b, 0), key[:]...)
+	return Base58Check(b)
+}
+
+// MinisignSecretKey is the base64 key line of a minisign secret key file:
+// "Ed", the KDF ("Sc" scrypt, or two zero bytes unencrypted), "B2", then
+// 152 bytes (salt, limits, key number, key, checksum) from body.
+func MinisignSecretKey(encrypted bool, body [152]byte) string {
+	kdf := "\x00\x00"
+	if encrypted {
+		kdf = "Sc"
+	}
+	return base64.StdEncoding.EncodeToString(append([]byte("Ed"+kdf+"B2"), body[:]...))
+}
+
+// SignifySecretKey is the base64 key line of a signify secret key file:
+// "EdBK", then 100 bytes (rounds, salt, checksum, key number, key) from body.
+func SignifySecretKey(body [100]byte) string {
+	return base64.StdEncoding.EncodeToString(append([]byte("EdBK"), body[:]...))
 }
 
 // Macaroon builds a v2 binary macaroon with the given location,

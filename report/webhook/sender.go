@@ -293,6 +293,7 @@ func newDelivery(h *Hook, st *hookState, f finding.Finding) *delivery {
 		f.Redact()
 	}
 	d.f = f
+	f.WithFileBytes()
 	d.body, d.err = json.Marshal(payload{Event: Event, Delivery: d.id, Finding: f})
 	return d
 }

@@ -30,6 +30,15 @@ type Options struct {
 	SinceCommit string // commits after this one, up to HEAD (or Branch)
 	Branch      string // only commits reachable from this ref
 
+	// Since and Until (zero: open) and Paths (git pathspecs, from the top
+	// level) select what is reported: a secret added by a commit whose
+	// committer date is within [Since, Until], at a path Paths selects.
+	// The history is still read whole, so that a secret added before the
+	// selection is not reported as new when a selected commit edits its
+	// file.
+	Since, Until time.Time
+	Paths        []string
+
 	Repository     string           // put on every finding ("" leaves it unset)
 	Reader         string           // blob reader: "pack" (default) or "go-git"
 	MaxOccurrences int              // occurrences listed per finding (0: 20)
@@ -117,6 +126,7 @@ type session struct {
 	headNode int32               // -1 when HEAD is not in the scanned history
 	tips     map[int32][]string  // branch-like refs by their tip node
 	staged   bool
+	spec     *pathspec // Options.Paths; nil: every path
 }
 
 func (s *session) intern(p []byte) int32 {
@@ -179,6 +189,12 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 	defer r.close()
 	r.db.slots = opts.Pool
 	s := &session{r: r, opts: opts, warn: warn, pathIdx: map[string]int32{}, blobIdx: map[hash]int32{}, headNode: -1, tips: map[int32][]string{}}
+	if s.spec, err = parsePathspec(opts.Paths); err != nil {
+		return res, err
+	}
+	if opts.Selective() {
+		run.Early = nil // a blob's findings are known to be selected only after the replay
+	}
 	s.tc = newTreeCache(r.db, 16<<20, warn)
 	t0 := time.Now()
 	if opts.Staged {
@@ -228,6 +244,24 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 		emit(f)
 	}
 	return res, ctx.Err()
+}
+
+// Selective reports whether Since, Until or Paths select part of what is found.
+func (o *Options) Selective() bool {
+	return !o.Since.IsZero() || !o.Until.IsZero() || len(o.Paths) > 0
+}
+
+// selects reports whether a secret added by the node at position t, at
+// path, is reported (Since, Until, Paths).
+func (s *session) selects(t, path int32) bool {
+	o := &s.opts
+	if !s.staged && (!o.Since.IsZero() || !o.Until.IsZero()) {
+		when := s.g.nodes[s.g.order[t]].time
+		if !o.Since.IsZero() && when < o.Since.Unix() || !o.Until.IsZero() && when > o.Until.Unix() {
+			return false
+		}
+	}
+	return s.spec.match(s.paths[path])
 }
 
 // namedMissing is how many missing objects of one repository are named on
@@ -280,11 +314,11 @@ func (s *session) walk(ctx context.Context) error {
 		}
 		ah, err := r.resolveRev(a)
 		if err != nil {
-			return fmt.Errorf("--range: %w", err)
+			return r.revErr("--range", err)
 		}
 		bh, err := r.resolveRev(b)
 		if err != nil {
-			return fmt.Errorf("--range: %w", err)
+			return r.revErr("--range", err)
 		}
 		excl, wo.roots, tipName = []hash{ah}, []hash{bh}, b
 	case o.SinceCommit != "" || o.Branch != "":
@@ -303,7 +337,7 @@ func (s *session) walk(ctx context.Context) error {
 		if o.SinceCommit != "" {
 			ch, err := r.resolveRev(o.SinceCommit)
 			if err != nil {
-				return fmt.Errorf("--since-commit: %w", err)
+				return r.revErr("--since-commit", err)
 			}
 			excl = []hash{ch}
 		}

@@ -39,6 +39,7 @@ type identity struct {
 	removed  int32 // position of the last node that dropped it, -1 none
 	holders  []string
 	atHead   bool
+	selected bool // added by a commit and at a path Options select
 }
 
 type occurrence struct{ pos, path int32 }
@@ -299,6 +300,9 @@ func (rp *replayer) step(t int32, n *node, chs []change, states []state) state {
 			}
 			if id < 0 {
 				id = rp.identityFor(k, c.path, t, c.blob, b.first[ki])
+				if c.flags&chIntro != 0 && s.selects(t, c.path) {
+					rp.ids[id].selected = true // added here, not carried over
+				}
 			}
 			e.ids[ki] = id
 			if c.flags&chIntro != 0 && rp.ids[id].intro >= 0 {
@@ -391,9 +395,10 @@ func (rp *replayer) findings() []finding.Finding {
 		return r
 	}
 	var out []finding.Finding
+	selective := s.opts.Selective()
 	for i := range rp.ids {
 		it := &rp.ids[i]
-		if it.intro < 0 {
+		if it.intro < 0 || selective && !it.selected {
 			continue
 		}
 		f := s.finds[it.tmplBlob][it.tmplIdx]

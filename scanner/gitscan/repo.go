@@ -330,6 +330,16 @@ func (r *repo) resolveRev(rev string) (hash, error) {
 	return c, nil
 }
 
+// revErr is the error of a revision flag whose commit could not be
+// resolved. In a shallow clone the likely cause is the missing history, so
+// it says so and how to fetch it.
+func (r *repo) revErr(flag string, err error) error {
+	if len(r.shallow) == 0 {
+		return fmt.Errorf("%s: %w", flag, err)
+	}
+	return fmt.Errorf("%s: %w: this repository is a shallow clone (its history is cut at %d commit(s)): fetch the rest with git fetch --unshallow (in CI, check out the full history: actions/checkout with fetch-depth: 0, GitLab GIT_DEPTH: 0)", flag, err, len(r.shallow))
+}
+
 // peel follows annotated tags to the object they finally name.
 func (r *repo) peel(h hash) (hash, objType, int64, error) {
 	var when int64

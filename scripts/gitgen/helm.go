@@ -1,3 +1,5 @@
+//go:build tools
+
 package main
 
 // The helm shape: a history like a Helm chart monorepo's. A few hundred

@@ -1,3 +1,5 @@
+//go:build tools
+
 // Command gitgen writes a deterministic git fast-import stream. The default
 // shape (-shape go) is a history of many commits built from real source
 // text (the Go distribution's src/),
@@ -6,7 +8,7 @@
 // secrets added (some removed again later). It is the input of
 // scripts/bench-git.sh:
 //
-//	go run ./scripts/gitgen -commits 20000 | git -C repo.git fast-import
+//	go run -tags tools ./scripts/gitgen -commits 20000 | git -C repo.git fast-import
 //
 // -shape helm writes a history like a Helm chart monorepo's instead (see
 // helm.go): scripts/bench-git.sh SHAPE=helm.

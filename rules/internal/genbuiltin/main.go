@@ -1,3 +1,5 @@
+//go:build tools
+
 // Command genbuiltin writes rules/builtin_gen.go, the built-in rule file
 // parsed and checked at build time (run it with `go generate ./rules`).
 package main
