@@ -267,3 +267,43 @@ func TestLongLineBoundaries(t *testing.T) {
 		}
 	}
 }
+
+// TestLongLineMatchAfterWidenedWindow: when a match touches its window's
+// edge, the window is widened, and may then end inside the next match of
+// the same rule, cutting it short so that the widened window does not find
+// it. That next match is still reported by its own window, wherever the cut
+// falls. (Found on a long line: a near-name rule for 256-hex tokens lost the
+// token that followed another one's multi-line match.)
+func TestLongLineMatchAfterWidenedWindow(t *testing.T) {
+	set, err := rules.Compile([]string{"test"}, &rules.File{Rules: []rules.RuleSpec{{
+		ID:          "long-hex",
+		Regex:       `(?i)kw[\w.-]{0,20}?[ \t]*[:=]?[ \t]*\r?\n?[ \t]*["']?([a-f0-9]{256})\b`,
+		SecretGroup: 1,
+		Keywords:    []string{"kw"},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMatcher(set)
+	hex := func(seed int) string {
+		r := rand.New(rand.NewSource(int64(seed)))
+		b := make([]byte, 256)
+		for i := range b {
+			b[i] = "0123456789abcdef"[r.Intn(16)]
+		}
+		return string(b)
+	}
+	for gap := 0; gap < 3000; gap += 5 {
+		// A multi-line match, then on the next, long line another match
+		// after gap bytes of text.
+		data := []byte("kw:\n  " + hex(1) + " kw:\n  " + hex(2) + "\n" +
+			strings.Repeat("y", gap) + " kw = '" + hex(3) + "' and more text\n")
+		var got []string
+		for _, f := range scanAll(t, m, data, "a.txt") {
+			got = append(got, f.Secret[:4])
+		}
+		if want := []string{hex(1)[:4], hex(2)[:4], hex(3)[:4]}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%d bytes before the last match: found %v, want %v", gap, got, want)
+		}
+	}
+}

@@ -330,7 +330,12 @@ func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
 			return
 		}
 	}
-	lastEnd := -1 // matches are reported once even when widened windows overlap
+	// A window inside those already searched has nothing new. A match
+	// starting before the end of one already found (reported or not) is
+	// that one again, or overlaps it as no FindAll match does; but one
+	// starting later is new even when it starts inside the last window: that
+	// window, widened or not, may have cut it short.
+	lastEnd, lastMatch := -1, -1
 	for _, w := range c.windows[ri] {
 		if w.end <= lastEnd {
 			continue
@@ -347,7 +352,11 @@ func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
 		}
 		for i := 0; i+4 <= len(quads); i += 4 {
 			s := w.start + quads[i]
-			if s < lastEnd || s < from || s >= to {
+			if s < lastMatch {
+				continue
+			}
+			lastMatch = w.start + quads[i+1]
+			if s < from || s >= to {
 				continue
 			}
 			gs, ge := quads[i+2], quads[i+3]
