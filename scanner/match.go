@@ -363,6 +363,12 @@ func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
 			if gs < 0 || ge <= gs {
 				continue
 			}
+			// Compiling the regex also compiles the rule's allowlist
+			// regexes, which accept needs.
+			if _, err := re.get(); err != nil {
+				c.fail(err)
+				return
+			}
 			c.matches = append(c.matches, match{rule: ri, start: s, end: w.start + quads[i+1], secStart: w.start + gs, sEnd: w.start + ge})
 		}
 		if w.end > lastEnd {

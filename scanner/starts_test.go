@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"fmt"
+	"os"
 	"math/rand"
 	"regexp"
 	"strings"
@@ -169,4 +170,22 @@ func FuzzStartsFindAll(f *testing.F) {
 		c := cs[int(which)%len(cs)]
 		sameAsFindAll(t, c.re.String(), c.re, c.st, data)
 	})
+}
+
+// TestStartsBuiltinAllowlists: the built-in rules compile their allowlist
+// regexes with their own regex, lazily; a rule whose regex runs only
+// anchored at its start literals must still apply them, so every built-in
+// rule's examples check out on the built-in form as loaded by the binary.
+func TestStartsBuiltinAllowlists(t *testing.T) {
+	data, err := os.ReadFile("../rules.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _, err := rules.Load(rules.LoadOptions{Default: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, msg := range CheckExamples(set) {
+		t.Error(msg)
+	}
 }
