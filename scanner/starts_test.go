@@ -2,8 +2,8 @@ package scanner
 
 import (
 	"fmt"
-	"os"
 	"math/rand"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
