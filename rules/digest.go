@@ -21,6 +21,9 @@ var digestSkip = map[string]bool{
 	"Rule.re":               true, // compiled from Expr
 	"Rule.reErr":            true,
 	"Rule.reOnce":           true,
+	"Rule.alOnce":           true,
+	"Rule.alErr":            true,
+	"Rule.builtin":          true, // when the regex is compiled, not what it is
 	"Allowlist.Regexes":     true, // compiled from regexSrc (lazily for a built-in rule)
 	"Set.Webhooks":          true, // where findings go, not which
 	"Set.Sources":           true, // file names, for messages

@@ -27,6 +27,9 @@ type Rule struct {
 	re               *regexp.Regexp
 	reErr            error
 	reOnce           sync.Once // compiles a built-in rule's regex and allowlist regexes on first use
+	alOnce           sync.Once // compiles a built-in rule's allowlist regexes on first use
+	alErr            error
+	builtin          bool // a generated built-in rule: its regex is compiled on first use
 	SecretGroup      int
 	Keywords         []string // lower-case; the rule runs only near one of them
 	Entropy          float64
@@ -175,18 +178,39 @@ func (r *Rule) Regexp() (*regexp.Regexp, error) {
 			r.reErr = fmt.Errorf("rule %s: regex: %w", r.ID, r.reErr)
 			return
 		}
-		if a := r.Allowlist; a != nil && len(a.Regexes) < len(a.regexSrc) {
-			for _, src := range a.regexSrc[len(a.Regexes):] {
-				re, err := regexp.Compile(src)
-				if err != nil {
-					r.re, r.reErr = nil, fmt.Errorf("rule %s: allowlist: regexes %q: %w", r.ID, abbrev(src), err)
-					return
-				}
-				a.Regexes = append(a.Regexes, re)
-			}
+		if err := r.CompileAllowlist(); err != nil {
+			r.re, r.reErr = nil, err
 		}
 	})
 	return r.re, r.reErr
+}
+
+// Builtin reports whether the rule is a generated built-in one, whose regex
+// (checked when it was generated) is compiled on first use; a user's rule
+// was compiled, within the rule file's budget, when it was loaded.
+func (r *Rule) Builtin() bool { return r.builtin }
+
+// CompileAllowlist compiles a built-in rule's allowlist regexes, if not
+// yet done (Regexp does it too): a matcher that runs other forms of the
+// rule's regex needs them without the regex itself.
+func (r *Rule) CompileAllowlist() error {
+	r.alOnce.Do(func() {
+		a := r.Allowlist
+		if a == nil || len(a.Regexes) >= len(a.regexSrc) {
+			return
+		}
+		var res []*regexp.Regexp
+		for _, src := range a.regexSrc[len(a.Regexes):] {
+			re, err := regexp.Compile(src)
+			if err != nil {
+				r.alErr = fmt.Errorf("rule %s: allowlist: regexes %q: %w", r.ID, abbrev(src), err)
+				return
+			}
+			res = append(res, re)
+		}
+		a.Regexes = append(a.Regexes, res...)
+	})
+	return r.alErr
 }
 
 // Merge combines the built-in file def with a user file that extends it: the
@@ -296,6 +320,7 @@ func compileRule(s *RuleSpec, budget *regexBudget) (*Rule, error) {
 		Tags:             append([]string{}, s.Tags...),
 		Expr:             s.Regex,
 		re:               re,
+		builtin:          s.builtin,
 		SecretGroup:      s.SecretGroup,
 		Entropy:          s.Entropy,
 		ValidateName:     s.Validate,

@@ -52,8 +52,6 @@ func corpus(b testing.TB, limit int) [][]byte {
 	return files
 }
 
-// defaultMatcher loads ../rules.toml, or the rule file named by
-// KEYHOUND_BENCH_RULES (to compare rule sets on the same engine).
 // cpuClock reports, at the end of a benchmark, the process's CPU time per
 // operation (cpu-ns/op) and the throughput that makes (cpu-MB/s): on a
 // shared machine CPU time is steadier than wall time. Start it after setup.
@@ -75,13 +73,20 @@ func cpuClock(b *testing.B, bytesPerOp int64) func() {
 	}
 }
 
+// defaultMatcher loads the built-in rules as the binary does (their
+// generated form, compiled lazily), or the rule file named by
+// KEYHOUND_BENCH_RULES as a user's (to compare rule sets).
 func defaultMatcher(b testing.TB) *Matcher {
 	b.Helper()
-	path := "../rules.toml"
-	if p := os.Getenv("KEYHOUND_BENCH_RULES"); p != "" {
-		path = p
+	opts := rules.LoadOptions{Path: os.Getenv("KEYHOUND_BENCH_RULES")}
+	if opts.Path == "" {
+		data, err := os.ReadFile("../rules.toml")
+		if err != nil {
+			b.Fatal(err)
+		}
+		opts.Default = data
 	}
-	set, _, err := rules.Load(rules.LoadOptions{Path: path})
+	set, _, err := rules.Load(opts)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -74,7 +74,11 @@ func (m *Matcher) shape(ri int) *lazyShape {
 		r := m.set.Rules[ri]
 		s.regexShape = shapeOf(r.Expr)
 		s.need, s.hasNeed = needOf(r.Expr, r.SecretGroup)
-		s.starts = startsOf(r.Expr)
+		if r.Builtin() {
+			// A user's regex is compiled already, within the rule file's
+			// budget: a second, anchored form would double its memory.
+			s.starts = startsOf(r.Expr)
+		}
 		s.bounded = s.withinLine && s.span.ok && holdsKeyword(r.Expr, r.Keywords)
 	})
 	return s
@@ -363,9 +367,9 @@ func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
 			if gs < 0 || ge <= gs {
 				continue
 			}
-			// Compiling the regex also compiles the rule's allowlist
-			// regexes, which accept needs.
-			if _, err := re.get(); err != nil {
+			// accept needs the rule's allowlist regexes, which a built-in
+			// rule compiles with its regex, that this one may not need.
+			if err := re.rule.CompileAllowlist(); err != nil {
 				c.fail(err)
 				return
 			}

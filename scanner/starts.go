@@ -29,27 +29,18 @@ type startSet struct {
 	// may have a match the automaton does not see, and is searched whole.
 	folds [][]byte
 
-	expr string
-	// The anchored forms of the regex, compiled on first use (a pair costs
-	// about what the rule's own regex does, which is then never compiled
-	// unless a window must be searched whole):
-	// anchored is ^(?:expr), for a match at the window's start;
-	// after is ^(?s:.)(?:expr), for a match one byte after the start of
-	// the input it is given, that byte being the context its \b and (?m)^
-	// look back at.
-	anchoredOnce, afterOnce sync.Once
-	anchored, after         *regexp.Regexp
+	expr  string
+	once  sync.Once
+	after *regexp.Regexp // ^(?s:.)(?:expr), compiled on first use (see findAll)
 }
 
-// anchoredRegexp returns the anchored form of the regex (after: with a
-// byte of context first), or nil if it does not compile.
-func (st *startSet) anchoredRegexp(after bool) *regexp.Regexp {
-	if after {
-		st.afterOnce.Do(func() { st.after, _ = regexp.Compile(`^(?s:.)(?:` + st.expr + `)`) })
-		return st.after
-	}
-	st.anchoredOnce.Do(func() { st.anchored, _ = regexp.Compile(`^(?:` + st.expr + `)`) })
-	return st.anchored
+// afterRegexp returns the regex anchored one byte after the start of its
+// input, or nil if it does not compile. It costs about what the rule's own
+// regex does, which is then never compiled unless a window must be
+// searched whole.
+func (st *startSet) afterRegexp() *regexp.Regexp {
+	st.once.Do(func() { st.after, _ = regexp.Compile(`^(?s:.)(?:` + st.expr + `)`) })
+	return st.after
 }
 
 // minStartLen is the shortest literal worth searching for: shorter ones
@@ -63,6 +54,9 @@ func startsOf(expr string) *startSet {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
 		return nil
+	}
+	if hasBeginText(re) {
+		return nil // see findAll: the window's start must look like a line's
 	}
 	lits, _ := prefixes(re, []string{""})
 	if len(lits) == 0 || len(lits) > maxPrefixes {
@@ -82,6 +76,19 @@ func startsOf(expr string) *startSet {
 		st.folds = append(st.folds, utf8.AppendRune(nil, r))
 	}
 	return st
+}
+
+// hasBeginText reports whether re holds \A (or ^ without (?m)).
+func hasBeginText(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpBeginText {
+		return true
+	}
+	for _, sub := range re.Sub {
+		if hasBeginText(sub) {
+			return true
+		}
+	}
+	return false
 }
 
 func isASCII(s string) bool {
@@ -112,15 +119,17 @@ func wideFolds(lits []string) []rune {
 type startScratch struct {
 	hits, hits2 []hit
 	at          []int
+	nlWin       []byte // a newline and the window
 }
 
 // findAll returns what FindAllSubmatchIndex(win, -1) of the regex the set
 // was made from returns, or false when win must be searched whole. Every
 // match starts at an occurrence of a literal; trying them in order of
 // position, the first where the anchored regex matches is where FindAll's
-// next match starts, and that match is the same (leftmost-first at the
-// same place, seeing the same byte before it). Then it goes on from the
-// match's end, as FindAll does.
+// next match starts, and that match is the same: leftmost-first at the same
+// place, seeing the same byte before it (at the window's start, a newline,
+// which \b, \B and (?m)^ take as they take the start of the text; the
+// regex has no \A). Then it goes on from the match's end, as FindAll does.
 func (st *startSet) findAll(win []byte, sc *startScratch) ([][]int, bool) {
 	for _, f := range st.folds {
 		if bytes.Contains(win, f) {
@@ -136,6 +145,10 @@ func (st *startSet) findAll(win []byte, sc *startScratch) ([][]int, bool) {
 	if len(at) > 8+len(win)/16 {
 		return nil, false // so many places that trying each costs more than one search
 	}
+	re := st.afterRegexp()
+	if re == nil {
+		return nil, false
+	}
 	slices.Sort(at)
 	var out [][]int
 	pos := 0
@@ -143,23 +156,22 @@ func (st *startSet) findAll(win []byte, sc *startScratch) ([][]int, bool) {
 		if s < pos || (i > 0 && s == at[i-1]) {
 			continue
 		}
-		re, in := st.anchoredRegexp(false), win
+		var loc []int
 		if s > 0 {
-			re, in = st.anchoredRegexp(true), win[s-1:]
+			loc = re.FindSubmatchIndex(win[s-1:])
+		} else {
+			sc.nlWin = append(append(sc.nlWin[:0], '\n'), win...)
+			loc = re.FindSubmatchIndex(sc.nlWin)
 		}
-		if re == nil {
-			return nil, false
-		}
-		loc := re.FindSubmatchIndex(in)
 		if loc == nil {
 			continue
 		}
 		for k, v := range loc {
 			if v >= 0 {
-				loc[k] = v + len(win) - len(in)
+				loc[k] = v + s - 1
 			}
 		}
-		loc[0] = s // after the context byte, if any
+		loc[0] = s // after the context byte
 		if loc[1] == loc[0] {
 			// An empty match: FindAll's rules for these (skip one rune,
 			// drop one abutting the previous match) are not worth

@@ -132,6 +132,8 @@ func TestStartsOf(t *testing.T) {
 		{`(?i)k[a-z]{8}|\ba`, false},          // a literal shorter than minStartLen
 		{`(?:ÉCLAIR|abc)[0-9]+`, false},       // non-ASCII literal: case-insensitive ASCII search would miss it
 		{`(?:tok|pass)?word=[a-z]{4}`, false}, // may start with "word" or "tok": prefixes stop at ?
+		{`^key=[a-z]{8}`, false},              // \A: the window's start is taken for a line's
+		{`(?m)^key=[a-z]{8}`, true},
 	} {
 		if got := startsOf(tc.expr) != nil; got != tc.want {
 			t.Errorf("startsOf(%q) != nil is %v, want %v", tc.expr, got, tc.want)
