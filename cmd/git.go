@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyhound/keyhound/compat"
 	"github.com/keyhound/keyhound/gitcache"
 	"github.com/keyhound/keyhound/githook"
 	"github.com/keyhound/keyhound/pipeline"
@@ -25,7 +26,8 @@ func newGitCmd(env *Env) *cobra.Command {
 	var g gitscan.Options
 	var m multiOptions
 	var hook string
-	var hf historyFilters
+	var hf gitscan.Filter
+	var logOpts string
 	c := &cobra.Command{
 		Use:   "git [REPO...] [-- PATHSPEC...]",
 		Short: "Scan the full history of git repositories (default: the current directory)",
@@ -44,18 +46,17 @@ func newGitCmd(env *Env) *cobra.Command {
 			"rules (later runs read only new blobs). --shard K/N scans one stable Nth of the list.\n" +
 			"https credentials come from $" + gitcache.TokenEnv + ".",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var paths []string
 			if n := cmd.ArgsLenAtDash(); n >= 0 {
-				args, paths = args[:n], args[n:]
+				args, hf.Paths = args[:n], args[n:]
 			}
-			if err := hf.apply(&g, paths, time.Now()); err != nil {
+			if err := compat.ApplyLogOpts(logOpts, &hf, &g); err != nil {
 				return err
 			}
-			if g.Range != "" && (g.SinceCommit != "" || g.Branch != "") {
-				return fmt.Errorf("--range cannot be combined with --since-commit or --branch")
+			if err := g.SetFilter(hf, time.Now()); err != nil {
+				return err
 			}
-			if g.Staged && (g.Range != "" || g.SinceCommit != "" || g.Branch != "") {
-				return fmt.Errorf("--staged cannot be combined with --range, --since-commit or --branch")
+			if err := g.Check(); err != nil {
+				return err
 			}
 			if hook != "" && githook.Refused(hook, "") == "" {
 				return fmt.Errorf("--hook %q: want pre-commit or pre-push", hook)
@@ -157,9 +158,9 @@ func newGitCmd(env *Env) *cobra.Command {
 	f.StringVar(&g.Range, "range", "", "scan only commits in A..B (reachable from B, not from A)")
 	f.StringVar(&g.SinceCommit, "since-commit", "", "scan only commits after this one (up to HEAD, or --branch)")
 	f.StringVar(&g.Branch, "branch", "", "scan only commits reachable from this branch or ref")
-	f.StringVar(&hf.since, "since", "", "report only secrets added by commits dated from `DATE` on (2024-05-01, \"2 weeks ago\", @UNIX)")
-	f.StringVar(&hf.until, "until", "", "report only secrets added by commits dated up to `DATE` (a bare day: its end)")
-	f.StringVar(&hf.logOpts, "log-opts", "", "gitleaks's git log options: --since, --until, A..B, a ref, -- PATHSPEC")
+	f.StringVar(&hf.Since, "since", "", "report only secrets added by commits dated from `DATE` on (2024-05-01, \"2 weeks ago\", @UNIX)")
+	f.StringVar(&hf.Until, "until", "", "report only secrets added by commits dated up to `DATE` (a bare day: its end)")
+	f.StringVar(&logOpts, "log-opts", "", "gitleaks's git log options: --since, --until, A..B, a ref, -- PATHSPEC")
 	_ = f.MarkHidden("log-opts")
 	f.StringVar(&g.Reader, "git-reader", "pack", "how blobs are read: pack (pack files, delta tree by delta tree) or go-git")
 	_ = f.MarkHidden("git-reader")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyhound/keyhound/compat"
 	"github.com/keyhound/keyhound/finding"
 	"github.com/keyhound/keyhound/ignore"
 	"github.com/keyhound/keyhound/pipeline"
@@ -41,7 +42,7 @@ type scanOptions struct {
 	decodes     int  // --max-decode-depth
 	noWebhooks  bool // internal (ignore check): no webhook is configured
 	verify      verifyOptions
-	compat      compatOptions // gitleaks's flag names (compat.go)
+	compat      compat.Flags // gitleaks's flag names (compat.go)
 }
 
 func addScanFlags(c *cobra.Command, o *scanOptions) {
@@ -91,7 +92,7 @@ func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.compat.verbose && !slices.ContainsFunc(reps, func(r report.Output) bool { return r.Path == "" }) {
+	if o.compat.Verbose && !slices.ContainsFunc(reps, func(r report.Output) bool { return r.Path == "" }) {
 		reps = append(reps, report.Output{Format: "text"}) // gitleaks -v: the findings on stdout too
 	}
 	j.reports = reps
@@ -124,7 +125,7 @@ func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 		Baseline: o.baseline, Webhooks: o.webhooks, NoWebhooks: o.noWebhooks, Redact: o.redact,
 		Quiet: o.quiet, Getenv: env.Getenv, Stderr: env.Stderr,
 		WebhookDryRun: o.webhookDry, WebhookLog: o.webhookLog,
-		Verifier: o.verify.stage, OnlyVerified: o.verify.only, EnableRules: o.compat.enableRules, GitleaksIgnore: o.compat.glIgnore,
+		Verifier: o.verify.stage, OnlyVerified: o.verify.only, EnableRules: o.compat.EnableRules, GitleaksIgnore: o.compat.GitleaksIgnore,
 	}, roots...)
 	if err != nil {
 		return nil, err
@@ -191,7 +192,7 @@ func (j *scanJob) scan(ctx context.Context, srcs pipeline.Sources) (*pipeline.Re
 		rep.Rules = append(rep.Rules, finding.RuleInfo{ID: r.ID, Description: r.Description, Severity: r.Severity, Tags: r.Tags})
 	}
 	color := env.color
-	if o.compat.noColor {
+	if o.compat.NoColor {
 		color = nil
 	}
 	if err := w.Write(rep, color); err != nil {
