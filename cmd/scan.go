@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -111,7 +110,7 @@ func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 	}
 	j.run.Expand = scanner.Expand{ArchiveDepth: o.archives, DecodeDepth: o.decodes}
 	if o.maxFileSize != "" {
-		n, err := parseSize(o.maxFileSize)
+		n, err := scanner.ParseSize(o.maxFileSize)
 		if err != nil {
 			return nil, fmt.Errorf("--max-file-size %q: %w", o.maxFileSize, err)
 		}
@@ -155,7 +154,7 @@ func (j *scanJob) collect(ctx context.Context, srcs pipeline.Sources) (*pipeline
 	case j.showProgress() && j.walk != nil:
 		bar := progress.Files(j.env.Stderr)
 		run.OnProgress = bar.Done
-		stop := countFiles(ctx, j.walk, bar)
+		stop := scanner.CountFiles(ctx, j.walk, bar.Found, bar.Counted)
 		defer func() { stop(); bar.Finish() }()
 	case j.showProgress():
 		add, finish := progress.Bytes(j.env.Stderr)
@@ -245,11 +244,11 @@ func newDirCmd(env *Env) *cobra.Command {
 			"and special files are skipped; nothing outside PATH is read. Each PATH's own\n" +
 			".keyhound.toml and .keyhoundignore apply to it alone.",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			srcs, err := dirSources(args)
+			srcs, roots, err := source.Dirs(args)
 			if err != nil {
 				return err
 			}
-			j, err := prepare(env, o, dirRoots(srcs)...)
+			j, err := prepare(env, o, roots...)
 			if err != nil {
 				return err
 			}
@@ -271,23 +270,12 @@ func newDirCmd(env *Env) *cobra.Command {
 	return c
 }
 
-// dirSources are the sources of a dir scan: one per path (default .), each
-// checked to exist.
+// dirSources and dirRoots are source.Dirs for explain.go.
 func dirSources(args []string) ([]source.Source, error) {
-	if len(args) == 0 {
-		args = []string{"."}
-	}
-	var srcs []source.Source
-	for _, a := range args {
-		if _, err := os.Stat(a); err != nil {
-			return nil, fmt.Errorf("path %s: %w", a, unwrapErr(err))
-		}
-		srcs = append(srcs, source.Dir{Path: a, Prefixed: len(args) > 1})
-	}
-	return srcs, nil
+	srcs, _, err := source.Dirs(args)
+	return srcs, err
 }
 
-// dirRoots are the roots of dir sources, "" for a file.
 func dirRoots(srcs []source.Source) []string {
 	var roots []string
 	for _, s := range srcs {
