@@ -93,7 +93,7 @@ func newGitCmd(env *Env) *cobra.Command {
 				}
 			}
 			if m.cacheDir != "" {
-				o.verify.cacheDir = filepath.Join(m.cacheDir, "verify")
+				o.verify.CacheDir = filepath.Join(m.cacheDir, "verify")
 			}
 			j, err := prepare(env, o, roots...)
 			if err != nil {
