@@ -76,6 +76,10 @@ type Limits struct {
 	MaxEntries int   // members (default 10,000)
 	MaxBuffer  int64 // bytes held in memory to open a zip read from a stream (default 64 MiB)
 	MaxDict    int64 // largest xz dictionary accepted (default 64 MiB)
+	// MaxStream bounds what is scanned of one compressed stream that holds
+	// no archive (a .gz, .bz2 or .xz of a log, a dump, a test corpus):
+	// decompressed bytes past it are not read (default 1 MiB).
+	MaxStream int64
 }
 
 // Defaults fills in the zero fields.
@@ -90,6 +94,7 @@ func (l Limits) Defaults() Limits {
 	def(&l.MinBytes, 16<<20)
 	def(&l.MaxBuffer, 64<<20)
 	def(&l.MaxDict, 64<<20)
+	def(&l.MaxStream, 1<<20)
 	if l.MaxEntries <= 0 {
 		l.MaxEntries = 10000
 	}
@@ -194,6 +199,47 @@ func (b *Budget) Buffer(r io.Reader) ([]byte, error) {
 	}
 	b.buffered += int64(len(data))
 	return data, nil
+}
+
+// Stream returns the first MaxStream bytes of r, the decompressed content of
+// a compressed stream that is not an archive.
+func (b *Budget) Stream(r io.Reader) *Stream {
+	return &Stream{r: r, left: b.lim.MaxStream, max: b.lim.MaxStream}
+}
+
+// Stream is the start of a decompressed stream, cut at the budget's
+// MaxStream bytes.
+type Stream struct {
+	r         io.Reader
+	left, max int64
+	cut       bool
+}
+
+// Read reads the stream and ends (io.EOF) at the bound.
+func (s *Stream) Read(p []byte) (int, error) {
+	if s.left <= 0 {
+		// Only a byte past the bound says the stream was cut.
+		var one [1]byte
+		if n, _ := io.ReadFull(s.r, one[:]); n > 0 {
+			s.cut = true
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > s.left {
+		p = p[:s.left]
+	}
+	n, err := s.r.Read(p)
+	s.left -= int64(n)
+	return n, err
+}
+
+// Cut returns the bound that stopped the stream, or nil when it was read to
+// its end (or not read that far).
+func (s *Stream) Cut() *LimitError {
+	if !s.cut {
+		return nil
+	}
+	return &LimitError{fmt.Sprintf("%d-byte compressed stream", s.max)}
 }
 
 // Release returns n buffered bytes to the budget once they are dropped.

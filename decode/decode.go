@@ -316,8 +316,39 @@ func hexByte(b []byte) int {
 // decoded or the result is not text. Kind is Escape, or Percent when only
 // percent escapes were decoded.
 func Unescape(buf []byte, s, e int) (Span, bool) {
-	t := make([]byte, 0, e-s)
-	offs := make([]int32, 0, e-s+1)
+	var sc Scratch
+	sc.Reset(e - s)
+	return sc.Unescape(buf, s, e)
+}
+
+// Scratch holds the text and offsets of the spans its Unescape decodes, so
+// that the many windows of a buffer need no allocation of their own; a Span
+// it returned stays valid until Reset.
+type Scratch struct {
+	text []byte
+	offs []int32
+}
+
+// maxKeep is the most text a Scratch keeps for reuse across Resets: a buffer
+// with many long escaped lines (minified code) is not held on to.
+const maxKeep = 256 << 10
+
+// Reset lets the next spans reuse the memory of the earlier ones, and makes
+// room for n bytes of text to be decoded without growing.
+func (sc *Scratch) Reset(n int) {
+	if cap(sc.text) > maxKeep || cap(sc.text) < n {
+		sc.text, sc.offs = nil, nil
+	}
+	if cap(sc.text) < n {
+		sc.text, sc.offs = make([]byte, 0, n), make([]int32, 0, n+1)
+	}
+	sc.text, sc.offs = sc.text[:0], sc.offs[:0]
+}
+
+// Unescape is the package's Unescape, decoding into sc.
+func (sc *Scratch) Unescape(buf []byte, s, e int) (Span, bool) {
+	t0, o0 := len(sc.text), len(sc.offs)
+	t, offs := sc.text, sc.offs
 	esc, pct := false, false
 	for i := s; i < e; {
 		c := buf[i]
@@ -382,9 +413,12 @@ func Unescape(buf []byte, s, e int) (Span, bool) {
 		i += w
 	}
 	offs = append(offs, int32(e))
+	sc.text, sc.offs = t[:t0], offs[:o0] // what a failed span wrote is dropped
+	t, offs = t[t0:len(t):len(t)], offs[o0:len(offs):len(offs)]
 	if !esc && !pct || !IsText(t) {
 		return Span{}, false
 	}
+	sc.text, sc.offs = sc.text[:t0+len(t)], sc.offs[:o0+len(offs)]
 	k := Escape
 	if !esc {
 		k = Percent

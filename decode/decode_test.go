@@ -163,6 +163,34 @@ func TestUnescape(t *testing.T) {
 	}
 }
 
+// TestScratchUnescape: the spans one Scratch decodes stay as Unescape would
+// give them until Reset, whatever is decoded (or fails to decode) after them,
+// and after Reset the memory is reused.
+func TestScratchUnescape(t *testing.T) {
+	ins := []string{`"a": "x\ny"`, `fmt.Printf("%02x", a)`, `"a\u001bb\n"`, "s=abc%2Fdef", `"k": "\u0067hp_x\/y"`, strings.Repeat(`\n`, 300)}
+	var sc Scratch
+	for round := 0; round < 2; round++ {
+		sc.Reset(round * 100) // room, or none: the text grows as it must
+		var spans []Span
+		var oks []bool
+		for _, in := range ins {
+			sp, ok := sc.Unescape([]byte(in), 0, len(in))
+			spans, oks = append(spans, sp), append(oks, ok)
+		}
+		for i, in := range ins {
+			want, ok := Unescape([]byte(in), 0, len(in))
+			if oks[i] != ok || string(spans[i].Text) != string(want.Text) || spans[i].Kind != want.Kind {
+				t.Errorf("round %d: %q decoded to %q %v, want %q %v", round, in, spans[i].Text, oks[i], want.Text, ok)
+			}
+			for k := 0; ok && k < len(want.Text); k++ {
+				if s, e := spans[i].Encoded(k, k+1); [2]int{s, e} != func() [2]int { s, e := want.Encoded(k, k+1); return [2]int{s, e} }() {
+					t.Fatalf("round %d: %q byte %d maps to %d-%d", round, in, k, s, e)
+				}
+			}
+		}
+	}
+}
+
 func TestIsText(t *testing.T) {
 	for in, want := range map[string]bool{"hello\tworld\n": true, "héllo": true, "a\x00b": false, "\xff\xfe": false, "\x1b[31m": false, "": false} {
 		if IsText([]byte(in)) != want {

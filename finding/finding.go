@@ -233,6 +233,9 @@ type Stats struct {
 	Interrupted    bool    `json:"interrupted,omitempty"` // the scan was stopped early (SIGINT/SIGTERM)
 	Commits        int64   `json:"commits,omitempty"`
 	Blobs          int64   `json:"blobs,omitempty"`
+	// ExpansionStopped counts the archives and compressed streams whose
+	// scan a bound stopped (each is named in a notice on stderr).
+	ExpansionStopped int64 `json:"expansion_stopped,omitempty"`
 	// Failed names each repository, path or file that could not be scanned
 	// (or only in part), with its error; sorted by target.
 	Failed []Failure `json:"failed,omitempty"`

@@ -65,6 +65,9 @@ func (res *Result) Summary() string {
 	if s.SkippedOther > 0 {
 		fmt.Fprintf(&b, ", %s skipped", count(s.SkippedOther, "symlink or special file", "symlinks or special files"))
 	}
+	if s.ExpansionStopped > 0 {
+		fmt.Fprintf(&b, ", %d archives stopped at a bound", s.ExpansionStopped)
+	}
 	if s.Errors > 0 {
 		fmt.Fprintf(&b, ", %d unreadable", s.Errors)
 	}

@@ -43,6 +43,7 @@ func Merge(paths []string) (*finding.Report, int, error) {
 		s.Errors += t.Errors
 		s.Commits += t.Commits
 		s.Blobs += t.Blobs
+		s.ExpansionStopped += t.ExpansionStopped
 		s.DurationSecond = max(s.DurationSecond, t.DurationSecond)
 		s.Interrupted = s.Interrupted || t.Interrupted
 		s.Failed = append(s.Failed, t.Failed...)

@@ -167,9 +167,13 @@ func maskedURI(match, secret string) string {
 	if start == s || strings.ContainsAny(user, "/@ \t\r\n\"'") || len(user) > 64 {
 		return ""
 	}
+	// The host, when the match holds it whole (a rule may stop its match
+	// a character past the @).
 	host := match[i+len(secret)+1:]
 	if j := strings.IndexAny(host, "/?#@ \t\r\n\"'`<>;,)]}"); j >= 0 {
 		host = host[:j]
+	} else {
+		host = "…"
 	}
 	if len(host) > 64 {
 		host = host[:64] + "…"

@@ -111,7 +111,8 @@ func TestTextPreview(t *testing.T) {
 	}{
 		{"private key", key, key, "-----BEGIN RSA PRIVATE KEY----- …"},
 		{"URI password", "Xy7pQ2vL9sK3", "postgres://app:Xy7pQ2vL9sK3@db.internal:5432/app", "postgres://app:****@db.internal:5432"},
-		{"URI password, no path", "Xy7pQ2vL9sK3", "DATABASE_URL=mysql+pymysql://root:Xy7pQ2vL9sK3@10.0.0.7", "mysql+pymysql://root:****@10.0.0.7"},
+		{"URI password, match ends in the host", "Xy7pQ2vL9sK3", "DATABASE_URL=mysql+pymysql://root:Xy7pQ2vL9sK3@1", "mysql+pymysql://root:****@…"},
+		{"URI password, host then a quote", "Xy7pQ2vL9sK3", `"redis://default:Xy7pQ2vL9sK3@cache.internal"`, "redis://default:****@cache.internal"},
 		{"a token", secretPAT, "GITHUB_TOKEN=" + secretPAT, "ghp_********"},
 		{"not a URI password", "Xy7pQ2vL9sK3", "key:Xy7pQ2vL9sK3@x", "Xy7********"},
 	} {

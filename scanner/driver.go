@@ -89,6 +89,7 @@ func (d *Driver) Scan(w *Worker, it Item, emit func(finding.Finding)) Outcome {
 		}
 	}
 	cnt.Bytes.Add(n)
+	cnt.ExpansionStopped.Add(w.Stopped())
 	if opts.OnProgress != nil {
 		opts.OnProgress(max(n, it.Size)) // a binary or allowlisted file is done whole
 	}

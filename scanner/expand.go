@@ -90,7 +90,7 @@ func (w *Worker) scanArchive(f archive.Format, head []byte, r io.Reader, path st
 	case errors.As(err, &le) && !top:
 		return err
 	case errors.As(err, &le):
-		w.notice(path, fmt.Sprintf("archive %s; the rest of it is not scanned", le.Error()))
+		w.stop(path, fmt.Sprintf("archive %s; the rest of it is not scanned", le.Error()))
 	default:
 		w.notice(path, fmt.Sprintf("archive not scanned in full: %v", err))
 	}
@@ -143,7 +143,32 @@ func (w *Worker) expand(f archive.Format, src io.Reader, ra io.ReaderAt, size in
 		_, err := io.Copy(io.Discard, d)
 		return err
 	}
-	return w.scanMember(inner, path+"!"+archive.StreamName(path), emit)
+	// A compressed file that is not an archive (a log, a dump, a test
+	// corpus) is scanned up to a bound: decompressing all of a large
+	// corpus costs far more than scanning the text it yields.
+	st := w.budget.Stream(inner)
+	if err := w.scanMember(st, path+"!"+archive.StreamName(path), emit); err != nil {
+		return err
+	}
+	if le := st.Cut(); le != nil {
+		w.stop(path, le.Error()+"; the rest is not scanned")
+	}
+	return nil
+}
+
+// stop reports a bound that ended the expansion of path, as a notice and in
+// the count Stopped returns.
+func (w *Worker) stop(path, msg string) {
+	w.stopped++
+	w.notice(path, msg)
+}
+
+// Stopped returns how many archives and compressed streams a bound stopped
+// since it was last called, and starts counting again.
+func (w *Worker) Stopped() int64 {
+	n := w.stopped
+	w.stopped = 0
+	return n
 }
 
 // scanMember scans one member (which may be an archive in turn). A budget
@@ -177,7 +202,7 @@ func (w *Worker) maybeArchive(head []byte, r io.Reader, path string, emit func(f
 		return false, nil
 	}
 	if w.level >= w.exp.ArchiveDepth {
-		w.notice(path, fmt.Sprintf("%s archive nested deeper than --max-archive-depth %d, not opened", f, w.exp.ArchiveDepth))
+		w.stop(path, fmt.Sprintf("%s archive nested deeper than --max-archive-depth %d, not opened", f, w.exp.ArchiveDepth))
 		return false, nil
 	}
 	return true, w.scanArchive(f, head, r, path, emit)
@@ -199,6 +224,7 @@ type decoded struct {
 type decodeLevel struct {
 	cm    *chunkMatcher
 	spans []decode.Span
+	esc   decode.Scratch // the text of spans' escapes
 	wins  []span
 	acc   []match
 	also  [][]string
@@ -242,8 +268,13 @@ func (w *Worker) decodeIn(buf []byte, from, to int, enabled []bool, hits []hit, 
 	spans := decode.Runs(buf, from, to, dl.spans[:0])
 	if len(hits) > 0 {
 		dl.wins = escapeWindows(buf, hits, w.m.pf.plen, dl.wins[:0])
+		n := 0
 		for _, win := range dl.wins {
-			if sp, ok := decode.Unescape(buf, win.start, win.end); ok {
+			n += win.end - win.start + 1
+		}
+		dl.esc.Reset(n) // the spans of the last call are done with
+		for _, win := range dl.wins {
+			if sp, ok := dl.esc.Unescape(buf, win.start, win.end); ok {
 				spans = append(spans, sp)
 			}
 		}

@@ -48,6 +48,8 @@ type Matcher struct {
 	patRule    [][]int     // prefilter pattern -> indexes of the rules that use it
 	shapes     []lazyShape // rule -> how far its matches reach, worked out on its first hit
 	pathScoped []int       // rules with a path regex or a path allowlist of their own
+	allowPaths pathRegexes // the set's path allowlist, with required literals
+	scoped     []scopedPaths
 
 	rankOnce sync.Once
 	ranks    []int8 // rule -> specificity rank (see ruleRanks)
@@ -84,6 +86,7 @@ func NewMatcher(set *rules.Set) *Matcher {
 			m.pathScoped = append(m.pathScoped, ri)
 		}
 	}
+	m.compilePaths()
 	index := map[string]int{}
 	var pats []string
 	for ri, r := range set.Rules {

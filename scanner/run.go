@@ -79,6 +79,7 @@ func (o Options) NewWorker(m *Matcher, mu *sync.Mutex) *Worker {
 type Counters struct {
 	Files, Bytes, SkippedBinary, SkippedLarge, SkippedOther, Errors atomic.Int64
 	Commits, Blobs                                                  atomic.Int64 // git history only
+	ExpansionStopped                                                atomic.Int64 // archives and compressed streams a bound stopped
 }
 
 // Stats copies the counters into report stats.
@@ -92,6 +93,8 @@ func (c *Counters) Stats() finding.Stats {
 		Errors:        c.Errors.Load(),
 		Commits:       c.Commits.Load(),
 		Blobs:         c.Blobs.Load(),
+
+		ExpansionStopped: c.ExpansionStopped.Load(),
 	}
 }
 

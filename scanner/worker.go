@@ -45,6 +45,7 @@ type Worker struct {
 	exp        Expand
 	level      int             // archive nesting level being scanned
 	budget     *archive.Budget // the top-level archive's, while one is open
+	stopped    int64           // expansions a bound stopped, for Stopped
 	dec        []*decodeLevel  // per decoding depth
 	decodedBuf []decoded
 
@@ -80,7 +81,8 @@ func (w *Worker) rulesForPath(path string) ([]bool, bool) {
 	if path == "" {
 		return nil, len(set.Rules) > 0 // no path (stdin, rule examples): every rule applies
 	}
-	if set.Allowlist.AllowsPath(path) {
+	lower := asciiLower(path)
+	if w.m.allowPaths.match(path, lower) {
 		if w.explain != nil {
 			w.pathRejected(path)
 		}
@@ -91,9 +93,9 @@ func (w *Worker) rulesForPath(path string) ([]bool, bool) {
 	}
 	// Only the few rules with a path condition need looking at.
 	off := 0
-	for _, i := range w.m.pathScoped {
-		r := set.Rules[i]
-		if (r.Path != nil && !r.Path.MatchString(path)) || r.Allowlist.AllowsPath(path) {
+	for _, sp := range w.m.scoped {
+		i := sp.rule
+		if (sp.path != nil && !sp.path.match(path, lower)) || sp.allow.match(path, lower) {
 			w.enabled[i] = false
 			off++
 		} else {
