@@ -104,25 +104,18 @@ func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 	if err := o.verify.Check(); err != nil {
 		return nil, err
 	}
-	j.pipe, err = pipeline.New(pipeline.Options{
+	popts := pipeline.Options{
 		DefaultRules: env.DefaultRules, Config: o.config, IgnoreFile: o.ignoreFile, NoIgnore: o.noIgnore,
 		Baseline: o.baseline, Webhooks: o.webhooks, NoWebhooks: o.noWebhooks, Redact: o.redact,
 		Quiet: o.quiet, Getenv: env.Getenv, Stderr: env.Stderr,
-		WebhookDryRun: o.webhookDry, WebhookLog: o.webhookLog,
-		Verifier: o.verify.Stage, OnlyVerified: o.verify.Only, EnableRules: o.compat.EnableRules, GitleaksIgnore: o.compat.GitleaksIgnore,
-	}, roots...)
-	if err != nil {
+		WebhookDryRun: o.webhookDry, WebhookLog: o.webhookLog, WebhookStrict: o.webhookHard,
+		OnlyVerified: o.verify.Only, EnableRules: o.compat.EnableRules, GitleaksIgnore: o.compat.GitleaksIgnore,
+	}
+	if o.verify.On {
+		popts.Verifier = o.verify.Stage
+	}
+	if j.pipe, err = pipeline.New(popts, roots...); err != nil {
 		return nil, err
-	}
-	if !o.verify.On && !o.quiet {
-		for _, h := range j.pipe.Hooks() {
-			if h.MinStatus != "" {
-				fmt.Fprintf(env.Stderr, "keyhound: notice: webhook %s has min_status = %q: without --verify it receives nothing\n", h.URL, h.MinStatus)
-			}
-		}
-	}
-	if (o.webhookDry || o.webhookLog != "" || o.webhookHard) && !j.pipe.HasWebhooks() {
-		return nil, fmt.Errorf("--webhook-dry-run, --webhook-log and --webhook-strict need a webhook (--webhook URL or [[webhooks]] in the config)")
 	}
 	return j, nil
 }
