@@ -3,7 +3,6 @@ package cmd
 import (
 	"fmt"
 	"path/filepath"
-	"runtime"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -90,20 +89,13 @@ func newGitCmd(env *Env) *cobra.Command {
 				return err
 			}
 			srcs := pipeline.Sources{KeepGoing: multi, Parallel: 1}
-			gopts := g
 			var bar *progress.Phases
 			if j.showProgress() {
 				bar = &progress.Phases{W: env.Stderr}
 				defer bar.Finish()
 			}
+			srcs.List, j.run.Workers = source.GitSources(targets, multi, g, sh, o.workers, bar)
 			if multi {
-				// Several repositories at once share one pool of CPU workers.
-				workers := o.workers
-				if workers <= 0 {
-					workers = runtime.GOMAXPROCS(0)
-				}
-				j.run.Workers = workers
-				gopts.Pool = gitscan.NewPool(workers)
 				srcs.Parallel = m.parallel
 				if srcs.Parallel <= 0 {
 					srcs.Parallel = 4
@@ -112,11 +104,6 @@ func newGitCmd(env *Env) *cobra.Command {
 					bar.Phase("repositories", int64(len(targets)))
 					srcs.OnSourceDone = func() { bar.Add(1, 0) }
 				}
-			} else if bar != nil {
-				gopts.Progress = bar
-			}
-			for _, t := range targets {
-				srcs.List = append(srcs.List, &source.Git{Target: t, Multi: multi, Options: gopts, Shared: sh})
 			}
 			res, err := j.scan(cmd.Context(), srcs)
 			bar.Finish()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/keyhound/keyhound/gitcache"
@@ -140,4 +141,24 @@ func (sh *GitShared) OpenCache(dir, version string) error {
 	}
 	sh.Engine = gitcache.Engine(version)
 	return nil
+}
+
+// GitSources are one Git source per target, all sharing sh and g. Several
+// (multi) share one pool of workers CPU workers (<= 0: one per CPU), the
+// count the run is to use, which is returned; a single one reports its
+// phases to bar (nil: none) and workers is returned as it is.
+func GitSources(targets []string, multi bool, g gitscan.Options, sh *GitShared, workers int, bar *progress.Phases) ([]Source, int) {
+	if multi {
+		if workers <= 0 {
+			workers = runtime.GOMAXPROCS(0)
+		}
+		g.Pool = gitscan.NewPool(workers)
+	} else if bar != nil {
+		g.Progress = bar
+	}
+	var srcs []Source
+	for _, t := range targets {
+		srcs = append(srcs, &Git{Target: t, Multi: multi, Options: g, Shared: sh})
+	}
+	return srcs, workers
 }

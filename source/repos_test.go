@@ -1,11 +1,16 @@
 package source
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/keyhound/keyhound/progress"
+	"github.com/keyhound/keyhound/scanner/gitscan"
 )
 
 func TestRepoListTargets(t *testing.T) {
@@ -53,5 +58,22 @@ func TestGitRoots(t *testing.T) {
 	}
 	if roots, err := GitRoots([]string{dir, "https://h/o/a.git"}, true, false); err != nil || roots != nil {
 		t.Errorf("several: %q, %v (each is checked when its turn comes)", roots, err)
+	}
+}
+
+func TestGitSources(t *testing.T) {
+	sh := &GitShared{}
+	bar := &progress.Phases{W: io.Discard}
+	srcs, workers := GitSources([]string{"a", "b"}, true, gitscan.Options{Branch: "main"}, sh, 0, bar)
+	if len(srcs) != 2 || workers != runtime.GOMAXPROCS(0) {
+		t.Fatalf("multi: %d sources, %d workers", len(srcs), workers)
+	}
+	a, b := srcs[0].(*Git), srcs[1].(*Git)
+	if a.Options.Pool == nil || a.Options.Pool != b.Options.Pool || a.Options.Progress != nil || !a.Multi || a.Shared != sh || a.Options.Branch != "main" {
+		t.Errorf("multi: the repositories do not share one pool and the options: %+v", a.Options)
+	}
+	srcs, workers = GitSources([]string{"a"}, false, gitscan.Options{}, sh, 3, bar)
+	if g := srcs[0].(*Git); workers != 3 || g.Options.Pool != nil || g.Options.Progress == nil || g.Multi {
+		t.Errorf("single: %d workers, %+v", workers, g.Options)
 	}
 }
