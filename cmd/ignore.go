@@ -14,6 +14,7 @@ import (
 	"github.com/keyhound/keyhound/ignore"
 	"github.com/keyhound/keyhound/pipeline"
 	"github.com/keyhound/keyhound/report"
+	"github.com/keyhound/keyhound/source"
 )
 
 func newIgnoreCmd(env *Env) *cobra.Command {
@@ -124,11 +125,11 @@ func newIgnoreCheckCmd(env *Env) *cobra.Command {
 			if reportFile != "" && len(args) > 0 {
 				return fmt.Errorf("give PATH or --report, not both")
 			}
-			srcs, err := dirSources(args)
+			srcs, roots, err := source.Dirs(args)
 			if err != nil {
 				return err
 			}
-			root := dirRoots(srcs)[0]
+			root := roots[0]
 			if reportFile != "" {
 				root = "."
 			}
@@ -160,7 +161,7 @@ func newIgnoreCheckCmd(env *Env) *cobra.Command {
 				o.noWebhooks = true // a check sends nothing
 				ignoreFile := o.ignoreFile
 				o.ignoreFile = ""
-				j, err := prepare(env, o, dirRoots(srcs)...)
+				j, err := prepare(env, o, roots...)
 				o.ignoreFile = ignoreFile
 				if err != nil {
 					return err

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/keyhound/keyhound/compat"
 	"github.com/keyhound/keyhound/report"
 )
 
@@ -104,9 +105,9 @@ func newRootCmd(env *Env) *cobra.Command {
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		if c == root { // Main prefixes "keyhound: " already
-			return flagHint(err)
+			return compat.FlagHint(err)
 		}
-		return fmt.Errorf("%s: %w", strings.TrimPrefix(c.CommandPath(), root.Name()+" "), flagHint(err))
+		return fmt.Errorf("%s: %w", strings.TrimPrefix(c.CommandPath(), root.Name()+" "), compat.FlagHint(err))
 	})
 	root.AddCommand(
 		newDirCmd(env),
