@@ -73,24 +73,9 @@ func newGitCmd(env *Env) *cobra.Command {
 			if notice != "" && !o.quiet {
 				fmt.Fprintf(env.Stderr, "keyhound: %s\n", notice)
 			}
-			var roots []string // single repository: its configuration is checked before scanning
-			for i, a := range targets {
-				if gitscan.IsURL(a) {
-					if g.Staged {
-						return fmt.Errorf("repository %s: --staged needs a local work tree", gitcache.Redact(a))
-					}
-					continue
-				}
-				if multi {
-					continue // checked when its turn comes: a failure skips only it
-				}
-				_, wt, err := gitscan.Locate(a)
-				if err != nil {
-					return fmt.Errorf("repository %s: %w", a, unwrapErr(err))
-				}
-				if i == 0 {
-					roots = append(roots, wt)
-				}
+			roots, err := source.GitRoots(targets, multi, g.Staged)
+			if err != nil {
+				return err
 			}
 			if m.cacheDir != "" {
 				o.verify.CacheDir = filepath.Join(m.cacheDir, "verify")
@@ -101,11 +86,8 @@ func newGitCmd(env *Env) *cobra.Command {
 			}
 			sh := &source.GitShared{Full: m.full, Quiet: o.quiet, Getenv: env.Getenv,
 				Say: func(msg string) { fmt.Fprintf(env.Stderr, "keyhound: %s\n", msg) }}
-			if m.cacheDir != "" {
-				if sh.Cache, err = gitcache.Open(m.cacheDir); err != nil {
-					return fmt.Errorf("--cache-dir: %w", err)
-				}
-				sh.Engine = gitcache.Engine(env.Version)
+			if err := sh.OpenCache(m.cacheDir, env.Version); err != nil {
+				return err
 			}
 			srcs := pipeline.Sources{KeepGoing: multi, Parallel: 1}
 			gopts := g

@@ -95,26 +95,11 @@ func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 		reps = append(reps, report.Output{Format: "text"}) // gitleaks -v: the findings on stdout too
 	}
 	j.reports = reps
-	if o.workers < 0 {
-		return nil, fmt.Errorf("--workers %d: must be 0 or more", o.workers)
+	if err := (scanner.Limits{Workers: o.workers, MaxFileSize: o.maxFileSize, ArchiveDepth: o.archives, DecodeDepth: o.decodes}).Apply(&j.run); err != nil {
+		return nil, err
 	}
 	if o.exitCode < 0 || o.exitCode > 125 {
 		return nil, fmt.Errorf("--exit-code %d: want 0..125", o.exitCode)
-	}
-	j.run.Workers = o.workers
-	if o.archives < 0 || o.archives > 16 {
-		return nil, fmt.Errorf("--max-archive-depth %d: want 0..16", o.archives)
-	}
-	if o.decodes < 0 || o.decodes > 4 {
-		return nil, fmt.Errorf("--max-decode-depth %d: want 0..4", o.decodes)
-	}
-	j.run.Expand = scanner.Expand{ArchiveDepth: o.archives, DecodeDepth: o.decodes}
-	if o.maxFileSize != "" {
-		n, err := scanner.ParseSize(o.maxFileSize)
-		if err != nil {
-			return nil, fmt.Errorf("--max-file-size %q: %w", o.maxFileSize, err)
-		}
-		j.run.MaxFileSize = n
 	}
 	if err := o.verify.Check(); err != nil {
 		return nil, err

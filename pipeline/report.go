@@ -12,16 +12,13 @@ import (
 // when there are none), redacted in place when redact; its stats; version;
 // and every rule loaded.
 func (p *Pipeline) Report(res *Result, version string, redact bool) *finding.Report {
-	found := res.Found
+	rep := &finding.Report{Findings: res.Found, Stats: res.Stats, Version: version}
 	if redact {
-		for i := range found {
-			found[i].Redact()
-		}
+		rep.Redact()
 	}
-	if found == nil {
-		found = []finding.Finding{}
+	if rep.Findings == nil {
+		rep.Findings = []finding.Finding{}
 	}
-	rep := &finding.Report{Findings: found, Stats: res.Stats, Version: version, Redacted: redact}
 	for _, r := range p.Rules().Rules {
 		rep.Rules = append(rep.Rules, finding.RuleInfo{ID: r.ID, Description: r.Description, Severity: r.Severity, Tags: r.Tags})
 	}

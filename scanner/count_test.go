@@ -58,23 +58,3 @@ func TestCountTree(t *testing.T) {
 		t.Errorf("CountFiles found %d files, want %d", n, files)
 	}
 }
-
-func TestParseSize(t *testing.T) {
-	tests := []struct {
-		in   string
-		want int64
-	}{
-		{"512", 512}, {"10KB", 10_000}, {"10KiB", 10 << 10}, {"1.5MB", 1_500_000},
-		{"2G", 2 << 30}, {" 3 mib ", 3 << 20}, {"7B", 7}, {"1TB", 1e12},
-	}
-	for _, tt := range tests {
-		if got, err := ParseSize(tt.in); err != nil || got != tt.want {
-			t.Errorf("ParseSize(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
-		}
-	}
-	for _, bad := range []string{"", "MB", "-1KB", "ten", "1e30GB"} {
-		if _, err := ParseSize(bad); err == nil {
-			t.Errorf("ParseSize(%q): no error", bad)
-		}
-	}
-}

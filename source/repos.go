@@ -8,6 +8,7 @@ import (
 
 	"github.com/keyhound/keyhound/gitcache"
 	"github.com/keyhound/keyhound/progress"
+	"github.com/keyhound/keyhound/scanner/gitscan"
 	"github.com/keyhound/keyhound/shard"
 )
 
@@ -97,4 +98,46 @@ func (sh *GitShared) CacheSummary(dir string, repos int) string {
 	}
 	parts = append(parts, fmt.Sprintf("%s read, %d already matched with these rules", progress.Count(sh.Read.Load(), "blob"), sh.Known.Load()))
 	return fmt.Sprintf("--cache-dir %s: %s", dir, strings.Join(parts, "; "))
+}
+
+// GitRoots checks the targets before a scan: a URL cannot be scanned
+// --staged and, for a single repository (not multi: there a failure skips
+// only that one when its turn comes), a path must be a repository. It
+// returns the work tree of a single local repository, whose configuration
+// is then loaded before scanning.
+func GitRoots(targets []string, multi, staged bool) ([]string, error) {
+	var roots []string
+	for i, a := range targets {
+		if gitscan.IsURL(a) {
+			if staged {
+				return nil, fmt.Errorf("repository %s: --staged needs a local work tree", gitcache.Redact(a))
+			}
+			continue
+		}
+		if multi {
+			continue
+		}
+		_, wt, err := gitscan.Locate(a)
+		if err != nil {
+			return nil, fmt.Errorf("repository %s: %w", a, unwrapPathError(err))
+		}
+		if i == 0 {
+			roots = append(roots, wt)
+		}
+	}
+	return roots, nil
+}
+
+// OpenCache sets sh's cache to the one in dir ("": none), its records
+// keyed to the matching code of version.
+func (sh *GitShared) OpenCache(dir, version string) error {
+	if dir == "" {
+		return nil
+	}
+	var err error
+	if sh.Cache, err = gitcache.Open(dir); err != nil {
+		return fmt.Errorf("--cache-dir: %w", err)
+	}
+	sh.Engine = gitcache.Engine(version)
+	return nil
 }
