@@ -211,6 +211,32 @@ func TestArchiveOnStdin(t *testing.T) {
 	}
 }
 
+// TestCompressedStreamBound: a compressed log past 1 MiB is scanned up to
+// the bound — the token on its first line is found, the one at its end is
+// not — and the cut is a notice, the summary and stats.expansion_stopped,
+// even with -q.
+func TestCompressedStreamBound(t *testing.T) {
+	log := "TOKEN=" + token(30) + "\n" + strings.Repeat("GET /healthz 200\n", 80000) + "TOKEN=" + token(31) + "\n"
+	r := run(t, string(gzipBytes([]byte(log))), "stdin", "--name", "app.log.gz", "-f", "json")
+	if got := keys(parseFindings(t, r.stdout)); len(got) != 1 || got[0] != "kh-test-token app.log.gz!app.log:1:7 " {
+		t.Errorf("findings %v, want the first line's token only\n%s", got, r.stderr)
+	}
+	for _, want := range []string{"app.log.gz: stopped at the 1048576-byte compressed stream bound; the rest is not scanned", "1 stopped at an archive bound"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("no %q in stderr:\n%s", want, r.stderr)
+		}
+	}
+	r = run(t, string(gzipBytes([]byte(log))), "stdin", "--name", "app.log.gz", "-f", "json", "-q")
+	var rep struct {
+		Stats struct {
+			ExpansionStopped int `json:"expansion_stopped"`
+		} `json:"stats"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || rep.Stats.ExpansionStopped != 1 {
+		t.Errorf("-q: stats.expansion_stopped = %d (%v), want 1", rep.Stats.ExpansionStopped, err)
+	}
+}
+
 // TestArchiveInGitHistory: a zip committed and later deleted is scanned in
 // the blob of the commit that added it, with that commit's provenance.
 func TestArchiveInGitHistory(t *testing.T) {

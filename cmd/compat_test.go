@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 )
@@ -199,38 +198,6 @@ func TestGitleaksDetectProtect(t *testing.T) {
 	r = runGitCmdArgs(t, "protect", "--source", repo.dir)
 	if r.code != 2 || !strings.Contains(r.stderr, "did you mean keyhound git --staged") {
 		t.Errorf("protect without --staged: exit %d %q", r.code, r.stderr)
-	}
-}
-
-func TestLegacyArgs(t *testing.T) {
-	tests := []struct {
-		cmd  string
-		args []string
-		want []string
-		err  string
-	}{
-		{"detect", nil, []string{"git"}, ""},
-		{"detect", []string{"--source", "repo", "-v"}, []string{"git", "-v", "repo"}, ""},
-		{"detect", []string{"-s", "src", "--no-git", "-c", "x.toml"}, []string{"dir", "-c", "x.toml", "src"}, ""},
-		{"detect", []string{"-ssrc", "--no-git"}, []string{"dir", "src"}, ""},
-		{"detect", []string{"--source=src", "--", "docs"}, []string{"git", "src", "--", "docs"}, ""},
-		{"detect", []string{"--pipe", "-r", "x.json"}, []string{"stdin", "-r", "x.json"}, ""},
-		{"detect", []string{"--pipe", "--source", "x"}, nil, "keyhound stdin"},
-		{"detect", []string{"--source"}, nil, "needs a path"},
-		{"protect", []string{"--staged", "-s", "."}, []string{"git", "--staged", "."}, ""},
-		{"protect", []string{"-s", "."}, nil, "did you mean keyhound git --staged"},
-	}
-	for _, tt := range tests {
-		got, err := legacyArgs(tt.cmd, tt.args)
-		if tt.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.err) {
-				t.Errorf("%s %v: err %v, want %q", tt.cmd, tt.args, err, tt.err)
-			}
-			continue
-		}
-		if err != nil || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("%s %v = %q, %v; want %q", tt.cmd, tt.args, got, err, tt.want)
-		}
 	}
 }
 

@@ -28,51 +28,12 @@ func newRulesConvertCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%s: %w", path, unwrapErr(err))
 			}
-			if !rules.IsGitleaks(data) {
-				if _, err := rules.Parse(path, data); err == nil {
-					return fmt.Errorf("%s is already a keyhound rule file", path)
-				}
-				return fmt.Errorf("%s: not a gitleaks-format config (no key only gitleaks has, such as secretGroup, useDefault or [[rules.allowlists]])", path)
-			}
-			def, err := rules.Parse("rules.toml (built-in)", env.DefaultRules)
+			f, comments, notices, err := rules.Convert(path, data, env.DefaultRules)
 			if err != nil {
 				return err
 			}
-			f, notices, err := rules.FromGitleaks(path, data, def)
-			if err != nil {
+			if err := writeOutput(env, output, func(w io.Writer) error { return rules.WriteTOML(w, f, comments) }); err != nil {
 				return err
-			}
-			// The result must load as keyhound rules before it is printed.
-			check := f
-			if f.Extend.UseDefault {
-				check = rules.Merge(def, f)
-			}
-			if _, err := rules.Compile([]string{path + " (converted)"}, check); err != nil {
-				return err
-			}
-			comments := []string{"keyhound rule file converted from " + path + " by `keyhound rules convert`."}
-			if len(notices) > 0 {
-				comments = append(comments, "Differences from the gitleaks config (keyhound reports more, never less):")
-				for _, n := range notices {
-					comments = append(comments, "- "+n)
-				}
-			}
-			var out io.Writer = env.Stdout
-			var file *os.File
-			if output != "" {
-				if file, err = os.OpenFile(output, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644); err != nil {
-					return fmt.Errorf("--output %s: %w", output, unwrapErr(err))
-				}
-				defer file.Close()
-				out = file
-			}
-			if err := rules.WriteTOML(out, f, comments); err != nil {
-				return err
-			}
-			if file != nil {
-				if err := file.Close(); err != nil {
-					return fmt.Errorf("--output %s: %w", output, err)
-				}
 			}
 			for _, n := range notices {
 				fmt.Fprintf(env.Stderr, "keyhound: notice: %s\n", n)

@@ -2,21 +2,17 @@ package cmd
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
-	"runtime"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyhound/keyhound/compat"
 	"github.com/keyhound/keyhound/gitcache"
 	"github.com/keyhound/keyhound/githook"
 	"github.com/keyhound/keyhound/pipeline"
 	"github.com/keyhound/keyhound/progress"
 	"github.com/keyhound/keyhound/scanner/gitscan"
-	"github.com/keyhound/keyhound/shard"
 	"github.com/keyhound/keyhound/source"
 )
 
@@ -25,7 +21,8 @@ func newGitCmd(env *Env) *cobra.Command {
 	var g gitscan.Options
 	var m multiOptions
 	var hook string
-	var hf historyFilters
+	var hf gitscan.Filter
+	var logOpts string
 	c := &cobra.Command{
 		Use:   "git [REPO...] [-- PATHSPEC...]",
 		Short: "Scan the full history of git repositories (default: the current directory)",
@@ -44,18 +41,17 @@ func newGitCmd(env *Env) *cobra.Command {
 			"rules (later runs read only new blobs). --shard K/N scans one stable Nth of the list.\n" +
 			"https credentials come from $" + gitcache.TokenEnv + ".",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var paths []string
 			if n := cmd.ArgsLenAtDash(); n >= 0 {
-				args, paths = args[:n], args[n:]
+				args, hf.Paths = args[:n], args[n:]
 			}
-			if err := hf.apply(&g, paths, time.Now()); err != nil {
+			if err := compat.ApplyLogOpts(logOpts, &hf, &g); err != nil {
 				return err
 			}
-			if g.Range != "" && (g.SinceCommit != "" || g.Branch != "") {
-				return fmt.Errorf("--range cannot be combined with --since-commit or --branch")
+			if err := g.SetFilter(hf, time.Now()); err != nil {
+				return err
 			}
-			if g.Staged && (g.Range != "" || g.SinceCommit != "" || g.Branch != "") {
-				return fmt.Errorf("--staged cannot be combined with --range, --since-commit or --branch")
+			if err := g.Check(); err != nil {
+				return err
 			}
 			if hook != "" && githook.Refused(hook, "") == "" {
 				return fmt.Errorf("--hook %q: want pre-commit or pre-push", hook)
@@ -69,31 +65,19 @@ func newGitCmd(env *Env) *cobra.Command {
 			if m.parallel < 0 {
 				return fmt.Errorf("--parallel-repos %d: must be 0 or more", m.parallel)
 			}
-			targets, multi, err := gitTargets(env, args, &m, o.quiet)
+			targets, multi, notice, err := source.RepoList{Args: args, File: m.reposFile, Stdin: env.Stdin, Shard: m.shard}.Targets()
 			if err != nil {
 				return err
 			}
-			var roots []string // single repository: its configuration is checked before scanning
-			for i, a := range targets {
-				if gitscan.IsURL(a) {
-					if g.Staged {
-						return fmt.Errorf("repository %s: --staged needs a local work tree", gitcache.Redact(a))
-					}
-					continue
-				}
-				if multi {
-					continue // checked when its turn comes: a failure skips only it
-				}
-				_, wt, err := gitscan.Locate(a)
-				if err != nil {
-					return fmt.Errorf("repository %s: %w", a, unwrapErr(err))
-				}
-				if i == 0 {
-					roots = append(roots, wt)
-				}
+			if notice != "" && !o.quiet {
+				fmt.Fprintf(env.Stderr, "keyhound: %s\n", notice)
+			}
+			roots, err := source.GitRoots(targets, multi, g.Staged)
+			if err != nil {
+				return err
 			}
 			if m.cacheDir != "" {
-				o.verify.cacheDir = filepath.Join(m.cacheDir, "verify")
+				o.verify.CacheDir = filepath.Join(m.cacheDir, "verify")
 			}
 			j, err := prepare(env, o, roots...)
 			if err != nil {
@@ -101,27 +85,17 @@ func newGitCmd(env *Env) *cobra.Command {
 			}
 			sh := &source.GitShared{Full: m.full, Quiet: o.quiet, Getenv: env.Getenv,
 				Say: func(msg string) { fmt.Fprintf(env.Stderr, "keyhound: %s\n", msg) }}
-			if m.cacheDir != "" {
-				if sh.Cache, err = gitcache.Open(m.cacheDir); err != nil {
-					return fmt.Errorf("--cache-dir: %w", err)
-				}
-				sh.Engine = gitcache.Engine(env.Version)
+			if err := sh.OpenCache(m.cacheDir, env.Version); err != nil {
+				return err
 			}
 			srcs := pipeline.Sources{KeepGoing: multi, Parallel: 1}
-			gopts := g
 			var bar *progress.Phases
 			if j.showProgress() {
 				bar = &progress.Phases{W: env.Stderr}
 				defer bar.Finish()
 			}
+			srcs.List, j.run.Workers = source.GitSources(targets, multi, g, sh, o.workers, bar)
 			if multi {
-				// Several repositories at once share one pool of CPU workers.
-				workers := o.workers
-				if workers <= 0 {
-					workers = runtime.GOMAXPROCS(0)
-				}
-				j.run.Workers = workers
-				gopts.Pool = gitscan.NewPool(workers)
 				srcs.Parallel = m.parallel
 				if srcs.Parallel <= 0 {
 					srcs.Parallel = 4
@@ -130,18 +104,15 @@ func newGitCmd(env *Env) *cobra.Command {
 					bar.Phase("repositories", int64(len(targets)))
 					srcs.OnSourceDone = func() { bar.Add(1, 0) }
 				}
-			} else if bar != nil {
-				gopts.Progress = bar
-			}
-			for _, t := range targets {
-				srcs.List = append(srcs.List, &source.Git{Target: t, Multi: multi, Options: gopts, Shared: sh})
 			}
 			res, err := j.scan(cmd.Context(), srcs)
 			bar.Finish()
 			if res != nil && len(res.Found) > 0 && o.exitCode != 0 && !o.quiet && !res.Stats.Interrupted {
 				fmt.Fprint(env.Stderr, githook.Refused(hook, progress.Count(int64(len(res.Found)), "finding")))
 			}
-			cacheSummary(env, sh, m.cacheDir, len(targets))
+			if msg := sh.CacheSummary(m.cacheDir, len(targets)); msg != "" {
+				fmt.Fprintf(env.Stderr, "keyhound: %s\n", msg)
+			}
 			if res != nil && res.Failed > 0 {
 				fmt.Fprintf(env.Stderr, "keyhound: %d of %d repositories could not be scanned (named above)\n", res.Failed, len(targets))
 				if err == nil {
@@ -157,9 +128,9 @@ func newGitCmd(env *Env) *cobra.Command {
 	f.StringVar(&g.Range, "range", "", "scan only commits in A..B (reachable from B, not from A)")
 	f.StringVar(&g.SinceCommit, "since-commit", "", "scan only commits after this one (up to HEAD, or --branch)")
 	f.StringVar(&g.Branch, "branch", "", "scan only commits reachable from this branch or ref")
-	f.StringVar(&hf.since, "since", "", "report only secrets added by commits dated from `DATE` on (2024-05-01, \"2 weeks ago\", @UNIX)")
-	f.StringVar(&hf.until, "until", "", "report only secrets added by commits dated up to `DATE` (a bare day: its end)")
-	f.StringVar(&hf.logOpts, "log-opts", "", "gitleaks's git log options: --since, --until, A..B, a ref, -- PATHSPEC")
+	f.StringVar(&hf.Since, "since", "", "report only secrets added by commits dated from `DATE` on (2024-05-01, \"2 weeks ago\", @UNIX)")
+	f.StringVar(&hf.Until, "until", "", "report only secrets added by commits dated up to `DATE` (a bare day: its end)")
+	f.StringVar(&logOpts, "log-opts", "", "gitleaks's git log options: --since, --until, A..B, a ref, -- PATHSPEC")
 	_ = f.MarkHidden("log-opts")
 	f.StringVar(&g.Reader, "git-reader", "pack", "how blobs are read: pack (pack files, delta tree by delta tree) or go-git")
 	_ = f.MarkHidden("git-reader")
@@ -180,84 +151,4 @@ type multiOptions struct {
 	full      bool
 	shard     string
 	parallel  int
-}
-
-// gitTargets returns the repositories to scan: the arguments and the
-// --repos-file entries (default "."), without duplicates, restricted to
-// --shard; multi says whether findings name their repository (several
-// repositories, a list or a shard) and a failing repository is skipped.
-func gitTargets(env *Env, args []string, m *multiOptions, quiet bool) ([]string, bool, error) {
-	list := append([]string(nil), args...)
-	if m.reposFile != "" {
-		entries, err := readReposFile(env, m.reposFile)
-		if err != nil {
-			return nil, false, err
-		}
-		list = append(list, entries...)
-	}
-	if len(list) == 0 && m.reposFile == "" {
-		list = []string{"."}
-	}
-	seen := map[string]bool{}
-	var targets []string
-	for _, t := range list {
-		k := gitcache.Normalize(t)
-		if !seen[k] {
-			seen[k] = true
-			targets = append(targets, t)
-		}
-	}
-	multi := len(targets) > 1 || m.reposFile != "" || m.shard != ""
-	if m.shard != "" {
-		spec, err := shard.Parse(m.shard)
-		if err != nil {
-			return nil, false, fmt.Errorf("--shard %w", err)
-		}
-		all := len(targets)
-		targets = shard.Select(targets, spec)
-		if !quiet {
-			fmt.Fprintf(env.Stderr, "keyhound: shard %s: %d of %d repositories\n", spec, len(targets), all)
-		}
-	}
-	return targets, multi, nil
-}
-
-// readReposFile reads a list of repositories: one path or URL a line;
-// blank lines and lines starting with # are skipped; "-" is standard input.
-func readReposFile(env *Env, path string) ([]string, error) {
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(env.Stdin)
-	} else {
-		data, err = os.ReadFile(path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("--repos-file %s: %w", path, unwrapErr(err))
-	}
-	var out []string
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		out = append(out, line)
-	}
-	return out, nil
-}
-
-// cacheSummary names on stderr what the cache saved.
-func cacheSummary(env *Env, sh *source.GitShared, dir string, repos int) {
-	if sh.Cache == nil || sh.Quiet {
-		return
-	}
-	var parts []string
-	if n := sh.Cloned.Load() + sh.Fetched.Load(); n > 0 {
-		parts = append(parts, fmt.Sprintf("%s cloned, %d fetched", progress.Count(sh.Cloned.Load(), "mirror"), sh.Fetched.Load()))
-	}
-	if n := sh.Unchanged.Load(); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d of %d repositories unchanged (findings from the record)", n, repos))
-	}
-	parts = append(parts, fmt.Sprintf("%s read, %d already matched with these rules", progress.Count(sh.Read.Load(), "blob"), sh.Known.Load()))
-	fmt.Fprintf(env.Stderr, "keyhound: --cache-dir %s: %s\n", dir, strings.Join(parts, "; "))
 }

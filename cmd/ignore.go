@@ -3,9 +3,6 @@ package cmd
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,6 +11,7 @@ import (
 	"github.com/keyhound/keyhound/ignore"
 	"github.com/keyhound/keyhound/pipeline"
 	"github.com/keyhound/keyhound/report"
+	"github.com/keyhound/keyhound/source"
 )
 
 func newIgnoreCmd(env *Env) *cobra.Command {
@@ -55,33 +53,15 @@ func newIgnoreAddCmd(env *Env) *cobra.Command {
 			"(so it stays out of the shell history) and only its SHA-256 is written.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch {
-			case secretStdin && len(args) > 0:
-				return fmt.Errorf("give a FINGERPRINT or --secret-stdin, not both")
-			case secretStdin:
-				data, err := io.ReadAll(env.Stdin)
-				if err != nil {
-					return fmt.Errorf("reading the secret from standard input: %w", err)
-				}
-				secret := strings.TrimRight(string(data), "\r\n")
-				if secret == "" {
-					return fmt.Errorf("--secret-stdin: standard input is empty")
-				}
-				e.Fingerprint = ignore.SecretHash(secret)
-			case len(args) == 1:
-				e.Fingerprint = strings.TrimSpace(args[0])
-			default:
-				return fmt.Errorf("give the FINGERPRINT of a finding (from a report) or --secret-stdin")
+			var secret io.Reader
+			if secretStdin {
+				secret = env.Stdin
 			}
-			if expires != "" {
-				d, err := ignore.ParseDate(expires)
-				if err != nil {
-					return fmt.Errorf("--expires %w", err)
-				}
-				if d.Before(today()) {
-					return fmt.Errorf("--expires %s is in the past", expires)
-				}
-				e.Expires = d
+			if err := e.SetKey(args, secret); err != nil {
+				return err
+			}
+			if err := e.SetExpires(expires, time.Now()); err != nil {
+				return err
 			}
 			if err := ignore.Append(file, e); err != nil {
 				return err
@@ -99,11 +79,6 @@ func newIgnoreAddCmd(env *Env) *cobra.Command {
 	f.StringVar(&file, "ignore-file", ignore.FileName, "the ignore file to append to")
 	f.BoolVar(&secretStdin, "secret-stdin", false, "read the secret from standard input and add its sha256")
 	return c
-}
-
-func today() time.Time {
-	n := time.Now()
-	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 func newIgnoreCheckCmd(env *Env) *cobra.Command {
@@ -124,29 +99,17 @@ func newIgnoreCheckCmd(env *Env) *cobra.Command {
 			if reportFile != "" && len(args) > 0 {
 				return fmt.Errorf("give PATH or --report, not both")
 			}
-			srcs, err := dirSources(args)
+			srcs, roots, err := source.Dirs(args)
 			if err != nil {
 				return err
 			}
-			root := dirRoots(srcs)[0]
+			root := roots[0]
 			if reportFile != "" {
 				root = "."
 			}
-			path := o.ignoreFile
-			if path == "" && root != "" {
-				if st, err := os.Stat(filepath.Join(root, ignore.FileName)); err == nil && st.Mode().IsRegular() {
-					path = filepath.Join(root, ignore.FileName)
-				}
-			}
-			if path == "" {
-				return fmt.Errorf("no %s in %s (give --ignore-file)", ignore.FileName, root)
-			}
-			file, err := ignore.Load(path)
+			file, err := ignore.Find(o.ignoreFile, root)
 			if err != nil {
 				return err
-			}
-			if file == nil {
-				return fmt.Errorf("no %s in %s (give --ignore-file)", ignore.FileName, root)
 			}
 			var found []finding.Finding
 			if reportFile != "" {
@@ -160,7 +123,7 @@ func newIgnoreCheckCmd(env *Env) *cobra.Command {
 				o.noWebhooks = true // a check sends nothing
 				ignoreFile := o.ignoreFile
 				o.ignoreFile = ""
-				j, err := prepare(env, o, dirRoots(srcs)...)
+				j, err := prepare(env, o, roots...)
 				o.ignoreFile = ignoreFile
 				if err != nil {
 					return err

@@ -10,13 +10,12 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
+	"github.com/keyhound/keyhound/compat"
+	"github.com/keyhound/keyhound/console"
 	"github.com/keyhound/keyhound/report"
 )
 
@@ -57,12 +56,12 @@ func Main(env Env, args []string) int {
 		env.Getenv = os.Getenv
 	}
 	if env.IsTerminal == nil {
-		env.IsTerminal = isTerminal
+		env.IsTerminal = console.IsTerminal
 	}
 	if env.Stdin == nil {
 		env.Stdin = strings.NewReader("")
 	}
-	env.Stderr = &lockedWriter{w: env.Stderr}
+	env.Stderr = &console.Locked{W: env.Stderr}
 	if env.Version == "" {
 		env.Version = buildVersion()
 	}
@@ -104,9 +103,9 @@ func newRootCmd(env *Env) *cobra.Command {
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		if c == root { // Main prefixes "keyhound: " already
-			return flagHint(err)
+			return compat.FlagHint(err)
 		}
-		return fmt.Errorf("%s: %w", strings.TrimPrefix(c.CommandPath(), root.Name()+" "), flagHint(err))
+		return fmt.Errorf("%s: %w", strings.TrimPrefix(c.CommandPath(), root.Name()+" "), compat.FlagHint(err))
 	})
 	root.AddCommand(
 		newDirCmd(env),
@@ -123,26 +122,6 @@ func newRootCmd(env *Env) *cobra.Command {
 		newLegacyCmd(env, "protect"),
 	)
 	return root
-}
-
-// lockedWriter serialises writes from concurrent goroutines.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
-func isTerminal(w any) bool {
-	if lw, ok := w.(*lockedWriter); ok {
-		w = lw.w
-	}
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func buildVersion() string {
@@ -163,20 +142,5 @@ func buildCommit() string {
 	return "unknown"
 }
 
-// width is the number of columns standard output has: the terminal's, or
-// $COLUMNS; 0 when neither is known (no limit).
-func (e *Env) width() int {
-	w := any(e.Stdout)
-	if lw, ok := w.(*lockedWriter); ok {
-		w = lw.w
-	}
-	if f, ok := w.(*os.File); ok && e.IsTerminal(f) {
-		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
-			return cols
-		}
-	}
-	if n, err := strconv.Atoi(e.Getenv("COLUMNS")); err == nil && n > 0 {
-		return n
-	}
-	return 0
-}
+// width is the number of columns standard output has (console.Width).
+func (e *Env) width() int { return console.Width(e.Stdout, e.IsTerminal, e.Getenv) }

@@ -36,10 +36,7 @@ func newMergeCmd(env *Env) *cobra.Command {
 			}
 			rep.Version = env.Version
 			if redact {
-				for i := range rep.Findings {
-					rep.Findings[i].Redact()
-				}
-				rep.Redacted = true
+				rep.Redact()
 			}
 			w, err := report.Open(outs, env.Stdout)
 			if err != nil {

@@ -3,20 +3,20 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/keyhound/keyhound/finding"
+	"github.com/keyhound/keyhound/compat"
 	"github.com/keyhound/keyhound/ignore"
 	"github.com/keyhound/keyhound/pipeline"
 	"github.com/keyhound/keyhound/progress"
 	"github.com/keyhound/keyhound/report"
 	"github.com/keyhound/keyhound/scanner"
 	"github.com/keyhound/keyhound/source"
+	"github.com/keyhound/keyhound/verify"
 )
 
 // scanOptions are the flags every scanning command shares (CONTRACT.md).
@@ -40,8 +40,8 @@ type scanOptions struct {
 	archives    int  // --max-archive-depth
 	decodes     int  // --max-decode-depth
 	noWebhooks  bool // internal (ignore check): no webhook is configured
-	verify      verifyOptions
-	compat      compatOptions // gitleaks's flag names (compat.go)
+	verify      verify.Settings
+	compat      compat.Flags // gitleaks's flag names (compat.go)
 }
 
 func addScanFlags(c *cobra.Command, o *scanOptions) {
@@ -91,53 +91,31 @@ func prepare(env *Env, o *scanOptions, roots ...string) (*scanJob, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.compat.verbose && !slices.ContainsFunc(reps, func(r report.Output) bool { return r.Path == "" }) {
+	if o.compat.Verbose && !slices.ContainsFunc(reps, func(r report.Output) bool { return r.Path == "" }) {
 		reps = append(reps, report.Output{Format: "text"}) // gitleaks -v: the findings on stdout too
 	}
 	j.reports = reps
-	if o.workers < 0 {
-		return nil, fmt.Errorf("--workers %d: must be 0 or more", o.workers)
+	if err := (scanner.Limits{Workers: o.workers, MaxFileSize: o.maxFileSize, ArchiveDepth: o.archives, DecodeDepth: o.decodes}).Apply(&j.run); err != nil {
+		return nil, err
 	}
 	if o.exitCode < 0 || o.exitCode > 125 {
 		return nil, fmt.Errorf("--exit-code %d: want 0..125", o.exitCode)
 	}
-	j.run.Workers = o.workers
-	if o.archives < 0 || o.archives > 16 {
-		return nil, fmt.Errorf("--max-archive-depth %d: want 0..16", o.archives)
-	}
-	if o.decodes < 0 || o.decodes > 4 {
-		return nil, fmt.Errorf("--max-decode-depth %d: want 0..4", o.decodes)
-	}
-	j.run.Expand = scanner.Expand{ArchiveDepth: o.archives, DecodeDepth: o.decodes}
-	if o.maxFileSize != "" {
-		n, err := parseSize(o.maxFileSize)
-		if err != nil {
-			return nil, fmt.Errorf("--max-file-size %q: %w", o.maxFileSize, err)
-		}
-		j.run.MaxFileSize = n
-	}
-	if err := o.verify.check(); err != nil {
+	if err := o.verify.Check(); err != nil {
 		return nil, err
 	}
-	j.pipe, err = pipeline.New(pipeline.Options{
+	popts := pipeline.Options{
 		DefaultRules: env.DefaultRules, Config: o.config, IgnoreFile: o.ignoreFile, NoIgnore: o.noIgnore,
 		Baseline: o.baseline, Webhooks: o.webhooks, NoWebhooks: o.noWebhooks, Redact: o.redact,
 		Quiet: o.quiet, Getenv: env.Getenv, Stderr: env.Stderr,
-		WebhookDryRun: o.webhookDry, WebhookLog: o.webhookLog,
-		Verifier: o.verify.stage, OnlyVerified: o.verify.only, EnableRules: o.compat.enableRules, GitleaksIgnore: o.compat.glIgnore,
-	}, roots...)
-	if err != nil {
+		WebhookDryRun: o.webhookDry, WebhookLog: o.webhookLog, WebhookStrict: o.webhookHard,
+		OnlyVerified: o.verify.Only, EnableRules: o.compat.EnableRules, GitleaksIgnore: o.compat.GitleaksIgnore,
+	}
+	if o.verify.On {
+		popts.Verifier = o.verify.Stage
+	}
+	if j.pipe, err = pipeline.New(popts, roots...); err != nil {
 		return nil, err
-	}
-	if !o.verify.on && !o.quiet {
-		for _, h := range j.pipe.Hooks() {
-			if h.MinStatus != "" {
-				fmt.Fprintf(env.Stderr, "keyhound: notice: webhook %s has min_status = %q: without --verify it receives nothing\n", h.URL, h.MinStatus)
-			}
-		}
-	}
-	if (o.webhookDry || o.webhookLog != "" || o.webhookHard) && !j.pipe.HasWebhooks() {
-		return nil, fmt.Errorf("--webhook-dry-run, --webhook-log and --webhook-strict need a webhook (--webhook URL or [[webhooks]] in the config)")
 	}
 	return j, nil
 }
@@ -154,7 +132,7 @@ func (j *scanJob) collect(ctx context.Context, srcs pipeline.Sources) (*pipeline
 	case j.showProgress() && j.walk != nil:
 		bar := progress.Files(j.env.Stderr)
 		run.OnProgress = bar.Done
-		stop := countFiles(ctx, j.walk, bar)
+		stop := scanner.CountFiles(ctx, j.walk, bar.Found, bar.Counted)
 		defer func() { stop(); bar.Finish() }()
 	case j.showProgress():
 		add, finish := progress.Bytes(j.env.Stderr)
@@ -177,36 +155,16 @@ func (j *scanJob) scan(ctx context.Context, srcs pipeline.Sources) (*pipeline.Re
 	if err != nil {
 		return nil, err
 	}
-	found := res.Found
-	if o.redact {
-		for i := range found {
-			found[i].Redact()
-		}
-	}
-	if found == nil {
-		found = []finding.Finding{}
-	}
-	rep := &finding.Report{Findings: found, Stats: res.Stats, Version: env.Version, Redacted: o.redact}
-	for _, r := range j.pipe.Rules().Rules {
-		rep.Rules = append(rep.Rules, finding.RuleInfo{ID: r.ID, Description: r.Description, Severity: r.Severity, Tags: r.Tags})
-	}
+	rep := j.pipe.Report(res, env.Version, o.redact)
 	color := env.color
-	if o.compat.noColor {
+	if o.compat.NoColor {
 		color = nil
 	}
 	if err := w.Write(rep, color); err != nil {
 		return nil, err
 	}
 	if !o.quiet {
-		reportIgnores(env, res)
-		fmt.Fprintln(env.Stderr, res.Summary())
-		for _, h := range res.Hooks.Hooks {
-			verb := "delivered"
-			if o.webhookDry {
-				verb = "printed (dry run)"
-			}
-			fmt.Fprintf(env.Stderr, "keyhound: webhook %s: %d %s, %d failed, %d skipped\n", h.URL, h.Delivered, verb, h.Failed, h.Skipped)
-		}
+		fmt.Fprintln(env.Stderr, strings.Join(res.EndLines(time.Now(), o.webhookDry), "\n"))
 	}
 	if res.Stats.Interrupted {
 		fmt.Fprintln(env.Stderr, "keyhound: interrupted: the report holds only what was found before the interruption")
@@ -215,24 +173,10 @@ func (j *scanJob) scan(ctx context.Context, srcs pipeline.Sources) (*pipeline.Re
 	if o.webhookHard && res.Hooks.Failed() > 0 {
 		return res, fmt.Errorf("--webhook-strict: %s failed", progress.Count(int64(res.Hooks.Failed()), "webhook delivery", "webhook deliveries"))
 	}
-	if len(found) > 0 && o.exitCode != 0 {
+	if len(res.Found) > 0 && o.exitCode != 0 {
 		return res, exitError{o.exitCode}
 	}
 	return res, nil
-}
-
-// reportIgnores names on stderr every expired ignore entry: it no longer
-// suppresses anything.
-func reportIgnores(env *Env, res *pipeline.Result) {
-	for _, u := range res.Ignores {
-		for _, e := range u.Matcher.Entries() {
-			if !e.Expired(time.Now()) {
-				continue
-			}
-			fmt.Fprintf(env.Stderr, "keyhound: %s expired on %s: no longer suppresses (%s reported); renew or remove it\n",
-				e.Describe(u.File.Path), e.Expires.Format(time.DateOnly), progress.Count(int64(u.Matcher.Expired[e]), "finding"))
-		}
-	}
 }
 
 func newDirCmd(env *Env) *cobra.Command {
@@ -244,11 +188,11 @@ func newDirCmd(env *Env) *cobra.Command {
 			"and special files are skipped; nothing outside PATH is read. Each PATH's own\n" +
 			".keyhound.toml and .keyhoundignore apply to it alone.",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			srcs, err := dirSources(args)
+			srcs, roots, err := source.Dirs(args)
 			if err != nil {
 				return err
 			}
-			j, err := prepare(env, o, dirRoots(srcs)...)
+			j, err := prepare(env, o, roots...)
 			if err != nil {
 				return err
 			}
@@ -270,23 +214,12 @@ func newDirCmd(env *Env) *cobra.Command {
 	return c
 }
 
-// dirSources are the sources of a dir scan: one per path (default .), each
-// checked to exist.
+// dirSources and dirRoots are source.Dirs for explain.go.
 func dirSources(args []string) ([]source.Source, error) {
-	if len(args) == 0 {
-		args = []string{"."}
-	}
-	var srcs []source.Source
-	for _, a := range args {
-		if _, err := os.Stat(a); err != nil {
-			return nil, fmt.Errorf("path %s: %w", a, unwrapErr(err))
-		}
-		srcs = append(srcs, source.Dir{Path: a, Prefixed: len(args) > 1})
-	}
-	return srcs, nil
+	srcs, _, err := source.Dirs(args)
+	return srcs, err
 }
 
-// dirRoots are the roots of dir sources, "" for a file.
 func dirRoots(srcs []source.Source) []string {
 	var roots []string
 	for _, s := range srcs {
@@ -310,7 +243,7 @@ func newStdinCmd(env *Env) *cobra.Command {
 				return err
 			}
 			src := source.Stdin{R: env.Stdin, File: name, Root: "."}
-			if o.verify.on {
+			if o.verify.On {
 				src.Head = &source.Head{} // the start of the input, for verification's companion values
 			}
 			_, err = j.scan(cmd.Context(), pipeline.Sources{List: []source.Source{src}})

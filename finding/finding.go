@@ -269,6 +269,15 @@ type Report struct {
 	Redacted bool       // secrets were removed from Findings
 }
 
+// Redact removes every finding's secret (Finding.Redact) and marks the
+// report Redacted.
+func (r *Report) Redact() {
+	for i := range r.Findings {
+		r.Findings[i].Redact()
+	}
+	r.Redacted = true
+}
+
 // RuleInfo describes a rule for report writers (SARIF's tool.driver.rules).
 type RuleInfo struct {
 	ID          string

@@ -45,9 +45,10 @@ type Options struct {
 
 	WebhookDryRun bool   // print the requests to Stderr instead of sending them
 	WebhookLog    string // append one JSON line per attempt to this file
+	WebhookStrict bool   // a failed delivery is an error (New checks there is a webhook)
 
 	// Verifier, when set, returns the run's verification stage (--verify;
-	// nil when off): each final finding is checked while the scan goes on,
+	// nil: verification is off): each final finding is checked while the scan goes on,
 	// and reaches the webhooks once its verification is done.
 	// text gives back the text a finding was found in (see source.Texter).
 	Verifier func(ctx context.Context, text func(*finding.Finding) []byte) (*verify.Stage, error)
@@ -112,6 +113,14 @@ func New(opts Options, roots ...string) (*Pipeline, error) {
 			return nil, err
 		}
 	}
+	for _, h := range p.cfgs.hooks {
+		if opts.Verifier == nil && !opts.Quiet && h.MinStatus != "" {
+			fmt.Fprintf(opts.Stderr, "keyhound: notice: webhook %s has min_status = %q: without --verify it receives nothing\n", h.URL, h.MinStatus)
+		}
+	}
+	if (opts.WebhookDryRun || opts.WebhookLog != "" || opts.WebhookStrict) && !p.cfgs.anyHooks() {
+		return nil, fmt.Errorf("--webhook-dry-run, --webhook-log and --webhook-strict need a webhook (--webhook URL or [[webhooks]] in the config)")
+	}
 	return p, nil
 }
 
@@ -127,12 +136,6 @@ func (p *Pipeline) CheckIgnoreRules(file *ignore.File, root string) error {
 	}
 	return file.CheckRules(rc.set)
 }
-
-// Hooks are the webhooks that receive every root's findings (-c, --webhook).
-func (p *Pipeline) Hooks() []webhook.Hook { return p.cfgs.hooks }
-
-// HasWebhooks reports whether a webhook is configured so far.
-func (p *Pipeline) HasWebhooks() bool { return p.cfgs.anyHooks() }
 
 // IgnoreUse is an ignore file a run used, with what its entries matched.
 type IgnoreUse struct {

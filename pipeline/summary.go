@@ -66,7 +66,7 @@ func (res *Result) Summary() string {
 		fmt.Fprintf(&b, ", %s skipped", count(s.SkippedOther, "symlink or special file", "symlinks or special files"))
 	}
 	if s.ExpansionStopped > 0 {
-		fmt.Fprintf(&b, ", %d archives stopped at a bound", s.ExpansionStopped)
+		fmt.Fprintf(&b, ", %d stopped at an archive bound", s.ExpansionStopped)
 	}
 	if s.Errors > 0 {
 		fmt.Fprintf(&b, ", %d unreadable", s.Errors)

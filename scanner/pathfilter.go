@@ -55,51 +55,176 @@ func asciiLower(path string) string {
 }
 
 // required returns literals (lower case) of which every match of re holds
-// at least one; ok is false when there is no such set (or it is not worth
-// looking for).
+// at least one; ok is false when there is no such set.
 func required(re *syntax.Regexp) (lits []string, ok bool) {
+	in := analyze(re)
+	if in.req == nil && !hasEmpty(in.exact) {
+		in.req = in.exact
+	}
+	if in.req == nil || hasEmpty(in.req) {
+		return nil, false
+	}
+	// A literal holding another one is found only where that one is.
+	for _, l := range in.req {
+		kept := true
+		for _, o := range in.req {
+			if len(o) < len(l) && strings.Contains(l, o) {
+				kept = false
+				break
+			}
+		}
+		if kept {
+			lits = append(lits, l)
+		}
+	}
+	return lits, true
+}
+
+// maxExact bounds the strings an exact set may hold.
+const maxExact = 64
+
+// litInfo is what analyze knows of a regex's matches: exact, when not nil,
+// holds every string it can match (with its empty-width assertions taken as
+// always true, which only adds strings); req, when not nil, literals one of
+// which every match holds.
+type litInfo struct {
+	exact, req []string
+}
+
+func analyze(re *syntax.Regexp) litInfo {
 	switch re.Op {
 	case syntax.OpLiteral:
 		s := string(re.Rune)
 		for i := 0; i < len(s); i++ {
 			if s[i] >= 0x80 {
-				return nil, false
+				return litInfo{}
 			}
 		}
-		return []string{strings.ToLower(s)}, s != ""
-	case syntax.OpCapture, syntax.OpPlus:
-		return required(re.Sub[0])
+		return litInfo{exact: []string{strings.ToLower(s)}}
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return litInfo{exact: []string{""}}
+	case syntax.OpCharClass:
+		var set []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			lo, hi := re.Rune[i], re.Rune[i+1]
+			if hi >= 0x80 || hi-lo > 8 || len(set) > 16 {
+				return litInfo{}
+			}
+			for c := lo; c <= hi; c++ {
+				set = append(set, strings.ToLower(string(c)))
+			}
+		}
+		return litInfo{exact: dedup(set)}
+	case syntax.OpCapture:
+		return analyze(re.Sub[0])
+	case syntax.OpQuest:
+		if in := analyze(re.Sub[0]); in.exact != nil {
+			return litInfo{exact: dedup(append(in.exact, ""))}
+		}
+	case syntax.OpPlus:
+		return needed(analyze(re.Sub[0]))
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			return required(re.Sub[0])
+			return needed(analyze(re.Sub[0]))
+		}
+	case syntax.OpAlternate:
+		// One branch matches: the strings, or else the literals, of every branch.
+		exact, req := []string{}, []string{}
+		for _, sub := range re.Sub {
+			in := analyze(sub)
+			if exact != nil && in.exact != nil {
+				exact = append(exact, in.exact...)
+			} else {
+				exact = nil
+			}
+			if r := needed(in).req; req != nil && r != nil {
+				req = append(req, r...)
+			} else {
+				req = nil
+			}
+		}
+		if exact != nil && len(exact) <= maxExact {
+			return litInfo{exact: dedup(exact)}
+		}
+		if req != nil {
+			return litInfo{req: dedup(req)}
 		}
 	case syntax.OpConcat:
-		// Every part must match: the part whose literals are longest.
-		best, bestLen := []string(nil), 0
+		// Every part matches: runs of parts with exact strings join into
+		// longer literals; the best literals of all are kept.
+		var best []string
+		consider := func(lits []string) {
+			if lits != nil && !hasEmpty(lits) && shortest(lits) > shortest(best) {
+				best = lits
+			}
+		}
+		run := []string{""}
+		all := true
 		for _, sub := range re.Sub {
-			l, ok := required(sub)
-			if !ok {
+			in := analyze(sub)
+			if in.exact != nil && len(run)*len(in.exact) <= maxExact {
+				run = cross(run, in.exact)
 				continue
 			}
-			if n := shortest(l); n > bestLen {
-				best, bestLen = l, n
+			all = false
+			consider(run)
+			run = []string{""}
+			if in.exact != nil {
+				run = in.exact
+				continue
 			}
+			consider(in.req)
 		}
-		return best, best != nil
-	case syntax.OpAlternate:
-		// One branch matches: the literals of every branch.
-		for _, sub := range re.Sub {
-			l, ok := required(sub)
-			if !ok {
-				return nil, false
-			}
-			lits = append(lits, l...)
+		if all {
+			return litInfo{exact: run}
 		}
-		return lits, true
+		consider(run)
+		return litInfo{req: best}
 	}
-	return nil, false
+	return litInfo{}
 }
 
+// needed turns an exact set without the empty string into required literals.
+func needed(in litInfo) litInfo {
+	if in.req == nil && in.exact != nil && !hasEmpty(in.exact) {
+		return litInfo{req: in.exact}
+	}
+	return litInfo{req: in.req}
+}
+
+func cross(a, b []string) []string {
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return dedup(out)
+}
+
+func dedup(ss []string) []string {
+	seen := map[string]bool{}
+	out := ss[:0:0]
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func hasEmpty(ss []string) bool {
+	for _, s := range ss {
+		if s == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// shortest is the length of the shortest of lits (-1: none).
 func shortest(lits []string) int {
 	n := -1
 	for _, l := range lits {

@@ -24,7 +24,7 @@ func TestPathRegexLiterals(t *testing.T) {
 			res = append(res, a.re)
 		}
 	}
-	for _, s := range []string{`(?i)(?:^|/)kube/config$`, `secret|(?:tok)+en`, `a{2,}b`, `x?y*`, `(?:^|/)(?:a|)conf$`, `(?i)\.ſh$`} {
+	for _, s := range []string{`(?i)(?:^|/)kube/config$`, `secret|(?:tok)+en`, `a{2,}b`, `x?y*`, `(?:^|/)(?:a|)conf$`, `(?i)\.ſh$`, `[._-]conf\.ya?ml$`, `(?i)\bid_[rd]sa\b`, `(?:^|/)\.?(?:x|yz)?rc$`} {
 		res = append(res, regexp.MustCompile(s))
 	}
 	if len(res) < 10 {
@@ -42,7 +42,7 @@ func TestPathRegexLiterals(t *testing.T) {
 	if withLits < len(res)/2 {
 		t.Errorf("only %d of %d path regexes have required literals", withLits, len(res))
 	}
-	words = append(words, "src", "main.go", "a.zip!", "/", ".", "-", "_", "Kube", "\u212Aube", "CONFIG", "ſh", "sh", "aab", "aconf", "conf")
+	words = append(words, "src", "main.go", "a.zip!", "/", ".", "-", "_", "Kube", "\u212Aube", "CONFIG", "ſh", "sh", "aab", "aconf", "conf", "_conf.yml", ".conf.yaml", "id_rsa", "ID_DSA", ".xrc", "yzrc", "rc")
 	rng := rand.New(rand.NewSource(1))
 	paths := []string{"", "go.sum", "a.zip!go.sum", "x/TestData/y.json", "k8s/\u212Aube/config", "run.ſh", "run.SH"}
 	for i := 0; i < 20000; i++ {

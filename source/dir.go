@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -41,4 +42,22 @@ func (d Dir) Scan(ctx context.Context, env *Env) error {
 	return RunItems(ctx, env, rc, func(ctx context.Context, out chan<- scanner.Item) error {
 		return scanner.Walk(ctx, d.Path, scanner.WalkOptions{Prefix: prefix, OnError: env.Run.OnError, OnNestedConfig: env.Run.OnNestedConfig}, env.Counters, out)
 	})
+}
+
+// Dirs are the sources of a dir scan, one per path (default .), each
+// checked to exist, and their roots ("" for a file).
+func Dirs(paths []string) ([]Source, []string, error) {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	var srcs []Source
+	var roots []string
+	for _, a := range paths {
+		if _, err := os.Stat(a); err != nil {
+			return nil, nil, fmt.Errorf("path %s: %w", a, unwrapPathError(err))
+		}
+		d := Dir{Path: a, Prefixed: len(paths) > 1}
+		srcs, roots = append(srcs, d), append(roots, d.Root())
+	}
+	return srcs, roots, nil
 }

@@ -4,73 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 )
-
-func TestParseGitDate(t *testing.T) {
-	utc := time.UTC
-	now := time.Date(2026, 3, 15, 10, 30, 0, 0, utc)
-	tests := []struct {
-		in       string
-		endOfDay bool
-		want     time.Time
-	}{
-		{"2024-05-01", false, time.Date(2024, 5, 1, 0, 0, 0, 0, utc)},
-		{"2024-05-01", true, time.Date(2024, 5, 1, 23, 59, 59, 0, utc)},
-		{"2024-05-01 13:45", false, time.Date(2024, 5, 1, 13, 45, 0, 0, utc)},
-		{"2024-05-01 13:45:07", true, time.Date(2024, 5, 1, 13, 45, 7, 0, utc)},
-		{"2024-05-01T13:45:07+02:00", false, time.Date(2024, 5, 1, 11, 45, 7, 0, utc)},
-		{"@1714567890", false, time.Unix(1714567890, 0)},
-		{"2 weeks ago", false, now.AddDate(0, 0, -14)},
-		{"3.days.ago", false, now.AddDate(0, 0, -3)},
-		{"1 month ago", false, now.AddDate(0, -1, 0)},
-		{"yesterday", false, time.Date(2026, 3, 14, 0, 0, 0, 0, utc)},
-		{"yesterday", true, time.Date(2026, 3, 14, 23, 59, 59, 0, utc)},
-		{"now", true, now},
-	}
-	for _, tt := range tests {
-		got, err := parseGitDate(tt.in, now, tt.endOfDay)
-		if err != nil || !got.Equal(tt.want) {
-			t.Errorf("parseGitDate(%q, %v) = %v, %v; want %v", tt.in, tt.endOfDay, got, err, tt.want)
-		}
-	}
-	for _, bad := range []string{"", "last tuesday", "2024-13-01", "@x", "5 fortnights ago"} {
-		if _, err := parseGitDate(bad, now, false); err == nil {
-			t.Errorf("parseGitDate(%q): no error", bad)
-		}
-	}
-}
-
-func TestParseLogOpts(t *testing.T) {
-	tests := []struct {
-		in   string
-		want logOpts
-		err  string
-	}{
-		{"--all --since=2024-01-01", logOpts{since: "2024-01-01"}, ""},
-		{`--after "2 weeks ago" --before=2024-06-01`, logOpts{since: "2 weeks ago", until: "2024-06-01"}, ""},
-		{"main..feature -- src ':!src/gen'", logOpts{rangeAB: "main..feature", paths: []string{"src", ":!src/gen"}}, ""},
-		{"release -p -U0 --full-history", logOpts{branch: "release"}, ""},
-		{"-n 5", logOpts{}, "-n is not supported"},
-		{"--author=ada", logOpts{}, "--author=ada is not supported"},
-		{"a...b", logOpts{}, "did you mean A..B"},
-		{"main dev", logOpts{}, "dev is not supported"},
-		{"--since", logOpts{}, "--since needs a date"},
-		{`--since "2024`, logOpts{}, "unclosed"},
-	}
-	for _, tt := range tests {
-		got, err := parseLogOpts(tt.in)
-		if tt.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.err) || !strings.HasPrefix(err.Error(), "--log-opts ") {
-				t.Errorf("%q: error %v, want %q", tt.in, err, tt.err)
-			}
-			continue
-		}
-		if err != nil || !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("%q = %+v, %v; want %+v", tt.in, got, err, tt.want)
-		}
-	}
-}
 
 // keyhound git --since, --until and -- PATHSPEC, and gitleaks's --log-opts
 // mapped onto them, end to end.

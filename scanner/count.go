@@ -1,23 +1,22 @@
-package cmd
+package scanner
 
 import (
 	"context"
 	"io/fs"
 	"path/filepath"
-
-	"github.com/keyhound/keyhound/progress"
 )
 
-// countFiles counts, in the background, the files keyhound dir will scan
-// under paths into bar, and marks the totals final when done; stop ends
-// the count early and waits for it.
-func countFiles(ctx context.Context, paths []string, bar *progress.Tree) (stop func()) {
+// CountFiles counts, in the background, the files a walk of paths will
+// send (for a progress bar's totals): found is called with each one's size,
+// then counted when the count is complete. stop ends the count early and
+// waits for it.
+func CountFiles(ctx context.Context, paths []string, found func(size int64), counted func()) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if countTree(ctx, paths, bar.Found) == nil {
-			bar.Counted()
+		if countTree(ctx, paths, found) == nil {
+			counted()
 		}
 	}()
 	return func() {
@@ -26,7 +25,7 @@ func countFiles(ctx context.Context, paths []string, bar *progress.Tree) (stop f
 	}
 }
 
-// countTree walks paths as keyhound dir does (regular files, no .git
+// countTree walks paths as Walk does (regular files, no .git
 // directory, no symlink followed below a root) and calls found with the
 // size of each file. It returns ctx's error if ctx ends first.
 func countTree(ctx context.Context, paths []string, found func(size int64)) error {
