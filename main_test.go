@@ -1,8 +1,10 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/keyhound/keyhound/cmd"
 	"github.com/keyhound/keyhound/rules"
 	"github.com/keyhound/keyhound/scanner"
 )
@@ -28,5 +30,18 @@ func TestDefaultRules(t *testing.T) {
 	}
 	for _, f := range scanner.CheckExamples(set) {
 		t.Error(f)
+	}
+}
+
+// TestQuickStart: the README's first command, `go run . dir .`, exits 0 on
+// this repository: every fake secret it holds on purpose (rule examples, the
+// generated rule table, test data) is allowlisted by its .keyhound.toml, and
+// nothing else is a finding.
+func TestQuickStart(t *testing.T) {
+	var stdout, stderr strings.Builder
+	code := cmd.Main(cmd.Env{DefaultRules: defaultRules, Stdout: &stdout, Stderr: &stderr,
+		Getenv: func(string) string { return "" }}, []string{"dir", "--no-progress", "."})
+	if code != 0 {
+		t.Errorf("keyhound dir . exited %d, want 0\n%.3000s\n%s", code, stdout.String(), stderr.String())
 	}
 }
