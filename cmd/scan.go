@@ -214,20 +214,6 @@ func newDirCmd(env *Env) *cobra.Command {
 	return c
 }
 
-// dirSources and dirRoots are source.Dirs for explain.go.
-func dirSources(args []string) ([]source.Source, error) {
-	srcs, _, err := source.Dirs(args)
-	return srcs, err
-}
-
-func dirRoots(srcs []source.Source) []string {
-	var roots []string
-	for _, s := range srcs {
-		roots = append(roots, s.(source.Dir).Root())
-	}
-	return roots
-}
-
 func newStdinCmd(env *Env) *cobra.Command {
 	o := &scanOptions{}
 	var name string
