@@ -199,25 +199,28 @@ func Preview(secret string) string {
 // Sort orders findings by repository, file, line, column, rule and commit, the
 // order every report uses.
 func Sort(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := &fs[i], &fs[j]
-		if a.Repository != b.Repository {
-			return a.Repository < b.Repository
-		}
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		if a.RuleID != b.RuleID {
-			return a.RuleID < b.RuleID
-		}
-		return a.Commit < b.Commit
-	})
+	sort.SliceStable(fs, func(i, j int) bool { return Less(&fs[i], &fs[j]) })
+}
+
+// Less reports whether a comes before b in report order: repository, file,
+// line, column, rule, commit.
+func Less(a, b *Finding) bool {
+	if a.Repository != b.Repository {
+		return a.Repository < b.Repository
+	}
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	if a.Column != b.Column {
+		return a.Column < b.Column
+	}
+	if a.RuleID != b.RuleID {
+		return a.RuleID < b.RuleID
+	}
+	return a.Commit < b.Commit
 }
 
 // Stats summarises a scan.

@@ -1,9 +1,7 @@
 package ignore
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"regexp"
 	"strconv"
 	"strings"
@@ -35,13 +33,9 @@ var commitPrefix = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64}):`)
 
 // LoadGitleaks reads a .gitleaksignore; errors name the file and line.
 func LoadGitleaks(path string) (*GitleaksFile, error) {
-	data, err := readLimited(path)
+	data, err := readFile(path)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("ignore file %s: %w", path, err)
+		return nil, err
 	}
 	return ParseGitleaks(path, data)
 }

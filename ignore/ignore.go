@@ -110,6 +110,16 @@ func ParseDate(s string) (time.Time, error) {
 // Load reads and validates an ignore file. Every error names the file and,
 // for a bad entry, its line.
 func Load(path string) (*File, error) {
+	data, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// readFile reads an ignore file (bounded by MaxFileSize); the error names
+// the file once.
+func readFile(path string) ([]byte, error) {
 	data, err := readLimited(path)
 	if err != nil {
 		var pe *fs.PathError
@@ -118,7 +128,7 @@ func Load(path string) (*File, error) {
 		}
 		return nil, fmt.Errorf("ignore file %s: %w", path, err)
 	}
-	return Parse(path, data)
+	return data, nil
 }
 
 // MaxFileSize bounds an ignore file (one may come with the scanned

@@ -71,19 +71,7 @@ func (e *Explanation) Write(w io.Writer) (summary string, err error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	cands := e.cands
-	sort.SliceStable(cands, func(i, j int) bool {
-		a, b := &cands[i].f, &cands[j].f
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		return a.RuleID < b.RuleID
-	})
+	sort.SliceStable(cands, func(i, j int) bool { return finding.Less(&cands[i].f, &cands[j].f) })
 	// A generic rule yields to a provider's rule at the same place (its
 	// allowlist holds the providers' prefixes): that is no news.
 	specific := map[string]bool{}
