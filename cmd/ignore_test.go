@@ -179,7 +179,7 @@ func TestIgnoreCheck(t *testing.T) {
 	want := []string{
 		":7 (sha256:", "owner ops", "stale: matched nothing",
 		":12 (sha256:", "path elsewhere/**", "stale",
-		":17 (sha256:", "expired on 2002-02-02 (matches 1 findings)",
+		":17 (sha256:", "expired on 2002-02-02 (matches 1 finding)",
 		"4 entries: 1 in use, 2 stale, 1 expired",
 	}
 	for _, w := range want {
@@ -214,7 +214,7 @@ func TestIgnoreCheck(t *testing.T) {
 
 	// All entries in use: --strict passes.
 	writeFile(t, filepath.Join(dir, ".keyhoundignore"), ignoreEntry(ignore.SecretHash(secret)))
-	if r := run(t, "", "ignore", "check", "--strict", dir); r.code != 0 || !strings.Contains(r.stdout, "1 entries: 1 in use, 0 stale, 0 expired") {
+	if r := run(t, "", "ignore", "check", "--strict", dir); r.code != 0 || !strings.Contains(r.stdout, "1 entry: 1 in use, 0 stale, 0 expired") {
 		t.Errorf("clean: exit %d %s", r.code, r.stdout)
 	}
 	if r := run(t, "", "ignore", "check", t.TempDir()); r.code != 2 || !strings.Contains(r.stderr, "no .keyhoundignore in") {

@@ -30,7 +30,7 @@ func Check(w io.Writer, file *File, found []finding.Finding, now time.Time) (sta
 		switch {
 		case e.Expired(now):
 			expired++
-			fmt.Fprintf(w, "%s: expired on %s (matches %d findings)\n", desc, e.Expires.Format(time.DateOnly), n)
+			fmt.Fprintf(w, "%s: expired on %s (matches %s)\n", desc, e.Expires.Format(time.DateOnly), count(n, "finding", "findings"))
 		case n > 0:
 			inUse++
 		case redacted && strings.HasPrefix(e.Fingerprint, "sha256:"):
@@ -41,10 +41,18 @@ func Check(w io.Writer, file *File, found []finding.Finding, now time.Time) (sta
 			fmt.Fprintf(w, "%s: stale: matched nothing\n", desc)
 		}
 	}
-	fmt.Fprintf(w, "%s: %d entries: %d in use, %d stale, %d expired", file.Path, len(file.Entries), inUse, stale, expired)
+	fmt.Fprintf(w, "%s: %s: %d in use, %d stale, %d expired", file.Path, count(len(file.Entries), "entry", "entries"), inUse, stale, expired)
 	if unknown > 0 {
 		fmt.Fprintf(w, ", %d undecided", unknown)
 	}
 	fmt.Fprintln(w)
 	return stale, expired
+}
+
+// count is "1 finding", "2 findings".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
