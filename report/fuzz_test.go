@@ -118,6 +118,8 @@ func checkJSON(t *testing.T, rep *finding.Report, out, dir string) {
 	}
 	for i := range rep.Findings {
 		want := rep.Findings[i]
+		// A file name that is not UTF-8 keeps its bytes in file_bytes.
+		want.WithFileBytes()
 		for _, p := range []*string{&want.RuleID, &want.Description, &want.Severity, &want.File, &want.Secret, &want.Match,
 			&want.Repository, &want.Commit, &want.Author, &want.Email, &want.Date, &want.Message} {
 			*p = utf8Valid(*p)
@@ -180,13 +182,22 @@ func checkSARIF(t *testing.T, rep *finding.Report, out string) {
 		}
 		loc := r.Locations[0].PhysicalLocation
 		uri := loc.ArtifactLocation.URI
-		if strings.HasPrefix(fd.File, "/") {
+		// The uri is a file of the repository: for content inside an
+		// archive ("a.zip!inner/.env") the outer file, with the member
+		// in the message and the region on the archive's first line.
+		pv := fd.Provenance()
+		if strings.HasPrefix(pv.File, "/") {
 			uri = strings.TrimPrefix(uri, "file://")
 		}
-		if got, err := url.PathUnescape(uri); err != nil || got != fd.File {
-			t.Fatalf("SARIF uri %q names %q, want %q (%v)", loc.ArtifactLocation.URI, got, fd.File, err)
+		if got, err := url.PathUnescape(uri); err != nil || got != pv.File {
+			t.Fatalf("SARIF uri %q names %q, want %q (%v)", loc.ArtifactLocation.URI, got, pv.File, err)
 		}
-		if fd.Line > 0 && loc.Region["startLine"] != fd.Line {
+		switch {
+		case len(pv.Members) > 0:
+			if loc.Region["startLine"] != 1 || !strings.Contains(r.Message.Text, " in archive member "+utf8Valid(pv.Member())) {
+				t.Fatalf("SARIF result for %q: region %v, message %q: want line 1 of the archive and the member named", fd.File, loc.Region, r.Message.Text)
+			}
+		case fd.Line > 0 && loc.Region["startLine"] != fd.Line:
 			t.Fatalf("SARIF region %v for line %d", loc.Region, fd.Line)
 		}
 		if r.PartialFingerprints[sarifFingerprintKey] != fd.Fingerprint {
