@@ -20,6 +20,7 @@ func TestExplain(t *testing.T) {
 	allowed := testfixture.GitHubToken("ghp_", "Zq3mW8nB5vC2xL7kJ4hG9fD6sA1pR0")
 	ignored := testfixture.GitHubToken("ghp_", "Mn4bV7cX2zL9kJ5hG8fD3sA6pQ1wE0")
 	baselined := testfixture.GitHubToken("ghp_", "Tr5eW2qL8kJ3hG6fD9sA4pZ1xC7vB0")
+	glAllowed := testfixture.GitHubToken("ghp_", "Hy6tR3eW9qL2kJ7hG4fD1sA8pZ5xC0")
 	madeUp := real[:len(real)-1] + "x" // a typo: the checksum no longer holds
 	writeFile(t, filepath.Join(dir, "app.env"), strings.Join([]string{
 		"aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
@@ -29,6 +30,7 @@ func TestExplain(t *testing.T) {
 		"CI_TOKEN=" + ignored,
 		"OLD_TOKEN=" + baselined,
 		"key = AKIAAAAAAAAAAAAAAAAB",
+		"LEGACY_TOKEN=" + glAllowed + " # gitleaks:allow",
 	}, "\n")+"\n")
 	writeFile(t, filepath.Join(dir, "go.sum"), "example.com/m v1.0.0 h1:"+real+"\n")
 	if r := runBuiltin(t, "ignore", "add", finding.Fingerprint("github-pat", ignored, "app.env"), "--reason", "rotated", "--ignore-file", filepath.Join(dir, ".keyhoundignore")); r.code != 0 {
@@ -52,6 +54,7 @@ func TestExplain(t *testing.T) {
 		"app.env:6:11: github-pat ghp_********: not reported: in the --baseline report " + base + "\n",
 		"app.env:7:7: aws-access-key-id AKIA********: not reported: entropy ",
 		"is below the rule's minimum of 3",
+		"app.env:8:14: github-pat ghp_********: not reported: the comment gitleaks:allow is on its line\n",
 		"go.sum: not scanned: the path matches the allowlist path",
 	} {
 		if !strings.Contains(r.stdout, want) {

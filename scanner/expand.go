@@ -396,7 +396,7 @@ func (w *Worker) withDecoded(buf []byte, from, to int, enabled []bool, ps []matc
 		k++
 		ls := lineStart(buf, d.start, markerReach)
 		le := lineEnd(buf, d.end, markerReach)
-		if allowMarked(buf[ls:le]) {
+		if allowMarker(buf[ls:le]) != "" {
 			continue
 		}
 		emit(w.m.decodedFinding(buf, d, path, pos))

@@ -1,7 +1,6 @@
 package scanner
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -69,8 +68,8 @@ func (m *Matcher) why(r *rules.Rule, buf []byte, mt *match, secret string) strin
 	}
 	ls := lineStart(buf, mt.start, markerReach)
 	le := lineEnd(buf, mt.end, markerReach)
-	if bytes.Contains(buf[ls:le], []byte(AllowMarker)) {
-		return "the comment " + AllowMarker + " is on its line"
+	if m := allowMarker(buf[ls:le]); m != "" {
+		return "the comment " + m + " is on its line"
 	}
 	return "refused" // not reached: accept refused it
 }

@@ -16,16 +16,16 @@ import (
 // marker, which repositories moving from gitleaks already carry.
 const AllowMarker = "keyhound:allow"
 
-var allowMarkers = [][]byte{[]byte(AllowMarker), []byte("gitleaks:allow")}
+var allowMarkers = []string{AllowMarker, "gitleaks:allow"}
 
-// allowMarked reports whether text holds an allow marker.
-func allowMarked(text []byte) bool {
+// allowMarker returns the allow marker text holds, "" if none.
+func allowMarker(text []byte) string {
 	for _, m := range allowMarkers {
-		if bytes.Contains(text, m) {
-			return true
+		if bytes.Contains(text, []byte(m)) {
+			return m
 		}
 	}
-	return false
+	return ""
 }
 
 // markerReach bounds how far from a match the marker is looked for.
@@ -477,7 +477,7 @@ func (m *Matcher) accept(r *rules.Rule, buf []byte, mt *match, secret string) bo
 	// markerReach bytes either side (a minified file is one huge line).
 	ls := lineStart(buf, mt.start, markerReach)
 	le := lineEnd(buf, mt.end, markerReach)
-	return !allowMarked(buf[ls:le])
+	return allowMarker(buf[ls:le]) == ""
 }
 
 // Entropy is the Shannon entropy of s in bits per byte.
