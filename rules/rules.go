@@ -420,19 +420,6 @@ func SeverityRank(s string) int {
 	return -1
 }
 
-// AllowsPath reports whether path is allowlisted.
-func (a *Allowlist) AllowsPath(path string) bool {
-	if a == nil {
-		return false
-	}
-	for _, re := range a.Paths {
-		if re.MatchString(path) {
-			return true
-		}
-	}
-	return false
-}
-
 // AllowsSecret reports whether secret is allowlisted by a regex or
 // stopword, matched against its KeyMaterial.
 func (a *Allowlist) AllowsSecret(secret string) bool {

@@ -46,10 +46,8 @@ func (p *pathRegex) match(path, lower string) bool {
 
 // asciiLower returns path in lower case, or "" when it is not all ASCII.
 func asciiLower(path string) string {
-	for i := 0; i < len(path); i++ {
-		if path[i] >= 0x80 {
-			return ""
-		}
+	if !isASCII(path) {
+		return ""
 	}
 	return strings.ToLower(path)
 }
@@ -95,10 +93,8 @@ func analyze(re *syntax.Regexp) litInfo {
 	switch re.Op {
 	case syntax.OpLiteral:
 		s := string(re.Rune)
-		for i := 0; i < len(s); i++ {
-			if s[i] >= 0x80 {
-				return litInfo{}
-			}
+		if !isASCII(s) {
+			return litInfo{}
 		}
 		return litInfo{exact: []string{strings.ToLower(s)}}
 	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
