@@ -3,6 +3,7 @@ package ignore
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -114,7 +115,7 @@ func (m *GitleaksMatcher) Match(fd *finding.Finding) *GitleaksEntry {
 		if !fd.AtGitleaksPlace(e.File, e.Line) {
 			continue
 		}
-		if r := m.rules[i]; r != "" && r != fd.RuleID && !contains(fd.AlsoRules, r) {
+		if r := m.rules[i]; r != "" && r != fd.RuleID && !slices.Contains(fd.AlsoRules, r) {
 			continue
 		}
 		if e.Commit != "" && !fd.InCommit(e.Commit) {
@@ -123,13 +124,4 @@ func (m *GitleaksMatcher) Match(fd *finding.Finding) *GitleaksEntry {
 		return e
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
