@@ -312,9 +312,31 @@ func hasLongMultiline(re *syntax.Regexp) bool {
 		if (re.Max < 0 || re.Max > 256) && mixesNewline(re.Sub[0]) {
 			return true
 		}
+		// Many lines of any length, as in `(?:[^\n]*\n){0,50}`: more than
+		// the lines around a keyword that a window is sure to hold.
+		if re.Max > manyLines && mixesNewline(re.Sub[0]) && hasUnbounded(re.Sub[0]) {
+			return true
+		}
 	}
 	for _, sub := range re.Sub {
 		if hasLongMultiline(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// manyLines is the most lines a bounded repeat may span (each line of any
+// length) for its regex to count as staying near its keyword.
+const manyLines = 16
+
+// hasUnbounded reports whether re holds a repeat without an upper bound.
+func hasUnbounded(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpStar || re.Op == syntax.OpPlus || (re.Op == syntax.OpRepeat && re.Max < 0) {
+		return true
+	}
+	for _, sub := range re.Sub {
+		if hasUnbounded(sub) {
 			return true
 		}
 	}

@@ -21,6 +21,9 @@ func TestRegexShapes(t *testing.T) {
 		{"ab\n", true, false},
 		{`x(?:\n|$)`, true, false},
 		{`x\n?y`, false, false},
+		{`users:[^\n]*\n(?:[^\n]*\n){0,50}?user:`, false, true}, // 50 lines of any length
+		{`a(?:[ \t]*\w+:[^\n]*\n){0,8}b`, false, false},         // a few: the window's lines hold them
+		{`a(?:x\n){0,50}b`, false, false},                       // 50 short lines: at most 100 bytes
 	}
 	for _, tc := range tests {
 		sh := shapeOf(tc.expr)
