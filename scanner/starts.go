@@ -18,12 +18,17 @@ import (
 // literals (`(?i)(?:hashed|…|pass(?:word)?|pwd)…`, `\bAQE…`), only the
 // places where one occurs can start a match: the matcher finds them with a
 // small automaton and tries the regex anchored there, which yields exactly
-// FindAll's matches (see startSet.findAll) at a fraction of the cost.
+// FindAll's matches (see startSet.findAll) at a fraction of the cost. A
+// place whose byte before cannot precede a match (a word byte before
+// `\bkey`) is not tried at all.
 
 // startSet is what finds the places where a rule's matches can start. It
 // is shared by all workers.
 type startSet struct {
 	lits *prefilter // the literals a match starts with (ASCII case-insensitively)
+	// ctx is, per literal, what the byte before it must be: a literal
+	// found right after a word byte cannot start a match of `\bkey`.
+	ctx []leadCtx
 	// folds are the UTF-8 forms of non-ASCII runes that fold to a letter of
 	// the literals (the Kelvin sign for k, ſ for s): a window holding one
 	// may have a match the automaton does not see, and is searched whole.
@@ -58,20 +63,26 @@ func startsOf(expr string) *startSet {
 	if hasBeginText(re) {
 		return nil // see findAll: the window's start must look like a line's
 	}
-	lits, _ := prefixes(re, []string{""})
-	if len(lits) == 0 || len(lits) > maxPrefixes {
+	leads, _ := prefixes(re, []lead{{}})
+	if len(leads) == 0 || len(leads) > maxPrefixes {
 		return nil
 	}
 	var uniq []string
-	for _, l := range lits {
-		if len(l) < minStartLen || !isASCII(l) {
+	var ctx []leadCtx
+	for _, l := range leads {
+		if len(l.s) < minStartLen || !isASCII(l.s) {
 			return nil
 		}
-		if !slices.Contains(uniq, l) {
-			uniq = append(uniq, l)
+		if i := slices.Index(uniq, l.s); i >= 0 {
+			if ctx[i] != l.ctx {
+				ctx[i] = ctxAny // either context may do
+			}
+			continue
 		}
+		uniq = append(uniq, l.s)
+		ctx = append(ctx, l.ctx)
 	}
-	st := &startSet{lits: newAutomaton(uniq), expr: expr}
+	st := &startSet{lits: newAutomaton(uniq), ctx: ctx, expr: expr}
 	for _, r := range wideFolds(uniq) {
 		st.folds = append(st.folds, utf8.AppendRune(nil, r))
 	}
@@ -129,7 +140,9 @@ type startScratch struct {
 // next match starts, and that match is the same: leftmost-first at the same
 // place, seeing the same byte before it (at the window's start, a newline,
 // which \b, \B and (?m)^ take as they take the start of the text; the
-// regex has no \A). Then it goes on from the match's end, as FindAll does.
+// regex has no \A). An occurrence whose byte before does not suit its
+// literal (see lead) cannot start a match and is not tried. Then it goes
+// on from the match's end, as FindAll does.
 func (st *startSet) findAll(win []byte, sc *startScratch) ([][]int, bool) {
 	for _, f := range st.folds {
 		if bytes.Contains(win, f) {
@@ -139,7 +152,11 @@ func (st *startSet) findAll(win []byte, sc *startScratch) ([][]int, bool) {
 	sc.hits = st.lits.find(win, sc.hits[:0], &sc.hits2)
 	at := sc.at[:0]
 	for _, h := range sc.hits {
-		at = append(at, h.end-st.lits.plen[h.pat])
+		// The byte before is the window's own, or (at its start) a
+		// newline, as below.
+		if s := h.end - st.lits.plen[h.pat]; st.ctx[h.pat].holds(win, s) {
+			at = append(at, s)
+		}
 	}
 	sc.at = at
 	if len(at) > 8+len(win)/16 {

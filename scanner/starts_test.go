@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,6 +23,12 @@ var startsExprs = []string{
 	`(?i)\bkey\B[a-z]*`,
 	`(?:ab|abc)(d?)`,
 	`(?i)(?:is|has)_?key=(\w+)`,
+	// Literals whose byte before must be a non-word byte, a word byte,
+	// a newline, or either (one literal with two contexts).
+	`(?m)(?:^|[\s:])_auth=([a-z0-9]+)`,
+	`\b(?:key|ab)_[a-z]{2}|\b=:\w+`,
+	`(?i)\bab\w*|ab=\d+`,
+	`(?m)^\bsk=\w+`,
 }
 
 // sameAsFindAll checks that st.findAll equals re.FindAllSubmatchIndex on
@@ -93,7 +100,7 @@ func TestStartsFindAllRules(t *testing.T) {
 // TestStartsFindAllGenerated: the hand-picked regexes on random text made
 // of their literals, context bytes and filler.
 func TestStartsFindAllGenerated(t *testing.T) {
-	pieces := append([]string{"fake", "MOCK", "show", "pass", "PassWord", "pwd", "AQE", "aqe", "key", "KEY", "sk", "ab", "abc", "d", "is", "has", "_", "=", ":", "abcd1234", "Zz9+/", "\"", "\t"}, contexts...)
+	pieces := append([]string{"_auth=", "key_", "ab=", "sk=", "=:", "fake", "MOCK", "show", "pass", "PassWord", "pwd", "AQE", "aqe", "key", "KEY", "sk", "ab", "abc", "d", "is", "has", "_", "=", ":", "abcd1234", "Zz9+/", "\"", "\t"}, contexts...)
 	rng := rand.New(rand.NewSource(7))
 	for _, expr := range startsExprs {
 		st := startsOf(expr)
@@ -142,8 +149,8 @@ func TestStartsOf(t *testing.T) {
 }
 
 // FuzzStartsFindAll: on any input, the start-set search and FindAll agree
-// for the hand-picked regexes and the generic rules (the ones the search
-// is for).
+// for the hand-picked regexes, the generic rules (the ones the search is
+// for) and the rules whose start literals need a certain byte before them.
 func FuzzStartsFindAll(f *testing.F) {
 	set, _, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
 	if err != nil {
@@ -151,7 +158,7 @@ func FuzzStartsFindAll(f *testing.F) {
 	}
 	exprs := append([]string{}, startsExprs...)
 	for _, r := range set.Rules {
-		if r.Generic {
+		if st := startsOf(r.Expr); r.Generic || (st != nil && slices.ContainsFunc(st.ctx, func(c leadCtx) bool { return c != ctxAny })) {
 			exprs = append(exprs, r.Expr)
 		}
 	}
@@ -165,7 +172,7 @@ func FuzzStartsFindAll(f *testing.F) {
 			cs = append(cs, compiled{regexp.MustCompile(e), st})
 		}
 	}
-	for _, s := range []string{"password=hunter2hunter2", "fake_pwd=abc pwd=Zq8xW3pL0vB7", "xAQEab12345678 AQEab12345678", "\u212aey=abcd", "api_key = \"Zq8xW3pL0vB7nM2kQw\"", "is_key=1; hashed_secret=2"} {
+	for _, s := range []string{"password=hunter2hunter2", "fake_pwd=abc pwd=Zq8xW3pL0vB7", "xAQEab12345678 AQEab12345678", "\u212aey=abcd", "api_key = \"Zq8xW3pL0vB7nM2kQw\"", "is_key=1; hashed_secret=2", "sqlalchemy_api_key=abc alchemy_key=0123456789abcdef0123456789abcdef", "x\n_auth=YWJjZGVmZ2g="} {
 		f.Add([]byte(s), uint8(0))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
