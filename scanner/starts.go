@@ -200,3 +200,72 @@ func (st *startSet) findAll(win []byte, sc *startScratch) ([][]int, bool) {
 	}
 	return out, true
 }
+
+// leadHits tells which keyword hits can lie in the literal a match of a
+// one-line rule starts with (its lead), for rules whose every lead holds a
+// keyword: a match then holds a hit in its lead, and the window around that
+// hit holds the whole match (on a line no longer than maxWiden). A hit that
+// cannot lie in a lead — its keyword sits where no lead has it, or the
+// bytes around it are not a lead's, or the byte before that lead's place
+// does not suit it (`\balchemy` in "sqlalchemy") — adds only a window
+// whose matches are all found in others, and is dropped before any window
+// or regex work.
+type leadHits struct {
+	at map[string][]leadAt // keyword -> the places it has in leads
+}
+
+// leadAt is one place of a keyword in a lead: off bytes into it.
+type leadAt struct {
+	lead
+	off int
+}
+
+// leadHitsOf returns the lead check of a one-line rule, or nil when it has
+// none: some lead holds no keyword, or may start with something else than
+// its ASCII letters (a non-ASCII case fold).
+func leadHitsOf(expr string, keywords []string) *leadHits {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	leads, _ := prefixes(re, []lead{{}})
+	if len(leads) == 0 || len(leads) > maxPrefixes || !allHold(leadStrings(leads), keywords) {
+		return nil
+	}
+	lh := &leadHits{at: map[string][]leadAt{}}
+	for _, l := range leads {
+		if l.wide || !isASCII(l.s) {
+			return nil
+		}
+		for _, k := range keywords {
+			for off := 0; off+len(k) <= len(l.s); off++ {
+				if l.s[off:off+len(k)] == k {
+					lh.at[k] = append(lh.at[k], leadAt{l, off})
+				}
+			}
+		}
+	}
+	return lh
+}
+
+// mayStart reports whether the hit of keyword at buf[start:] may lie in a
+// match's lead.
+func (lh *leadHits) mayStart(buf []byte, start int, keyword string) bool {
+	for _, a := range lh.at[keyword] {
+		m0 := start - a.off
+		if m0 >= 0 && m0+len(a.s) <= len(buf) && equalFoldASCII(buf[m0:m0+len(a.s)], a.s) && a.ctx.holds(buf, m0) {
+			return true
+		}
+	}
+	return false
+}
+
+// equalFoldASCII reports whether b is s (lower-case) but for ASCII case.
+func equalFoldASCII(b []byte, s string) bool {
+	for i := range len(s) {
+		if lower(b[i]) != s[i] {
+			return false
+		}
+	}
+	return true
+}
