@@ -698,17 +698,28 @@ func charSet(re *syntax.Regexp) ([256]bool, bool) {
 // set bytes reaches an edge of the window where the byte outside belongs to
 // the set too, so the run might be completed there.
 func (nd *runNeed) mayHold(buf []byte, s, e int) bool {
-	fromEdge := s > 0 && nd.set[buf[s-1]]
-	run := 0
-	for i := s; i < e; i++ {
-		if nd.set[buf[i]] {
-			run++
-			if run >= nd.n || (fromEdge && run == i-s+1) {
-				return true
-			}
-		} else {
-			run = 0
-		}
+	if s >= e {
+		return false
 	}
-	return run > 0 && e < len(buf) && nd.set[buf[e]]
+	if (s > 0 && nd.set[buf[s-1]] && nd.set[buf[s]]) || (e < len(buf) && nd.set[buf[e-1]] && nd.set[buf[e]]) {
+		return true
+	}
+	// A run of n ending at i: if buf[i] is not in the set, none ends
+	// before i+n; else look back for its start, and if it begins past
+	// i-n+1, the first run that can end after it ends n on from there.
+	for i := s + nd.n - 1; i < e; {
+		if !nd.set[buf[i]] {
+			i += nd.n
+			continue
+		}
+		j := i - 1
+		for j > i-nd.n && nd.set[buf[j]] {
+			j--
+		}
+		if j == i-nd.n {
+			return true
+		}
+		i = j + nd.n
+	}
+	return false
 }
