@@ -196,6 +196,10 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 		run.Early = nil // a blob's findings are known to be selected only after the replay
 	}
 	s.tc = newTreeCache(r.db, 16<<20, warn)
+	workers := run.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	t0 := time.Now()
 	if opts.Staged {
 		if err := s.planStaged(); err != nil {
@@ -203,7 +207,7 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 		}
 		res.DiffTime = time.Since(t0)
 	} else {
-		if err := s.walk(ctx); err != nil {
+		if err := s.walk(ctx, workers); err != nil {
 			return res, err
 		}
 		res.WalkTime = time.Since(t0)
@@ -212,10 +216,6 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 		res.Shallow = s.g.shallow > 0
 		if s.g.shallow > 0 {
 			note(fmt.Sprintf("repository %s is a shallow clone: history stops at %d commit(s), whose files are attributed to them; older history is not scanned", target, s.g.shallow))
-		}
-		workers := run.Workers
-		if workers <= 0 {
-			workers = runtime.GOMAXPROCS(0)
 		}
 		if opts.Progress != nil {
 			opts.Progress.Phase("diffing trees", int64(len(s.g.order)))
@@ -294,8 +294,9 @@ func (m *missingObjects) summary() string {
 	return fmt.Sprintf("%d missing objects in all, %d not named (the repository is incomplete: a partial clone or a damaged snapshot)", m.n, m.n-namedMissing)
 }
 
-// walk selects the roots and the excluded history, and walks the commits.
-func (s *session) walk(ctx context.Context) error {
+// walk selects the roots and the excluded history, and walks the commits
+// (decoding the packs' commits ahead with workers when every ref is walked).
+func (s *session) walk(ctx context.Context, workers int) error {
 	r, o := s.r, s.opts
 	var wo walkOptions
 	var excl []hash
@@ -342,6 +343,8 @@ func (s *session) walk(ctx context.Context) error {
 			excl = []hash{ch}
 		}
 	default:
+		// Every ref: nearly every commit of the packs is walked.
+		wo.ahead = r.db.decodeCommitsAhead(ctx, workers)
 		wo.names = map[hash]string{}
 		byRoot := map[hash][]string{}
 		for _, ref := range r.allRefs(s.warn) {

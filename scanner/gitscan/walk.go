@@ -42,6 +42,7 @@ type walkOptions struct {
 	roots   []hash          // commits, trees or blobs (tags already peeled)
 	names   map[hash]string // names for trees and blobs named by tags
 	exclude map[hash]hash   // commits outside the scan (and their ancestors) -> tree
+	ahead   *commitsAhead   // commits decoded before the walk (nil: none)
 }
 
 // excludeFrom walks every ancestor of tips and returns commit -> tree.
@@ -113,36 +114,45 @@ func (r *repo) walk(ctx context.Context, o walkOptions, warn func(string), progr
 				return nil, ctx.Err()
 			}
 		}
-		t, data, err := r.db.read(h)
-		if err != nil {
-			if !warned[h] {
-				warned[h] = true
-				warn(fmt.Sprintf("commit %s: %v (its history is not scanned)", h, err))
-			}
-			continue
-		}
 		n := node{hash: h}
 		var parents []hash
-		switch t {
-		case objCommit:
-			c, err := parseCommit(data, false)
-			if err != nil {
-				warn(fmt.Sprintf("commit %s: %v", h, err))
-				continue
-			}
+		if c, ok := o.ahead.lookup(r.db, h); ok {
 			n.tree, n.time = c.tree, c.time
 			if r.shallow[h] {
 				g.shallow++
 			} else {
 				parents = c.parents
 			}
-		case objTree:
-			n.kind, n.tree, n.name = nodeTree, h, o.names[h]
-		case objBlob:
-			n.kind, n.tree, n.name = nodeBlob, h, o.names[h]
-		default:
-			warn(fmt.Sprintf("object %s: a %s cannot be scanned as history", h, t))
-			continue
+		} else {
+			t, data, err := r.db.read(h)
+			if err != nil {
+				if !warned[h] {
+					warned[h] = true
+					warn(fmt.Sprintf("commit %s: %v (its history is not scanned)", h, err))
+				}
+				continue
+			}
+			switch t {
+			case objCommit:
+				c, err := parseCommit(data, false)
+				if err != nil {
+					warn(fmt.Sprintf("commit %s: %v", h, err))
+					continue
+				}
+				n.tree, n.time = c.tree, c.time
+				if r.shallow[h] {
+					g.shallow++
+				} else {
+					parents = c.parents
+				}
+			case objTree:
+				n.kind, n.tree, n.name = nodeTree, h, o.names[h]
+			case objBlob:
+				n.kind, n.tree, n.name = nodeBlob, h, o.names[h]
+			default:
+				warn(fmt.Sprintf("object %s: a %s cannot be scanned as history", h, t))
+				continue
+			}
 		}
 		idx := int32(len(g.nodes))
 		g.index[h] = idx
