@@ -299,6 +299,15 @@ func (m *missingObjects) summary() string {
 func (s *session) walk(ctx context.Context, workers int) error {
 	r, o := s.r, s.opts
 	var wo walkOptions
+	cg, err := openCommitGraph(r.db.dirs[0])
+	if err != nil {
+		if o.Note != nil {
+			o.Note(fmt.Sprintf("commit-graph of %s: %v (reading the commits instead)", r.gitDir, err))
+		}
+		cg = nil
+	}
+	defer cg.close()
+	wo.graph = cg
 	var excl []hash
 	tipName := ""
 	switch {
@@ -344,7 +353,9 @@ func (s *session) walk(ctx context.Context, workers int) error {
 		}
 	default:
 		// Every ref: nearly every commit of the packs is walked.
-		wo.ahead = r.db.decodeCommitsAhead(ctx, workers)
+		if cg == nil {
+			wo.ahead = r.db.decodeCommitsAhead(ctx, workers)
+		}
 		wo.names = map[hash]string{}
 		byRoot := map[hash][]string{}
 		for _, ref := range r.allRefs(s.warn) {
@@ -385,7 +396,7 @@ func (s *session) walk(ctx context.Context, workers int) error {
 		}()
 	}
 	if len(excl) > 0 {
-		m, err := r.excludeFrom(ctx, excl, s.warn)
+		m, err := r.excludeFrom(ctx, excl, cg, s.warn)
 		if err != nil {
 			return err
 		}

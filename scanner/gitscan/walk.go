@@ -43,10 +43,21 @@ type walkOptions struct {
 	names   map[hash]string // names for trees and blobs named by tags
 	exclude map[hash]hash   // commits outside the scan (and their ancestors) -> tree
 	ahead   *commitsAhead   // commits decoded before the walk (nil: none)
+	graph   *commitGraph    // the repository's commit-graph (nil: none)
+}
+
+// known returns commit h's tree, parents and committer time without
+// reading the commit when the commit-graph or the commits decoded ahead
+// hold it.
+func (o *walkOptions) known(db *odb, h hash) (aheadCommit, bool) {
+	if c, ok := o.graph.lookup(h); ok {
+		return c, true
+	}
+	return o.ahead.lookup(db, h)
 }
 
 // excludeFrom walks every ancestor of tips and returns commit -> tree.
-func (r *repo) excludeFrom(ctx context.Context, tips []hash, warn func(string)) (map[hash]hash, error) {
+func (r *repo) excludeFrom(ctx context.Context, tips []hash, cg *commitGraph, warn func(string)) (map[hash]hash, error) {
 	out := map[hash]hash{}
 	stack := append([]hash(nil), tips...)
 	for len(stack) > 0 {
@@ -56,6 +67,13 @@ func (r *repo) excludeFrom(ctx context.Context, tips []hash, warn func(string)) 
 		h := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if _, ok := out[h]; ok {
+			continue
+		}
+		if c, ok := cg.lookup(h); ok {
+			out[h] = c.tree
+			if !r.shallow[h] {
+				stack = append(stack, c.parents...)
+			}
 			continue
 		}
 		t, data, err := r.db.read(h)
@@ -116,7 +134,7 @@ func (r *repo) walk(ctx context.Context, o walkOptions, warn func(string), progr
 		}
 		n := node{hash: h}
 		var parents []hash
-		if c, ok := o.ahead.lookup(r.db, h); ok {
+		if c, ok := o.known(r.db, h); ok {
 			n.tree, n.time = c.tree, c.time
 			if r.shallow[h] {
 				g.shallow++
