@@ -211,13 +211,14 @@ func (st *startSet) findAll(win []byte, sc *startScratch) ([][]int, bool) {
 // whose matches are all found in others, and is dropped before any window
 // or regex work.
 type leadHits struct {
-	at map[string][]leadAt // keyword -> the places it has in leads
+	at []leadAt // the places keywords have in leads
 }
 
 // leadAt is one place of a keyword in a lead: off bytes into it.
 type leadAt struct {
 	lead
-	off int
+	keyword string
+	off     int
 }
 
 // leadHitsOf returns the lead check of a one-line rule, or nil when it has
@@ -232,7 +233,7 @@ func leadHitsOf(expr string, keywords []string) *leadHits {
 	if len(leads) == 0 || len(leads) > maxPrefixes || !allHold(leadStrings(leads), keywords) {
 		return nil
 	}
-	lh := &leadHits{at: map[string][]leadAt{}}
+	lh := &leadHits{}
 	for _, l := range leads {
 		if l.wide || !isASCII(l.s) {
 			return nil
@@ -240,7 +241,7 @@ func leadHitsOf(expr string, keywords []string) *leadHits {
 		for _, k := range keywords {
 			for off := 0; off+len(k) <= len(l.s); off++ {
 				if l.s[off:off+len(k)] == k {
-					lh.at[k] = append(lh.at[k], leadAt{l, off})
+					lh.at = append(lh.at, leadAt{l, k, off})
 				}
 			}
 		}
@@ -248,12 +249,12 @@ func leadHitsOf(expr string, keywords []string) *leadHits {
 	return lh
 }
 
-// mayStart reports whether the hit of keyword at buf[start:] may lie in a
+// mayStart reports whether the keyword hit buf[start:end] may lie in a
 // match's lead.
-func (lh *leadHits) mayStart(buf []byte, start int, keyword string) bool {
-	for _, a := range lh.at[keyword] {
+func (lh *leadHits) mayStart(buf []byte, start, end int) bool {
+	for _, a := range lh.at {
 		m0 := start - a.off
-		if m0 >= 0 && m0+len(a.s) <= len(buf) && equalFoldASCII(buf[m0:m0+len(a.s)], a.s) && a.ctx.holds(buf, m0) {
+		if len(a.keyword) == end-start && m0 >= 0 && m0+len(a.s) <= len(buf) && equalFoldASCII(buf[m0:m0+len(a.s)], a.s) && a.ctx.holds(buf, m0) {
 			return true
 		}
 	}

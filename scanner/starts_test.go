@@ -275,7 +275,7 @@ func dropped(m *Matcher, ri int, text []byte) int {
 	var scratch []hit
 	n := 0
 	for _, h := range pf.find(text, nil, &scratch) {
-		if slices.Contains(m.patRule[h.pat], ri) && !m.shape(ri).leads.mayStart(text, h.end-pf.plen[h.pat], m.pats[h.pat]) {
+		if slices.Contains(m.patRule[h.pat], ri) && !m.shape(ri).leads.mayStart(text, h.end-pf.plen[h.pat], h.end) {
 			n++
 		}
 	}
