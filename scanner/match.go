@@ -64,6 +64,7 @@ type lazyShape struct {
 	// match is in the window around the keyword it holds.
 	bounded bool
 	leads   *leadHits // the hits that may lie in a match's lead, or nil (see leadHits)
+	lits    *litNeed  // literals every match holds, or nil (see litNeed)
 }
 
 // shape returns rule ri's regex shape, parsing the regex on first use (most
@@ -83,6 +84,7 @@ func (m *Matcher) shape(ri int) *lazyShape {
 		if s.withinLine {
 			s.leads = leadHitsOf(r.Expr, r.Keywords)
 		}
+		s.lits = litNeedOf(r.Expr, r.Keywords)
 	})
 	return s
 }
@@ -432,7 +434,7 @@ func (c *chunkMatcher) evalWindow(buf []byte, ri int, re *lazyRegexp, w span) (f
 	// Every byte the outcome depends on lies in [lo, hi).
 	w0, lo, hi := w, w.start-1, w.end+1
 	sh := c.m.shape(ri)
-	if sh.hasNeed && !sh.need.mayHold(buf, w.start, w.end) {
+	if (sh.hasNeed && !sh.need.mayHold(buf, w.start, w.end)) || (sh.lits != nil && !sh.lits.mayHold(buf[w.start:w.end], &c.starts)) {
 		c.rememberWindow(ri, w0, w, nil, false, lo, hi)
 		return w, nil, false, nil
 	}
