@@ -37,6 +37,8 @@ type Memo struct {
 	wins  map[winKey]winMemo
 	quads []int32 // per window: (start, end, secret start, secret end) of each match, relative to the final window
 
+	dec decMemo
+
 	reused int // windows whose outcome came from the base (for tests)
 }
 
@@ -70,6 +72,7 @@ func (m *Memo) reset(n int) {
 		clear(m.wins)
 	}
 	m.quads = m.quads[:0]
+	m.dec.reset()
 }
 
 // ScanBytesFrom is ScanBytes for content data that copies ranges of a base
