@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"bytes"
 	"slices"
 	"sort"
 
@@ -248,14 +249,33 @@ func (dd *deltaDecode) reuse(recs []decRec, items []decItem) []decItem {
 // escapeWindows is the package's escapeWindows for the lines of the
 // content that are not copies of the base's lines (reuse: there is a base).
 func (dd *deltaDecode) escapeWindows(pf *prefilter, hits []hit, out []span, reuse bool) []span {
-	buf := dd.buf
+	buf, cs := dd.buf, dd.copies
 	reuse = reuse && pf.class['\n'] == 0 // a keyword with a newline would tie lines together
 	lines := lineIndex{buf: buf, prevNL: -1, nextNL: -1}
 	lastEnd, skipTo := -1, -1
+	// The lines between the first and the last newline of copied range k
+	// are clean: a hit starting in (zlo, zhi) needs no look at its line.
+	k, zlo, zhi := -1, 0, 0
 	for _, h := range hits {
 		start := h.end - pf.plen[h.pat]
 		if start < lastEnd || start <= skipTo {
 			continue
+		}
+		if reuse {
+			if k < 0 || start < cs[k].Dst || start >= cs[k].Dst+cs[k].Len {
+				if nk := sort.Search(len(cs), func(i int) bool { return cs[i].Dst > start }) - 1; nk != k {
+					k, zlo, zhi = nk, 0, 0
+					if k >= 0 {
+						seg := buf[cs[k].Dst : cs[k].Dst+cs[k].Len]
+						if f := bytes.IndexByte(seg, '\n'); f >= 0 {
+							zlo, zhi = cs[k].Dst+f, cs[k].Dst+bytes.LastIndexByte(seg, '\n')
+						}
+					}
+				}
+			}
+			if zlo < start && start < zhi {
+				continue // a clean line: the base's windows on it are reused
+			}
 		}
 		ls, le := lines.line(start)
 		if reuse && dd.clean(ls-1, le+1) {
