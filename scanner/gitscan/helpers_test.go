@@ -153,12 +153,16 @@ func scanRepo(t testing.TB, target string, o Options) scanResult {
 }
 
 func tryScan(target string, o Options) (scanResult, error) {
+	return tryScanWorkers(target, o, 2)
+}
+
+func tryScanWorkers(target string, o Options, workers int) (scanResult, error) {
 	var sr scanResult
 	var mu sync.Mutex
 	o.Warn = func(s string) { mu.Lock(); sr.warnings = append(sr.warnings, s); mu.Unlock() }
 	o.Note = func(s string) { mu.Lock(); sr.notes = append(sr.notes, s); mu.Unlock() }
 	sr.cnt = &scanner.Counters{}
-	run := scanner.Options{Workers: 2, OnError: func(p string, err error) {
+	run := scanner.Options{Workers: workers, OnError: func(p string, err error) {
 		mu.Lock()
 		sr.errs = append(sr.errs, p+": "+err.Error())
 		mu.Unlock()

@@ -196,6 +196,10 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 		run.Early = nil // a blob's findings are known to be selected only after the replay
 	}
 	s.tc = newTreeCache(r.db, 16<<20, warn)
+	workers := run.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	t0 := time.Now()
 	if opts.Staged {
 		if err := s.planStaged(); err != nil {
@@ -203,7 +207,7 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 		}
 		res.DiffTime = time.Since(t0)
 	} else {
-		if err := s.walk(ctx); err != nil {
+		if err := s.walk(ctx, workers); err != nil {
 			return res, err
 		}
 		res.WalkTime = time.Since(t0)
@@ -212,10 +216,6 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 		res.Shallow = s.g.shallow > 0
 		if s.g.shallow > 0 {
 			note(fmt.Sprintf("repository %s is a shallow clone: history stops at %d commit(s), whose files are attributed to them; older history is not scanned", target, s.g.shallow))
-		}
-		workers := run.Workers
-		if workers <= 0 {
-			workers = runtime.GOMAXPROCS(0)
 		}
 		if opts.Progress != nil {
 			opts.Progress.Phase("diffing trees", int64(len(s.g.order)))
@@ -294,10 +294,20 @@ func (m *missingObjects) summary() string {
 	return fmt.Sprintf("%d missing objects in all, %d not named (the repository is incomplete: a partial clone or a damaged snapshot)", m.n, m.n-namedMissing)
 }
 
-// walk selects the roots and the excluded history, and walks the commits.
-func (s *session) walk(ctx context.Context) error {
+// walk selects the roots and the excluded history, and walks the commits
+// (decoding the packs' commits ahead with workers when every ref is walked).
+func (s *session) walk(ctx context.Context, workers int) error {
 	r, o := s.r, s.opts
 	var wo walkOptions
+	cg, err := openCommitGraph(r.db.dirs[0])
+	if err != nil {
+		if o.Note != nil {
+			o.Note(fmt.Sprintf("commit-graph of %s: %v (reading the commits instead)", r.gitDir, err))
+		}
+		cg = nil
+	}
+	defer cg.close()
+	wo.graph = cg
 	var excl []hash
 	tipName := ""
 	switch {
@@ -342,6 +352,10 @@ func (s *session) walk(ctx context.Context) error {
 			excl = []hash{ch}
 		}
 	default:
+		// Every ref: nearly every commit of the packs is walked.
+		if cg == nil {
+			wo.ahead = r.db.decodeCommitsAhead(ctx, workers)
+		}
 		wo.names = map[hash]string{}
 		byRoot := map[hash][]string{}
 		for _, ref := range r.allRefs(s.warn) {
@@ -382,7 +396,7 @@ func (s *session) walk(ctx context.Context) error {
 		}()
 	}
 	if len(excl) > 0 {
-		m, err := r.excludeFrom(ctx, excl, s.warn)
+		m, err := r.excludeFrom(ctx, excl, cg, s.warn)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package gitscan
 import (
 	"bufio"
 	"bytes"
-	"compress/zlib"
 	"container/list"
 	"encoding/binary"
 	"encoding/hex"
@@ -18,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/klauspost/compress/zlib"
 )
 
 // hash is a SHA-1 object id.

@@ -42,10 +42,22 @@ type walkOptions struct {
 	roots   []hash          // commits, trees or blobs (tags already peeled)
 	names   map[hash]string // names for trees and blobs named by tags
 	exclude map[hash]hash   // commits outside the scan (and their ancestors) -> tree
+	ahead   *commitsAhead   // commits decoded before the walk (nil: none)
+	graph   *commitGraph    // the repository's commit-graph (nil: none)
+}
+
+// known returns commit h's tree, parents and committer time without
+// reading the commit when the commit-graph or the commits decoded ahead
+// hold it.
+func (o *walkOptions) known(db *odb, h hash) (aheadCommit, bool) {
+	if c, ok := o.graph.lookup(h); ok {
+		return c, true
+	}
+	return o.ahead.lookup(db, h)
 }
 
 // excludeFrom walks every ancestor of tips and returns commit -> tree.
-func (r *repo) excludeFrom(ctx context.Context, tips []hash, warn func(string)) (map[hash]hash, error) {
+func (r *repo) excludeFrom(ctx context.Context, tips []hash, cg *commitGraph, warn func(string)) (map[hash]hash, error) {
 	out := map[hash]hash{}
 	stack := append([]hash(nil), tips...)
 	for len(stack) > 0 {
@@ -55,6 +67,13 @@ func (r *repo) excludeFrom(ctx context.Context, tips []hash, warn func(string)) 
 		h := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if _, ok := out[h]; ok {
+			continue
+		}
+		if c, ok := cg.lookup(h); ok {
+			out[h] = c.tree
+			if !r.shallow[h] {
+				stack = append(stack, c.parents...)
+			}
 			continue
 		}
 		t, data, err := r.db.read(h)
@@ -113,36 +132,45 @@ func (r *repo) walk(ctx context.Context, o walkOptions, warn func(string), progr
 				return nil, ctx.Err()
 			}
 		}
-		t, data, err := r.db.read(h)
-		if err != nil {
-			if !warned[h] {
-				warned[h] = true
-				warn(fmt.Sprintf("commit %s: %v (its history is not scanned)", h, err))
-			}
-			continue
-		}
 		n := node{hash: h}
 		var parents []hash
-		switch t {
-		case objCommit:
-			c, err := parseCommit(data, false)
-			if err != nil {
-				warn(fmt.Sprintf("commit %s: %v", h, err))
-				continue
-			}
+		if c, ok := o.known(r.db, h); ok {
 			n.tree, n.time = c.tree, c.time
 			if r.shallow[h] {
 				g.shallow++
 			} else {
 				parents = c.parents
 			}
-		case objTree:
-			n.kind, n.tree, n.name = nodeTree, h, o.names[h]
-		case objBlob:
-			n.kind, n.tree, n.name = nodeBlob, h, o.names[h]
-		default:
-			warn(fmt.Sprintf("object %s: a %s cannot be scanned as history", h, t))
-			continue
+		} else {
+			t, data, err := r.db.read(h)
+			if err != nil {
+				if !warned[h] {
+					warned[h] = true
+					warn(fmt.Sprintf("commit %s: %v (its history is not scanned)", h, err))
+				}
+				continue
+			}
+			switch t {
+			case objCommit:
+				c, err := parseCommit(data, false)
+				if err != nil {
+					warn(fmt.Sprintf("commit %s: %v", h, err))
+					continue
+				}
+				n.tree, n.time = c.tree, c.time
+				if r.shallow[h] {
+					g.shallow++
+				} else {
+					parents = c.parents
+				}
+			case objTree:
+				n.kind, n.tree, n.name = nodeTree, h, o.names[h]
+			case objBlob:
+				n.kind, n.tree, n.name = nodeBlob, h, o.names[h]
+			default:
+				warn(fmt.Sprintf("object %s: a %s cannot be scanned as history", h, t))
+				continue
+			}
 		}
 		idx := int32(len(g.nodes))
 		g.index[h] = idx
