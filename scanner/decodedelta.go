@@ -131,7 +131,8 @@ func (w *Worker) decodeTop(buf []byte, from, to int, enabled []bool, hits []hit,
 	var wins []span
 	escStart := len(items)
 	if len(hits) > 0 {
-		wins = dd.escapeWindows(w.m.pf, hits, dl.wins[:0], base != nil)
+		pf := w.m.prefilter()
+		wins = dd.escapeWindows(pf, c.keywordFree(pf), hits, dl.wins[:0], base != nil)
 		dl.wins = wins
 		n0 := len(spans)
 		spans = dl.unescape(buf, wins, spans)
@@ -248,9 +249,9 @@ func (dd *deltaDecode) reuse(recs []decRec, items []decItem) []decItem {
 
 // escapeWindows is the package's escapeWindows for the lines of the
 // content that are not copies of the base's lines (reuse: there is a base).
-func (dd *deltaDecode) escapeWindows(pf *prefilter, hits []hit, out []span, reuse bool) []span {
+func (dd *deltaDecode) escapeWindows(pf *prefilter, free *[256]bool, hits []hit, out []span, reuse bool) []span {
 	buf, cs := dd.buf, dd.copies
-	reuse = reuse && pf.class['\n'] == 0 // a keyword with a newline would tie lines together
+	reuse = reuse && free['\n'] // a keyword with a newline would tie lines together
 	lines := lineIndex{buf: buf, prevNL: -1, nextNL: -1}
 	lastEnd, skipTo := -1, -1
 	// The lines between the first and the last newline of copied range k

@@ -143,3 +143,24 @@ func TestScanBytesFromCutRuns(t *testing.T) {
 		t.Fatalf("%d decoded findings, %d decoded spans reused: the test proves nothing", checked, reused)
 	}
 }
+
+// TestKeywordFree: a byte that a keyword holds, in either case, is never
+// taken for one where the automaton is at its root (the delta paths start
+// it there and trust hits past such a byte).
+func TestKeywordFree(t *testing.T) {
+	m := builtinRules(t)
+	pf := m.prefilter()
+	free := m.NewWorker().cm.keywordFree(pf)
+	for _, s := range pf.patterns {
+		for i := 0; i < len(s); i++ {
+			for _, b := range []byte{s[i], strings.ToUpper(s[i : i+1])[0], strings.ToLower(s[i : i+1])[0]} {
+				if free[b] {
+					t.Fatalf("byte %q of keyword %q taken for one no keyword holds", b, s)
+				}
+			}
+		}
+	}
+	if !free['\n'] || free['k'] || free['K'] {
+		t.Fatalf("newline free %v, k free %v, K free %v: want true, false, false", free['\n'], free['k'], free['K'])
+	}
+}

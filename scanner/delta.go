@@ -149,6 +149,7 @@ func (c *chunkMatcher) keywordHits(pf *prefilter, buf []byte) []hit {
 // first hit it is to report.
 func (c *chunkMatcher) deltaHits(pf *prefilter, buf []byte, out []hit) []hit {
 	L := pf.maxLen
+	free := c.keywordFree(pf)
 	bh := c.base.hits
 	next := 1                // hits ending before next are done
 	rescan := func(hi int) { // hits ending in [next, hi]
@@ -157,7 +158,7 @@ func (c *chunkMatcher) deltaHits(pf *prefilter, buf []byte, out []hit) []hit {
 		}
 		rs := max(0, next-L)
 		for k := next; k > rs; k-- {
-			if pf.class[buf[k-1]] == 0 {
+			if free[buf[k-1]] {
 				rs = k // the automaton is at its root past buf[k-1]
 				break
 			}
@@ -174,7 +175,7 @@ func (c *chunkMatcher) deltaHits(pf *prefilter, buf []byte, out []hit) []hit {
 	for _, cp := range c.copies {
 		a, b := cp.Dst+L, cp.Dst+cp.Len // clean ends: [a, b]
 		for k := cp.Dst; k < min(a, b); k++ {
-			if pf.class[buf[k]] == 0 {
+			if free[buf[k]] {
 				a = k + 1 // a hit ending past buf[k] does not hold it
 				break
 			}
@@ -202,6 +203,27 @@ func (c *chunkMatcher) deltaHits(pf *prefilter, buf []byte, out []hit) []hit {
 	}
 	rescan(len(buf))
 	return out
+}
+
+// keywordFree returns the bytes that no keyword of pf holds, in either
+// case: the automaton is at its root past any of them.
+func (c *chunkMatcher) keywordFree(pf *prefilter) *[256]bool {
+	if c.noKey == nil {
+		var t [256]bool
+		for i := range t {
+			t[i] = true
+		}
+		for _, s := range pf.patterns {
+			for i := 0; i < len(s); i++ {
+				t[s[i]], t[lower(s[i])] = false, false
+				if b := lower(s[i]); 'a' <= b && b <= 'z' {
+					t[b-'a'+'A'] = false
+				}
+			}
+		}
+		c.noKey = &t
+	}
+	return c.noKey
 }
 
 // recallWindow returns the outcome of rule ri's window w when the base had

@@ -46,7 +46,7 @@ var snippets = []string{
 	"ABCDEFGH12345678 ", "\n", "\n\n", "é", "日本", "api_secret = \"Zq8xW3pL0vB7nM2k\"", "api_secret", " = \"",
 	"token = \"QWERTYUIOPASDFGHJ\"", "token: ", "AKIAZ7Q2MLK4V5TRX3NP ", "ghp_", "password=\"hunter2hunter2x\"\n",
 	"-----BEGIN RSA PRIVATE KEY-----\n", "-----END RSA PRIVATE KEY-----\n", "MIIEowIBAAKCAQEA1qK3Zl7bW9dQ+xkPq4\n",
-	"keyhound:allow", "gitleaks:allow", "\t", "  key: ", "secret: ", "xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx",
+	"keyhound:allow", "gitleaks:allow", "(TOKEN=\"QWERTYUIOPASDFGHJ\")", "API_SECRET = \"Zq8xW3pL0vB7nM2k\"", "\t", "  key: ", "secret: ", "xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx",
 }
 
 // randomEdit returns a new version of base with a few random edits: bytes
