@@ -232,6 +232,13 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 	if ctx.Err() != nil {
 		return res, ctx.Err()
 	}
+	// The trees are all read: what they take is better left to the blobs
+	// (the peak of a scan's memory is while blobs are read).
+	s.tc = nil
+	r.db.cache.clear()
+	for _, p := range r.db.packs {
+		dropPages(p.data)
+	}
 	t0 = time.Now()
 	n, known, err := s.scanBlobs(ctx, m, run, cnt)
 	res.Blobs, res.Known = n, known
@@ -361,6 +368,11 @@ func (s *session) walk(ctx context.Context, workers int) error {
 		// Every ref: nearly every commit of the packs is walked.
 		if cg == nil {
 			wo.ahead = r.db.decodeCommitsAhead(ctx, workers)
+		}
+		if o.Reader != "go-git" && o.Known == nil {
+			// Nearly every blob is read: plan the packs' decoding
+			// while the walk and the diffs run.
+			r.db.prepareLayouts()
 		}
 		wo.names = map[hash]string{}
 		byRoot := map[hash][]string{}
