@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -19,13 +20,10 @@ func (s *Set) CheckID(id string) error {
 		}
 		return unknownID(id, ids)
 	}
-	if s.known[id] {
+	if slices.Contains(s.known, id) {
 		return nil
 	}
-	for k := range s.known {
-		ids = append(ids, k)
-	}
-	return unknownID(id, ids)
+	return unknownID(id, s.known)
 }
 
 // unknownID is the error for a rule id that names none of ids.

@@ -1,6 +1,9 @@
 package rules
 
-import "testing"
+import (
+	"regexp"
+	"testing"
+)
 
 func TestClosest(t *testing.T) {
 	ids := []string{"aws-access-key-id", "aws-secret-access-key", "github-pat", "github-fine-grained-pat", "slack-bot-token", "snyk-token", "age-secret-key"}
@@ -15,6 +18,17 @@ func TestClosest(t *testing.T) {
 	} {
 		if got := closest(tc.id, ids); got != tc.want {
 			t.Errorf("closest(%q) = %q, want %q", tc.id, got, tc.want)
+		}
+	}
+}
+
+// TestKebabID: the id check accepts exactly the kebab-case ids the rule
+// file format describes.
+func TestKebabID(t *testing.T) {
+	want := regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	for _, id := range []string{"", "a", "github-pat", "aws-access-key-id", "x1-2y", "-a", "a-", "a--b", "A", "a_b", "a b", "é", "a-B", "9", "-", "--"} {
+		if got := kebabID(id); got != want.MatchString(id) {
+			t.Errorf("kebabID(%q) = %v, want %v", id, got, !got)
 		}
 	}
 }

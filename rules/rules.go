@@ -8,6 +8,7 @@ import (
 	"os"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -57,13 +58,26 @@ type Set struct {
 	Webhooks  []WebhookSpec
 	Sources   []string // files the set was built from, for messages
 
-	known map[string]bool // every rule id of the files, disabled ones too (see CheckID)
+	known []string // every rule id of the files, disabled ones too (see CheckID)
 }
 
 // Severities lists the allowed severities, lowest first.
 var severities = []string{"info", "low", "medium", "high", "critical"}
 
-var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+// kebabID reports whether id is kebab-case: lower-case letters and digits
+// in words joined by single hyphens.
+func kebabID(id string) bool {
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case c == '-' && i > 0 && i < len(id)-1 && id[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return id != ""
+}
 
 // Parse decodes one rule file strictly: an unknown key is an error naming it.
 func Parse(name string, data []byte) (*File, error) {
@@ -241,7 +255,7 @@ func Merge(def, user *File) *File {
 // Compile validates f and compiles it. name lists the source files for messages.
 func Compile(names []string, f *File) (*Set, error) {
 	src := strings.Join(names, " + ")
-	set := &Set{Sources: names, Webhooks: f.Webhooks, known: map[string]bool{}}
+	set := &Set{Sources: names, Webhooks: f.Webhooks}
 	budget := &regexBudget{}
 	al, err := compileAllowlist(f.Allowlist, budget, false)
 	if err != nil {
@@ -252,25 +266,38 @@ func Compile(names []string, f *File) (*Set, error) {
 	for _, id := range f.Extend.DisabledRules {
 		disabled[id] = true
 	}
-	seen := map[string]bool{}
+	// The generated built-in rules were checked for duplicate ids when
+	// generated: only a set with other rules needs the check.
+	var seen map[string]bool
+	for i := range f.Rules {
+		if !f.Rules[i].builtin {
+			seen = make(map[string]bool, len(f.Rules))
+			break
+		}
+	}
+	slab := make([]Rule, len(f.Rules)) // one allocation for all the rules
+	set.known = make([]string, len(f.Rules))
+	set.Rules = make([]*Rule, 0, len(f.Rules))
 	for i := range f.Rules {
 		spec := &f.Rules[i]
 		if spec.ID == "" {
 			return nil, fmt.Errorf("%s: rule #%d: missing id", src, i+1)
 		}
-		if seen[spec.ID] {
-			return nil, fmt.Errorf("%s: rule %s: duplicate id", src, spec.ID)
+		if seen != nil {
+			if seen[spec.ID] {
+				return nil, fmt.Errorf("%s: rule %s: duplicate id", src, spec.ID)
+			}
+			seen[spec.ID] = true
 		}
-		seen[spec.ID] = true
-		r, err := compileRule(spec, budget)
-		if err != nil {
+		set.known[i] = spec.ID
+		r := &slab[i]
+		if err := compileRule(r, spec, budget); err != nil {
 			return nil, fmt.Errorf("%s: rule %s: %w", src, spec.ID, err)
 		}
 		if !disabled[spec.ID] {
 			set.Rules = append(set.Rules, r)
 		}
 	}
-	set.known = seen
 	for _, id := range f.Extend.DisabledRules {
 		if err := set.CheckID(id); err != nil {
 			return nil, fmt.Errorf("%s: disabled_rules: %w", src, err)
@@ -289,12 +316,13 @@ func Compile(names []string, f *File) (*Set, error) {
 	return set, nil
 }
 
-func compileRule(s *RuleSpec, budget *regexBudget) (*Rule, error) {
-	if !idPattern.MatchString(s.ID) {
-		return nil, fmt.Errorf("id must be kebab-case (lower-case letters, digits and single hyphens)")
+// compileRule checks s and compiles it into r.
+func compileRule(r *Rule, s *RuleSpec, budget *regexBudget) error {
+	if !kebabID(s.ID) {
+		return fmt.Errorf("id must be kebab-case (lower-case letters, digits and single hyphens)")
 	}
 	if s.Regex == "" {
-		return nil, fmt.Errorf("missing regex")
+		return fmt.Errorf("missing regex")
 	}
 	// A user's regex is compiled now, so a mistake is an error before any
 	// scanning; a generated built-in one (GenerateBuiltin compiled every
@@ -304,20 +332,24 @@ func compileRule(s *RuleSpec, budget *regexBudget) (*Rule, error) {
 	if !s.builtin {
 		var err error
 		if re, err = compileRegex(s.Regex, budget); err != nil {
-			return nil, fmt.Errorf("regex: %w", err)
+			return fmt.Errorf("regex: %w", err)
 		}
 		if s.SecretGroup < 0 || s.SecretGroup > re.NumSubexp() {
-			return nil, fmt.Errorf("secret_group %d out of range: the regex has %d capture groups", s.SecretGroup, re.NumSubexp())
+			return fmt.Errorf("secret_group %d out of range: the regex has %d capture groups", s.SecretGroup, re.NumSubexp())
 		}
 	}
 	if !(s.Entropy >= 0 && s.Entropy <= 8) { // NaN too
-		return nil, fmt.Errorf("entropy %g out of range 0..8", s.Entropy)
+		return fmt.Errorf("entropy %g out of range 0..8", s.Entropy)
 	}
-	r := &Rule{
+	tags := s.Tags // the generated rules' are static: shared, never changed
+	if !s.builtin {
+		tags = append([]string{}, s.Tags...)
+	}
+	*r = Rule{
 		ID:               s.ID,
 		Description:      s.Description,
 		Severity:         strings.ToLower(s.Severity),
-		Tags:             append([]string{}, s.Tags...),
+		Tags:             tags,
 		Expr:             s.Regex,
 		re:               re,
 		builtin:          s.builtin,
@@ -335,7 +367,7 @@ func compileRule(s *RuleSpec, budget *regexBudget) (*Rule, error) {
 		r.Severity = "medium"
 	}
 	if SeverityRank(r.Severity) < 0 {
-		return nil, fmt.Errorf("severity %q: want one of %s", s.Severity, strings.Join(severities, ", "))
+		return fmt.Errorf("severity %q: want one of %s", s.Severity, strings.Join(severities, ", "))
 	}
 	for _, t := range r.Tags {
 		if t == "generic" {
@@ -345,39 +377,56 @@ func compileRule(s *RuleSpec, budget *regexBudget) (*Rule, error) {
 	if s.Validate != "" {
 		fn, ok := validate.Lookup(s.Validate)
 		if !ok {
-			return nil, fmt.Errorf("validate %q: unknown validator (known: %s)", s.Validate, strings.Join(validate.Names(), ", "))
+			return fmt.Errorf("validate %q: unknown validator (known: %s)", s.Validate, strings.Join(validate.Names(), ", "))
 		}
 		r.Validate = fn
 	}
 	if s.Path != "" {
 		if r.Path, err = compileRegex(s.Path, budget); err != nil {
-			return nil, fmt.Errorf("path: %w", err)
+			return fmt.Errorf("path: %w", err)
 		}
 	}
 	if s.Allowlist != nil {
 		if r.Allowlist, err = compileAllowlist(*s.Allowlist, budget, s.builtin); err != nil {
-			return nil, fmt.Errorf("allowlist: %w", err)
+			return fmt.Errorf("allowlist: %w", err)
 		}
 	}
 	kw := s.Keywords
 	if len(kw) == 0 {
 		kw = DeriveKeywords(s.Regex)
 		if len(kw) == 0 {
-			return nil, fmt.Errorf("no keywords, and none can be derived from the regex (give keywords = [...])")
+			return fmt.Errorf("no keywords, and none can be derived from the regex (give keywords = [...])")
 		}
 	}
-	uniq := map[string]bool{}
+	r.Keywords, err = keywords(kw)
+	return err
+}
+
+// keywords returns kw in lower case without repeats: kw itself (no copy)
+// when it is so already, as the generated built-in rules' are.
+func keywords(kw []string) ([]string, error) {
 	for _, k := range kw {
-		k = strings.ToLower(k)
 		if k == "" {
 			return nil, fmt.Errorf("empty keyword")
 		}
+	}
+	clean := len(kw) <= 16 // else the check below is quadratic: just build
+	for i := 0; clean && i < len(kw); i++ {
+		clean = strings.ToLower(kw[i]) == kw[i] && !slices.Contains(kw[:i], kw[i])
+	}
+	if clean {
+		return kw, nil
+	}
+	var out []string
+	uniq := map[string]bool{}
+	for _, k := range kw {
+		k = strings.ToLower(k)
 		if !uniq[k] {
 			uniq[k] = true
-			r.Keywords = append(r.Keywords, k)
+			out = append(out, k)
 		}
 	}
-	return r, nil
+	return out, nil
 }
 
 // compileAllowlist compiles s; with lazy (a built-in rule's allowlist) its

@@ -42,14 +42,13 @@ const maxWiden = overlap / 2
 // shared by all workers.
 type Matcher struct {
 	set        *rules.Set
-	pats       []string // prefilter patterns (lower-case keywords)
 	pfOnce     sync.Once
-	pf         *prefilter  // built from pats on first use: a scan of nothing needs none
+	pf         *prefilter  // built on first use with patRule: a scan of nothing needs neither
 	patRule    [][]int     // prefilter pattern -> indexes of the rules that use it
 	shapes     []lazyShape // rule -> how far its matches reach, worked out on its first hit
 	pathScoped []int       // rules with a path regex or a path allowlist of their own
-	allowPaths pathRegexes // the set's path allowlist, with required literals
-	scoped     []scopedPaths
+	pathOnce   sync.Once
+	paths      pathFilters // built on the first path checked (see pathFilters)
 
 	rankOnce sync.Once
 	ranks    []int8 // rule -> specificity rank (see ruleRanks)
@@ -64,6 +63,7 @@ type lazyShape struct {
 	// bounded: every match of the rule holds one of its keywords, so a
 	// match is in the window around the keyword it holds.
 	bounded bool
+	leads   *leadHits // the hits that may lie in a match's lead, or nil (see leadHits)
 }
 
 // shape returns rule ri's regex shape, parsing the regex on first use (most
@@ -80,11 +80,15 @@ func (m *Matcher) shape(ri int) *lazyShape {
 			s.starts = startsOf(r.Expr)
 		}
 		s.bounded = s.withinLine && s.span.ok && holdsKeyword(r.Expr, r.Keywords)
+		if s.withinLine {
+			s.leads = leadHitsOf(r.Expr, r.Keywords)
+		}
 	})
 	return s
 }
 
-// NewMatcher builds the keyword prefilter over every rule of set.
+// NewMatcher returns the matcher of set; its keyword prefilter and path
+// filters are built when first needed.
 func NewMatcher(set *rules.Set) *Matcher {
 	m := &Matcher{set: set, shapes: make([]lazyShape, len(set.Rules))}
 	for ri, r := range set.Rules {
@@ -92,28 +96,29 @@ func NewMatcher(set *rules.Set) *Matcher {
 			m.pathScoped = append(m.pathScoped, ri)
 		}
 	}
-	m.compilePaths()
-	index := map[string]int{}
-	var pats []string
-	for ri, r := range set.Rules {
-		for _, k := range r.Keywords {
-			pi, ok := index[k]
-			if !ok {
-				pi = len(pats)
-				index[k] = pi
-				pats = append(pats, k)
-				m.patRule = append(m.patRule, nil)
-			}
-			m.patRule[pi] = append(m.patRule[pi], ri)
-		}
-	}
-	m.pats = pats
 	return m
 }
 
-// prefilter returns the keyword automaton, building it on first use.
+// prefilter returns the keyword automaton, building it (and patRule) on
+// first use.
 func (m *Matcher) prefilter() *prefilter {
-	m.pfOnce.Do(func() { m.pf = newPrefilter(m.pats) })
+	m.pfOnce.Do(func() {
+		index := map[string]int{}
+		var pats []string
+		for ri, r := range m.set.Rules {
+			for _, k := range r.Keywords {
+				pi, ok := index[k]
+				if !ok {
+					pi = len(pats)
+					index[k] = pi
+					pats = append(pats, k)
+					m.patRule = append(m.patRule, nil)
+				}
+				m.patRule[pi] = append(m.patRule[pi], ri)
+			}
+		}
+		m.pf = newPrefilter(pats)
+	})
 	return m.pf
 }
 
@@ -251,8 +256,16 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 			if enabled != nil && !enabled[ri] {
 				continue
 			}
-			var w span
 			sh := c.m.shape(ri)
+			if sh.leads != nil {
+				// A match holding this hit but not in its lead holds
+				// another hit there, whose window holds it on a line
+				// the windows are sure to span whole.
+				if ls, le := lines.line(start); le-ls <= maxWiden && !sh.leads.mayStart(buf, start, h.end) {
+					continue
+				}
+			}
+			var w span
 			switch {
 			case sh.withinLine && sh.span.ok:
 				// The keyword's line as below, narrowed to where a match can

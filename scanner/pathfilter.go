@@ -231,16 +231,8 @@ func shortest(lits []string) int {
 	return n
 }
 
-// pathRegexes compiles a list of path regexes; any matches when one does.
+// pathRegexes is a list of path regexes; any matches when one does.
 type pathRegexes []pathRegex
-
-func newPathRegexes(res []*regexp.Regexp) pathRegexes {
-	ps := make(pathRegexes, len(res))
-	for i, re := range res {
-		ps[i] = newPathRegex(re)
-	}
-	return ps
-}
 
 func (ps pathRegexes) match(path, lower string) bool {
 	for i := range ps {
@@ -259,21 +251,53 @@ type scopedPaths struct {
 	allow pathRegexes
 }
 
-// compilePaths prepares the path regexes of m's set.
+// pathFilters are the path regexes of a matcher's set with their required
+// literals: the set's path allowlist, and each of Matcher.pathScoped.
+type pathFilters struct {
+	allow  pathRegexes
+	scoped []scopedPaths
+}
+
+// pathFilters returns the path filters of m's set, working out the
+// literals on the first call: that takes about a millisecond for the
+// built-in rules, which a scan of nothing never needs.
+func (m *Matcher) pathFilters() *pathFilters {
+	m.pathOnce.Do(m.compilePaths)
+	return &m.paths
+}
+
+// compilePaths prepares the path regexes of m's set. Rules often share a
+// path allowlist regex: each distinct one is analysed once.
 func (m *Matcher) compilePaths() {
+	seen := map[*regexp.Regexp][]string{} // the rules package compiles each distinct source once
+	prep := func(re *regexp.Regexp) pathRegex {
+		lits, ok := seen[re]
+		if !ok {
+			lits = newPathRegex(re).lits
+			seen[re] = lits
+		}
+		return pathRegex{re: re, lits: lits}
+	}
+	list := func(res []*regexp.Regexp) pathRegexes {
+		ps := make(pathRegexes, len(res))
+		for i, re := range res {
+			ps[i] = prep(re)
+		}
+		return ps
+	}
 	if m.set.Allowlist != nil {
-		m.allowPaths = newPathRegexes(m.set.Allowlist.Paths)
+		m.paths.allow = list(m.set.Allowlist.Paths)
 	}
 	for _, ri := range m.pathScoped {
 		r := m.set.Rules[ri]
 		sp := scopedPaths{rule: ri}
 		if r.Path != nil {
-			p := newPathRegex(r.Path)
+			p := prep(r.Path)
 			sp.path = &p
 		}
 		if r.Allowlist != nil {
-			sp.allow = newPathRegexes(r.Allowlist.Paths)
+			sp.allow = list(r.Allowlist.Paths)
 		}
-		m.scoped = append(m.scoped, sp)
+		m.paths.scoped = append(m.paths.scoped, sp)
 	}
 }

@@ -16,7 +16,7 @@ func TestPathRegexLiterals(t *testing.T) {
 	m := defaultMatcher(t)
 	var res []*regexp.Regexp
 	res = append(res, m.set.Allowlist.Paths...)
-	for _, sp := range m.scoped {
+	for _, sp := range m.pathFilters().scoped {
 		if sp.path != nil {
 			res = append(res, sp.path.re)
 		}

@@ -1,20 +1,44 @@
 package scanner
 
-import "slices"
+import (
+	"slices"
+	"sync"
+	"sync/atomic"
+)
 
 // prefilter finds every occurrence of a set of keywords in one pass, ASCII
 // case-insensitively: an Aho-Corasick automaton compiled to a full DFA over
 // byte classes, so the hot loop is one table load per input byte.
+//
+// The built-in rules' automaton has some 8,500 states: a 2 MB table that
+// takes 10–40 ms to build, more than the rest of start-up. A short scan (a
+// pre-commit hook's few staged files) is done sooner without it, so the
+// matcher's prefilter (newPrefilter) starts with a small keyword index and
+// builds the automaton only once the index has searched a few megabytes
+// (or is handed more at once); both give the same hits in the same order.
 type prefilter struct {
-	class  [256]uint8 // byte -> class; 0 is "no keyword has this byte"
-	nclass int
-	trans  []uint32 // state*nclass+class -> next state*nclass | outFlag; states in breadth-first order
-	out    [][]int  // state -> patterns that end here (incl. via failure links)
-	plen   []int    // pattern -> length
-	maxLen int      // longest pattern
+	plen   []int // pattern -> length
+	maxLen int   // longest pattern
+
+	// The automaton: read only after once has run (dfaBuilt, or find's
+	// and findOne's once.Do).
+	class    [256]uint8 // byte -> class; 0 is "no keyword has this byte"
+	nclass   int
+	trans    []uint32 // state*nclass+class -> next state*nclass | outFlag; states in breadth-first order
+	out      [][]int  // state -> patterns that end here (incl. via failure links)
+	patterns []string // what the automaton is built from
+	once     sync.Once
+	dfaBuilt atomic.Bool
+
+	index  *keywordIndex // searches until the automaton is built; nil: build it now
+	budget atomic.Int64  // bytes the index may still search
 
 	vs *vsPrefilter // the same search on Vectorscan (vectorscan build only), or nil
 }
+
+// indexBudget is how many bytes the keyword index searches before the
+// automaton is built: about the cost of building it.
+const indexBudget = 4 << 20
 
 const outFlag = uint32(1) << 30
 
@@ -31,17 +55,39 @@ func lower(b byte) byte {
 	return b
 }
 
-// newPrefilter returns the keyword prefilter: the automaton, and in the
-// vectorscan build the same search on Vectorscan.
+// newPrefilter returns the keyword prefilter: the automaton, built when
+// first needed (see prefilter), and in the vectorscan build the same search
+// on Vectorscan.
 func newPrefilter(patterns []string) *prefilter {
-	p := newAutomaton(patterns)
+	p := lazyAutomaton(patterns)
+	p.index = newKeywordIndex(patterns)
+	p.budget.Store(indexBudget)
 	p.vs = newVectorscan(patterns, p.plen)
 	return p
 }
 
-// newAutomaton returns the Go automaton for patterns.
+// newAutomaton returns the Go automaton for patterns, built now.
 func newAutomaton(patterns []string) *prefilter {
-	p := &prefilter{plen: make([]int, len(patterns))}
+	p := lazyAutomaton(patterns)
+	p.once.Do(p.build)
+	return p
+}
+
+// lazyAutomaton returns the prefilter of patterns with its automaton not
+// built yet.
+func lazyAutomaton(patterns []string) *prefilter {
+	p := &prefilter{plen: make([]int, len(patterns)), patterns: patterns}
+	for pi, s := range patterns {
+		p.plen[pi] = len(s)
+		p.maxLen = max(p.maxLen, len(s))
+	}
+	return p
+}
+
+// build builds the automaton (run it through p.once).
+func (p *prefilter) build() {
+	defer p.dfaBuilt.Store(true)
+	patterns := p.patterns
 	// byte classes
 	p.nclass = 1
 	for _, s := range patterns {
@@ -69,8 +115,6 @@ func newAutomaton(patterns []string) *prefilter {
 	outs := [][]int{nil}
 	cur := make([]uint32, len(patterns)) // each pattern's state at this depth
 	for pi, s := range patterns {
-		p.plen[pi] = len(s)
-		p.maxLen = max(p.maxLen, len(s))
 		if s == "" {
 			outs[0] = append(outs[0], pi)
 		}
@@ -121,7 +165,6 @@ func newAutomaton(patterns []string) *prefilter {
 		}
 		p.trans[i] = v
 	}
-	return p
 }
 
 // trieStates returns how many states the trie of patterns has: one per
@@ -161,6 +204,12 @@ func (p *prefilter) find(data []byte, hits []hit, scratch *[]hit) []hit {
 		if hits, ok := p.vs.find(data, hits); ok {
 			return hits
 		}
+	}
+	if !p.dfaBuilt.Load() {
+		if p.index != nil && p.budget.Add(-int64(len(data))) >= 0 {
+			return p.index.find(data, hits)
+		}
+		p.once.Do(p.build)
 	}
 	if len(data) < 4096 || p.maxLen == 0 {
 		return p.findOne(data, hits)
@@ -297,5 +346,96 @@ func (p *prefilter) run(data []byte, from, to int, s uint32, minEnd int, hits []
 
 // findOne runs one automaton over data.
 func (p *prefilter) findOne(data []byte, hits []hit) []hit {
+	p.once.Do(p.build)
 	return p.run(data, 0, len(data), 0, 0, hits)
+}
+
+// keywordIndex finds keywords without an automaton: each keyword is listed
+// under a hash of its first few bytes, and each input position looks up the
+// hash of its own. It is built in microseconds; searching costs a few times
+// the automaton's per byte.
+type keywordIndex struct {
+	k     int      // bytes hashed: every pattern has at least k
+	shift uint     // 32 - log2(len(head))
+	head  []int32  // hash -> first pattern + 1 in its chain, 0: none
+	next  []int32  // pattern -> next pattern + 1 in its chain
+	low   []string // patterns in lower case
+}
+
+// newKeywordIndex returns the index of patterns, or nil when one is shorter
+// than two bytes (the automaton handles those).
+func newKeywordIndex(patterns []string) *keywordIndex {
+	if len(patterns) == 0 {
+		return nil
+	}
+	x := &keywordIndex{k: 3, next: make([]int32, len(patterns)), low: make([]string, len(patterns))}
+	for _, s := range patterns {
+		if len(s) < 2 {
+			return nil
+		}
+		x.k = min(x.k, len(s))
+	}
+	bits := uint(8)
+	for 1<<bits < 4*len(patterns) && bits < 16 {
+		bits++
+	}
+	x.shift = 32 - bits
+	x.head = make([]int32, 1<<bits)
+	for pi := len(patterns) - 1; pi >= 0; pi-- {
+		b := []byte(patterns[pi])
+		for i := range b {
+			b[i] = lower(b[i])
+		}
+		x.low[pi] = string(b)
+		h := x.hash(b)
+		x.next[pi] = x.head[h]
+		x.head[h] = int32(pi + 1)
+	}
+	return x
+}
+
+// hash hashes the first k bytes of b, lower-cased.
+func (x *keywordIndex) hash(b []byte) uint32 {
+	v := uint32(lower(b[0]))<<8 | uint32(lower(b[1]))
+	if x.k == 3 {
+		v = v<<8 | uint32(lower(b[2]))
+	}
+	return (v * 0x9E3779B1) >> x.shift
+}
+
+// find appends every keyword occurrence in data to hits in the automaton's
+// order: by end offset, then longest first (then by pattern index).
+func (x *keywordIndex) find(data []byte, hits []hit) []hit {
+	n := len(hits)
+	for i := 0; i+x.k <= len(data); i++ {
+		for c := x.head[x.hash(data[i:])]; c != 0; c = x.next[c-1] {
+			pat := x.low[c-1]
+			if len(pat) <= len(data)-i && equalLower(data[i:i+len(pat)], pat) {
+				hits = append(hits, hit{pat: int(c - 1), end: i + len(pat)})
+			}
+		}
+	}
+	if len(hits)-n > 1 {
+		slices.SortFunc(hits[n:], func(a, b hit) int {
+			if a.end != b.end {
+				return a.end - b.end
+			}
+			if la, lb := len(x.low[a.pat]), len(x.low[b.pat]); la != lb {
+				return lb - la
+			}
+			return a.pat - b.pat
+		})
+	}
+	return hits
+}
+
+// equalLower reports whether b equals pat (lower case) ASCII
+// case-insensitively.
+func equalLower(b []byte, pat string) bool {
+	for i := range b {
+		if lower(b[i]) != pat[i] {
+			return false
+		}
+	}
+	return true
 }

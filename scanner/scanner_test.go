@@ -371,7 +371,7 @@ func TestWindowsAgreeWithWholeFileRegex(t *testing.T) {
 func TestPrefilterStreams(t *testing.T) {
 	r := rand.New(rand.NewSource(3))
 	pats := []string{"ghp_", "akia", "-----begin", "xoxb-", "sk_live_", "a", "pass", "password="}
-	p := newPrefilter(pats)
+	p := newAutomaton(pats)
 	var scratch []hit
 	for iter := 0; iter < 500; iter++ {
 		n := 4096 + r.Intn(8000)

@@ -82,7 +82,8 @@ func (w *Worker) rulesForPath(path string) ([]bool, bool) {
 		return nil, len(set.Rules) > 0 // no path (stdin, rule examples): every rule applies
 	}
 	lower := asciiLower(path)
-	if w.m.allowPaths.match(path, lower) {
+	filters := w.m.pathFilters()
+	if filters.allow.match(path, lower) {
 		if w.explain != nil {
 			w.pathRejected(path)
 		}
@@ -93,7 +94,7 @@ func (w *Worker) rulesForPath(path string) ([]bool, bool) {
 	}
 	// Only the few rules with a path condition need looking at.
 	off := 0
-	for _, sp := range w.m.scoped {
+	for _, sp := range filters.scoped {
 		i := sp.rule
 		if (sp.path != nil && !sp.path.match(path, lower)) || sp.allow.match(path, lower) {
 			w.enabled[i] = false

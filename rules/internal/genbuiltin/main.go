@@ -6,6 +6,7 @@ package main
 
 import (
 	"fmt"
+	"go/format"
 	"os"
 
 	"github.com/keyhound/keyhound/rules"
@@ -20,7 +21,9 @@ func main() {
 	if err == nil {
 		var src []byte
 		if src, err = rules.GenerateBuiltin(data); err == nil {
-			err = os.WriteFile(os.Args[2], src, 0o644)
+			if src, err = format.Source(src); err == nil {
+				err = os.WriteFile(os.Args[2], src, 0o644)
+			}
 		}
 	}
 	if err != nil {
