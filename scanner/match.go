@@ -63,6 +63,7 @@ type lazyShape struct {
 	// bounded: every match of the rule holds one of its keywords, so a
 	// match is in the window around the keyword it holds.
 	bounded bool
+	leads   *leadHits // the hits that may lie in a match's lead, or nil (see leadHits)
 }
 
 // shape returns rule ri's regex shape, parsing the regex on first use (most
@@ -79,6 +80,9 @@ func (m *Matcher) shape(ri int) *lazyShape {
 			s.starts = startsOf(r.Expr)
 		}
 		s.bounded = s.withinLine && s.span.ok && holdsKeyword(r.Expr, r.Keywords)
+		if s.withinLine {
+			s.leads = leadHitsOf(r.Expr, r.Keywords)
+		}
 	})
 	return s
 }
@@ -252,8 +256,16 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 			if enabled != nil && !enabled[ri] {
 				continue
 			}
-			var w span
 			sh := c.m.shape(ri)
+			if sh.leads != nil {
+				// A match holding this hit but not in its lead holds
+				// another hit there, whose window holds it on a line
+				// the windows are sure to span whole.
+				if ls, le := lines.line(start); le-ls <= maxWiden && !sh.leads.mayStart(buf, start, h.end) {
+					continue
+				}
+			}
+			var w span
 			switch {
 			case sh.withinLine && sh.span.ok:
 				// The keyword's line as below, narrowed to where a match can

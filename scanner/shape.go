@@ -206,28 +206,116 @@ func holdsKeyword(expr string, keywords []string) bool {
 	if err != nil {
 		return false
 	}
-	pre, _ := prefixes(re, []string{""})
-	return allHold(pre, keywords)
+	pre, _ := prefixes(re, []lead{{}})
+	return allHold(leadStrings(pre), keywords)
 }
 
 // maxPrefixes bounds the strings prefixes works with.
 const maxPrefixes = 64
 
-// prefixes returns the strings (lower-case) made of each of pre followed
-// by a text re can start with, as far as re is literal or a small class;
-// the bool says whether every one of them is all of what re matches (so a
-// caller can go on to what follows re). nil: none known.
-func prefixes(re *syntax.Regexp, pre []string) ([]string, bool) {
+// lead is a string a match can start with (lower-case) and what the byte
+// before it must be.
+type lead struct {
+	s   string
+	ctx leadCtx
+	// wide: s holds a case-insensitive letter with a non-ASCII fold (k, s),
+	// so a match may start with bytes other than s's.
+	wide bool
+}
+
+// leadCtx is what a match's start requires of the byte before it.
+type leadCtx uint8
+
+const (
+	ctxAny      leadCtx = iota
+	ctxBoundary         // \b, not yet knowing the byte after it
+	ctxNonWord          // \b before a word byte: no word byte before
+	ctxWord             // \b before a non-word byte: a word byte before
+	ctxLine             // (?m)^: the start or a newline before
+)
+
+// holds reports whether a match may start at buf[at] as far as the byte
+// before it goes; at 0 that byte is taken for a newline, as the start of
+// the text is by \b and (?m)^.
+func (c leadCtx) holds(buf []byte, at int) bool {
+	prev := byte('\n')
+	if at > 0 {
+		prev = buf[at-1]
+	}
+	switch c {
+	case ctxNonWord:
+		return !isWordByte(prev)
+	case ctxWord:
+		return isWordByte(prev)
+	case ctxLine:
+		return prev == '\n'
+	}
+	return true
+}
+
+// isWordByte reports whether b is an ASCII word character (\w), as \b sees
+// it: a byte of a non-ASCII rune never is one.
+func isWordByte(b byte) bool {
+	return b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
+}
+
+// leadStrings returns the strings of leads.
+func leadStrings(leads []lead) []string {
+	out := make([]string, len(leads))
+	for i, l := range leads {
+		out[i] = l.s
+	}
+	return out
+}
+
+// appendLead returns p followed by lit, settling a pending \b by lit's
+// first byte.
+func appendLead(p lead, lit string, wide bool) lead {
+	if p.s == "" && lit != "" && p.ctx == ctxBoundary {
+		p.ctx = ctxWord
+		if isWordByte(lit[0]) {
+			p.ctx = ctxNonWord
+		}
+	}
+	p.s += lit
+	p.wide = p.wide || wide
+	return p
+}
+
+// prefixes returns the leads made of each of pre followed by a text re can
+// start with, as far as re is literal or a small class; the bool says
+// whether every one of them is all of what re matches (so a caller can go
+// on to what follows re). nil: none known. A \b or (?m)^ before a lead's
+// first byte sets its context.
+func prefixes(re *syntax.Regexp, pre []lead) ([]lead, bool) {
 	switch re.Op {
-	case syntax.OpBeginLine, syntax.OpBeginText, syntax.OpWordBoundary, syntax.OpEmptyMatch:
+	case syntax.OpBeginLine, syntax.OpBeginText, syntax.OpWordBoundary:
+		out := make([]lead, len(pre))
+		for i, p := range pre {
+			if p.s == "" && p.ctx == ctxAny && re.Op != syntax.OpBeginText {
+				p.ctx = ctxLine
+				if re.Op == syntax.OpWordBoundary {
+					p.ctx = ctxBoundary
+				}
+			}
+			out[i] = p
+		}
+		return out, true
+	case syntax.OpEmptyMatch:
 		return pre, true
 	case syntax.OpCapture:
 		return prefixes(re.Sub[0], pre)
 	case syntax.OpLiteral:
 		lit := strings.ToLower(string(re.Rune))
-		out := make([]string, len(pre))
+		wide := false
+		if re.Flags&syntax.FoldCase != 0 {
+			for _, r := range re.Rune {
+				wide = wide || foldsWide(r)
+			}
+		}
+		out := make([]lead, len(pre))
 		for i, p := range pre {
-			out[i] = p + lit
+			out[i] = appendLead(p, lit, wide)
 		}
 		return out, true
 	case syntax.OpCharClass:
@@ -242,10 +330,10 @@ func prefixes(re *syntax.Regexp, pre []string) ([]string, bool) {
 				}
 			}
 		}
-		var out []string
+		var out []lead
 		for _, p := range pre {
 			for _, c := range chars {
-				out = append(out, p+c)
+				out = append(out, appendLead(p, c, false))
 			}
 		}
 		return out, true
@@ -258,7 +346,7 @@ func prefixes(re *syntax.Regexp, pre []string) ([]string, bool) {
 		}
 		return pre, true
 	case syntax.OpAlternate:
-		var out []string
+		var out []lead
 		whole := true
 		for _, sub := range re.Sub {
 			p, w := prefixes(sub, pre)
@@ -312,9 +400,31 @@ func hasLongMultiline(re *syntax.Regexp) bool {
 		if (re.Max < 0 || re.Max > 256) && mixesNewline(re.Sub[0]) {
 			return true
 		}
+		// Many lines of any length, as in `(?:[^\n]*\n){0,50}`: more than
+		// the lines around a keyword that a window is sure to hold.
+		if re.Max > manyLines && mixesNewline(re.Sub[0]) && hasUnbounded(re.Sub[0]) {
+			return true
+		}
 	}
 	for _, sub := range re.Sub {
 		if hasLongMultiline(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// manyLines is the most lines a bounded repeat may span (each line of any
+// length) for its regex to count as staying near its keyword.
+const manyLines = 16
+
+// hasUnbounded reports whether re holds a repeat without an upper bound.
+func hasUnbounded(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpStar || re.Op == syntax.OpPlus || (re.Op == syntax.OpRepeat && re.Max < 0) {
+		return true
+	}
+	for _, sub := range re.Sub {
+		if hasUnbounded(sub) {
 			return true
 		}
 	}
@@ -588,17 +698,28 @@ func charSet(re *syntax.Regexp) ([256]bool, bool) {
 // set bytes reaches an edge of the window where the byte outside belongs to
 // the set too, so the run might be completed there.
 func (nd *runNeed) mayHold(buf []byte, s, e int) bool {
-	fromEdge := s > 0 && nd.set[buf[s-1]]
-	run := 0
-	for i := s; i < e; i++ {
-		if nd.set[buf[i]] {
-			run++
-			if run >= nd.n || (fromEdge && run == i-s+1) {
-				return true
-			}
-		} else {
-			run = 0
-		}
+	if s >= e {
+		return false
 	}
-	return run > 0 && e < len(buf) && nd.set[buf[e]]
+	if (s > 0 && nd.set[buf[s-1]] && nd.set[buf[s]]) || (e < len(buf) && nd.set[buf[e-1]] && nd.set[buf[e]]) {
+		return true
+	}
+	// A run of n ending at i: if buf[i] is not in the set, none ends
+	// before i+n; else look back for its start, and if it begins past
+	// i-n+1, the first run that can end after it ends n on from there.
+	for i := s + nd.n - 1; i < e; {
+		if !nd.set[buf[i]] {
+			i += nd.n
+			continue
+		}
+		j := i - 1
+		for j > i-nd.n && nd.set[buf[j]] {
+			j--
+		}
+		if j == i-nd.n {
+			return true
+		}
+		i = j + nd.n
+	}
+	return false
 }

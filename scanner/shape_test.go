@@ -1,6 +1,9 @@
 package scanner
 
-import "testing"
+import (
+	"math/rand"
+	"testing"
+)
 
 func TestRegexShapes(t *testing.T) {
 	tests := []struct {
@@ -21,6 +24,9 @@ func TestRegexShapes(t *testing.T) {
 		{"ab\n", true, false},
 		{`x(?:\n|$)`, true, false},
 		{`x\n?y`, false, false},
+		{`users:[^\n]*\n(?:[^\n]*\n){0,50}?user:`, false, true}, // 50 lines of any length
+		{`a(?:[ \t]*\w+:[^\n]*\n){0,8}b`, false, false},         // a few: the window's lines hold them
+		{`a(?:x\n){0,50}b`, false, false},                       // 50 short lines: at most 100 bytes
 	}
 	for _, tc := range tests {
 		sh := shapeOf(tc.expr)
@@ -76,4 +82,42 @@ func TestRunNeed(t *testing.T) {
 			t.Errorf("mayHold(%q[%d:%d]) = %v, want %v", c.buf, c.s, c.e, got, c.want)
 		}
 	}
+}
+
+// TestRunNeedMayHoldRandom: mayHold, which skips ahead, answers as a scan
+// of every byte does on random windows of random text.
+func TestRunNeedMayHoldRandom(t *testing.T) {
+	rng := rand.New(rand.NewSource(19))
+	for i := 0; i < 20000; i++ {
+		nd := runNeed{n: 1 + rng.Intn(12)}
+		for _, b := range "abcdef" {
+			nd.set[b] = true
+		}
+		buf := make([]byte, rng.Intn(60))
+		for k := range buf {
+			buf[k] = "abcdef.-"[rng.Intn(8)]
+		}
+		s := rng.Intn(len(buf) + 1)
+		e := s + rng.Intn(len(buf)-s+1)
+		if got, want := nd.mayHold(buf, s, e), mayHoldScan(&nd, buf, s, e); got != want {
+			t.Fatalf("mayHold(%q[%d:%d], n=%d) = %v, a full scan says %v", buf, s, e, nd.n, got, want)
+		}
+	}
+}
+
+// mayHoldScan is mayHold by looking at every byte.
+func mayHoldScan(nd *runNeed, buf []byte, s, e int) bool {
+	fromEdge := s > 0 && nd.set[buf[s-1]]
+	run := 0
+	for i := s; i < e; i++ {
+		if nd.set[buf[i]] {
+			run++
+			if run >= nd.n || (fromEdge && run == i-s+1) {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return run > 0 && e < len(buf) && nd.set[buf[e]]
 }

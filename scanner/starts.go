@@ -18,12 +18,17 @@ import (
 // literals (`(?i)(?:hashed|…|pass(?:word)?|pwd)…`, `\bAQE…`), only the
 // places where one occurs can start a match: the matcher finds them with a
 // small automaton and tries the regex anchored there, which yields exactly
-// FindAll's matches (see startSet.findAll) at a fraction of the cost.
+// FindAll's matches (see startSet.findAll) at a fraction of the cost. A
+// place whose byte before cannot precede a match (a word byte before
+// `\bkey`) is not tried at all.
 
 // startSet is what finds the places where a rule's matches can start. It
 // is shared by all workers.
 type startSet struct {
 	lits *prefilter // the literals a match starts with (ASCII case-insensitively)
+	// ctx is, per literal, what the byte before it must be: a literal
+	// found right after a word byte cannot start a match of `\bkey`.
+	ctx []leadCtx
 	// folds are the UTF-8 forms of non-ASCII runes that fold to a letter of
 	// the literals (the Kelvin sign for k, ſ for s): a window holding one
 	// may have a match the automaton does not see, and is searched whole.
@@ -58,20 +63,26 @@ func startsOf(expr string) *startSet {
 	if hasBeginText(re) {
 		return nil // see findAll: the window's start must look like a line's
 	}
-	lits, _ := prefixes(re, []string{""})
-	if len(lits) == 0 || len(lits) > maxPrefixes {
+	leads, _ := prefixes(re, []lead{{}})
+	if len(leads) == 0 || len(leads) > maxPrefixes {
 		return nil
 	}
 	var uniq []string
-	for _, l := range lits {
-		if len(l) < minStartLen || !isASCII(l) {
+	var ctx []leadCtx
+	for _, l := range leads {
+		if len(l.s) < minStartLen || !isASCII(l.s) {
 			return nil
 		}
-		if !slices.Contains(uniq, l) {
-			uniq = append(uniq, l)
+		if i := slices.Index(uniq, l.s); i >= 0 {
+			if ctx[i] != l.ctx {
+				ctx[i] = ctxAny // either context may do
+			}
+			continue
 		}
+		uniq = append(uniq, l.s)
+		ctx = append(ctx, l.ctx)
 	}
-	st := &startSet{lits: newAutomaton(uniq), expr: expr}
+	st := &startSet{lits: newAutomaton(uniq), ctx: ctx, expr: expr}
 	for _, r := range wideFolds(uniq) {
 		st.folds = append(st.folds, utf8.AppendRune(nil, r))
 	}
@@ -129,7 +140,9 @@ type startScratch struct {
 // next match starts, and that match is the same: leftmost-first at the same
 // place, seeing the same byte before it (at the window's start, a newline,
 // which \b, \B and (?m)^ take as they take the start of the text; the
-// regex has no \A). Then it goes on from the match's end, as FindAll does.
+// regex has no \A). An occurrence whose byte before does not suit its
+// literal (see lead) cannot start a match and is not tried. Then it goes
+// on from the match's end, as FindAll does.
 func (st *startSet) findAll(win []byte, sc *startScratch) ([][]int, bool) {
 	for _, f := range st.folds {
 		if bytes.Contains(win, f) {
@@ -139,7 +152,11 @@ func (st *startSet) findAll(win []byte, sc *startScratch) ([][]int, bool) {
 	sc.hits = st.lits.find(win, sc.hits[:0], &sc.hits2)
 	at := sc.at[:0]
 	for _, h := range sc.hits {
-		at = append(at, h.end-st.lits.plen[h.pat])
+		// The byte before is the window's own, or (at its start) a
+		// newline, as below.
+		if s := h.end - st.lits.plen[h.pat]; st.ctx[h.pat].holds(win, s) {
+			at = append(at, s)
+		}
 	}
 	sc.at = at
 	if len(at) > 8+len(win)/16 {
@@ -182,4 +199,74 @@ func (st *startSet) findAll(win []byte, sc *startScratch) ([][]int, bool) {
 		pos = loc[1]
 	}
 	return out, true
+}
+
+// leadHits tells which keyword hits can lie in the literal a match of a
+// one-line rule starts with (its lead), for rules whose every lead holds a
+// keyword: a match then holds a hit in its lead, and the window around that
+// hit holds the whole match (on a line no longer than maxWiden). A hit that
+// cannot lie in a lead — its keyword sits where no lead has it, or the
+// bytes around it are not a lead's, or the byte before that lead's place
+// does not suit it (`\balchemy` in "sqlalchemy") — adds only a window
+// whose matches are all found in others, and is dropped before any window
+// or regex work.
+type leadHits struct {
+	at []leadAt // the places keywords have in leads
+}
+
+// leadAt is one place of a keyword in a lead: off bytes into it.
+type leadAt struct {
+	lead
+	keyword string
+	off     int
+}
+
+// leadHitsOf returns the lead check of a one-line rule, or nil when it has
+// none: some lead holds no keyword, or may start with something else than
+// its ASCII letters (a non-ASCII case fold).
+func leadHitsOf(expr string, keywords []string) *leadHits {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	leads, _ := prefixes(re, []lead{{}})
+	if len(leads) == 0 || len(leads) > maxPrefixes || !allHold(leadStrings(leads), keywords) {
+		return nil
+	}
+	lh := &leadHits{}
+	for _, l := range leads {
+		if l.wide || !isASCII(l.s) {
+			return nil
+		}
+		for _, k := range keywords {
+			for off := 0; off+len(k) <= len(l.s); off++ {
+				if l.s[off:off+len(k)] == k {
+					lh.at = append(lh.at, leadAt{l, k, off})
+				}
+			}
+		}
+	}
+	return lh
+}
+
+// mayStart reports whether the keyword hit buf[start:end] may lie in a
+// match's lead.
+func (lh *leadHits) mayStart(buf []byte, start, end int) bool {
+	for _, a := range lh.at {
+		m0 := start - a.off
+		if len(a.keyword) == end-start && m0 >= 0 && m0+len(a.s) <= len(buf) && equalFoldASCII(buf[m0:m0+len(a.s)], a.s) && a.ctx.holds(buf, m0) {
+			return true
+		}
+	}
+	return false
+}
+
+// equalFoldASCII reports whether b is s (lower-case) but for ASCII case.
+func equalFoldASCII(b []byte, s string) bool {
+	for i := range len(s) {
+		if lower(b[i]) != s[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,6 +23,12 @@ var startsExprs = []string{
 	`(?i)\bkey\B[a-z]*`,
 	`(?:ab|abc)(d?)`,
 	`(?i)(?:is|has)_?key=(\w+)`,
+	// Literals whose byte before must be a non-word byte, a word byte,
+	// a newline, or either (one literal with two contexts).
+	`(?m)(?:^|[\s:])_auth=([a-z0-9]+)`,
+	`\b(?:key|ab)_[a-z]{2}|\b=:\w+`,
+	`(?i)\bab\w*|ab=\d+`,
+	`(?m)^\bsk=\w+`,
 }
 
 // sameAsFindAll checks that st.findAll equals re.FindAllSubmatchIndex on
@@ -93,7 +100,7 @@ func TestStartsFindAllRules(t *testing.T) {
 // TestStartsFindAllGenerated: the hand-picked regexes on random text made
 // of their literals, context bytes and filler.
 func TestStartsFindAllGenerated(t *testing.T) {
-	pieces := append([]string{"fake", "MOCK", "show", "pass", "PassWord", "pwd", "AQE", "aqe", "key", "KEY", "sk", "ab", "abc", "d", "is", "has", "_", "=", ":", "abcd1234", "Zz9+/", "\"", "\t"}, contexts...)
+	pieces := append([]string{"_auth=", "key_", "ab=", "sk=", "=:", "fake", "MOCK", "show", "pass", "PassWord", "pwd", "AQE", "aqe", "key", "KEY", "sk", "ab", "abc", "d", "is", "has", "_", "=", ":", "abcd1234", "Zz9+/", "\"", "\t"}, contexts...)
 	rng := rand.New(rand.NewSource(7))
 	for _, expr := range startsExprs {
 		st := startsOf(expr)
@@ -142,8 +149,8 @@ func TestStartsOf(t *testing.T) {
 }
 
 // FuzzStartsFindAll: on any input, the start-set search and FindAll agree
-// for the hand-picked regexes and the generic rules (the ones the search
-// is for).
+// for the hand-picked regexes, the generic rules (the ones the search is
+// for) and the rules whose start literals need a certain byte before them.
 func FuzzStartsFindAll(f *testing.F) {
 	set, _, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
 	if err != nil {
@@ -151,7 +158,7 @@ func FuzzStartsFindAll(f *testing.F) {
 	}
 	exprs := append([]string{}, startsExprs...)
 	for _, r := range set.Rules {
-		if r.Generic {
+		if st := startsOf(r.Expr); r.Generic || (st != nil && slices.ContainsFunc(st.ctx, func(c leadCtx) bool { return c != ctxAny })) {
 			exprs = append(exprs, r.Expr)
 		}
 	}
@@ -165,7 +172,7 @@ func FuzzStartsFindAll(f *testing.F) {
 			cs = append(cs, compiled{regexp.MustCompile(e), st})
 		}
 	}
-	for _, s := range []string{"password=hunter2hunter2", "fake_pwd=abc pwd=Zq8xW3pL0vB7", "xAQEab12345678 AQEab12345678", "\u212aey=abcd", "api_key = \"Zq8xW3pL0vB7nM2kQw\"", "is_key=1; hashed_secret=2"} {
+	for _, s := range []string{"password=hunter2hunter2", "fake_pwd=abc pwd=Zq8xW3pL0vB7", "xAQEab12345678 AQEab12345678", "\u212aey=abcd", "api_key = \"Zq8xW3pL0vB7nM2kQw\"", "is_key=1; hashed_secret=2", "sqlalchemy_api_key=abc alchemy_key=0123456789abcdef0123456789abcdef", "x\n_auth=YWJjZGVmZ2g="} {
 		f.Add([]byte(s), uint8(0))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
@@ -190,4 +197,127 @@ func TestStartsBuiltinAllowlists(t *testing.T) {
 	for _, msg := range CheckExamples(set) {
 		t.Error(msg)
 	}
+}
+
+// leadMatchers returns matchers over the built-in rules with and without
+// the lead check of hits (see leadHits), and how many rules have one.
+func leadMatchers(t testing.TB) (on, off *Matcher, with []int) {
+	set, _, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	on, off = NewMatcher(set), NewMatcher(set)
+	for ri := range set.Rules {
+		if on.shape(ri).leads != nil {
+			with = append(with, ri)
+		}
+		off.shape(ri)
+		off.shapes[ri].leads = nil
+	}
+	return on, off, with
+}
+
+// sameWithoutLeads checks that the matcher finds the same matches in text
+// with and without the lead check, and reports whether there were any.
+func sameWithoutLeads(t testing.TB, on, off *Matcher, text []byte) bool {
+	t.Helper()
+	got := slices.Clone(newChunkMatcher(on).find(text, 0, len(text), nil))
+	want := newChunkMatcher(off).find(text, 0, len(text), nil)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("on %q:\nwith the lead check %v\nwithout            %v", text, got, want)
+	}
+	return len(want) > 0
+}
+
+// leadContexts are what a match may follow or precede: word bytes that
+// glue onto a lead (sqlalchemy, are_), a keyword's own letters, separators.
+var leadContexts = []string{"", "sql", "x", "_", "9", " ", "\n", ".", "é", "\xff", "https", "re_", "a://", "\u212a"}
+
+// TestLeadHitsRules: for every built-in one-line rule whose leads hold its
+// keywords, dropping the hits that cannot lie in a lead leaves the matches
+// on its examples and negative examples unchanged: alone, after and before
+// every context, glued to a word, and all of them on one line.
+func TestLeadHitsRules(t *testing.T) {
+	on, off, with := leadMatchers(t)
+	if len(with) < 100 {
+		t.Fatalf("only %d rules have a lead check", len(with))
+	}
+	found, skipped := 0, 0
+	for _, ri := range with {
+		r := on.set.Rules[ri]
+		texts := append(append([]string{}, r.Examples...), r.NegativeExamples...)
+		var line []string
+		for _, ex := range texts {
+			for _, c := range leadContexts[:8] {
+				for _, text := range []string{c + ex, ex + c, c + ex + "sql" + ex} {
+					if sameWithoutLeads(t, on, off, []byte(text)) {
+						found++
+					}
+					skipped += dropped(on, ri, []byte(text))
+				}
+				line = append(line, c, ex)
+			}
+		}
+		sameWithoutLeads(t, on, off, []byte(strings.Join(line, "")))
+	}
+	// The examples do find secrets, and glued to a word byte their
+	// keywords are dropped.
+	t.Logf("%d rules, %d texts with matches, %d hits dropped", len(with), found, skipped)
+	if found == 0 || skipped == 0 {
+		t.Errorf("%d texts with matches, %d hits dropped", found, skipped)
+	}
+}
+
+// dropped returns how many of rule ri's keyword hits in text its lead
+// check drops.
+func dropped(m *Matcher, ri int, text []byte) int {
+	pf := m.prefilter()
+	var scratch []hit
+	n := 0
+	for _, h := range pf.find(text, nil, &scratch) {
+		if slices.Contains(m.patRule[h.pat], ri) && !m.shape(ri).leads.mayStart(text, h.end-pf.plen[h.pat], h.end) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestLeadHitsGenerated: random lines made of the rules' keywords, leads,
+// example pieces and context bytes find the same with and without the
+// lead check.
+func TestLeadHitsGenerated(t *testing.T) {
+	on, off, with := leadMatchers(t)
+	pieces := append([]string{}, leadContexts...)
+	for _, ri := range with {
+		r := on.set.Rules[ri]
+		pieces = append(pieces, r.Keywords...)
+		for _, ex := range r.Examples {
+			pieces = append(pieces, ex, ex[:len(ex)/2], ex[len(ex)/2:])
+		}
+	}
+	rng := rand.New(rand.NewSource(19))
+	found := 0
+	for i := 0; i < 4000; i++ {
+		var b strings.Builder
+		for n := rng.Intn(12); n > 0; n-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		if sameWithoutLeads(t, on, off, []byte(b.String())) {
+			found++
+		}
+	}
+	if found < 400 {
+		t.Errorf("only %d of 4000 texts had matches", found)
+	}
+}
+
+// FuzzLeadHits: on any input, the lead check does not change the matches.
+func FuzzLeadHits(f *testing.F) {
+	on, off, _ := leadMatchers(f)
+	for _, s := range []string{"sqlalchemy_api_key = abc", "are_abcdefgh_abcdefghijklmnopqrstuvwx re_abcdefgh_abcdefghijklmnopqrstuvwx", "user.ser.abcdefghijklmnopqrstuv", "xhttps://u:pw123456@host.io https://u:pw123456@host.io"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sameWithoutLeads(t, on, off, data)
+	})
 }
