@@ -151,6 +151,16 @@ func Runs(buf []byte, from, to int, out []Span) []Span {
 	return out
 }
 
+// RunStart returns where the run of base64 characters that ends just
+// before buf[i] starts, looking back no further than floor (i when buf[i-1]
+// is not one): Runs from there finds the runs that hold any of buf[i:].
+func RunStart(buf []byte, i, floor int) int {
+	for i > floor && b64[buf[i-1]] != 0 {
+		i--
+	}
+	return i
+}
+
 const (
 	ones  = 0x0101010101010101
 	highs = 0x8080808080808080

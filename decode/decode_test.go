@@ -198,3 +198,40 @@ func TestIsText(t *testing.T) {
 		}
 	}
 }
+
+func TestRunStart(t *testing.T) {
+	buf := []byte("ab cdEF+/gh-_ij")
+	for _, tt := range []struct{ i, floor, want int }{
+		{0, 0, 0},    // nothing before
+		{3, 0, 3},    // after a space
+		{7, 0, 3},    // inside "cdEF+/gh-_ij"
+		{15, 0, 3},   // at the end
+		{15, 10, 10}, // no further back than floor
+		{2, 0, 0},    // just past "ab"
+	} {
+		if got := RunStart(buf, tt.i, tt.floor); got != tt.want {
+			t.Errorf("RunStart(%q, %d, %d) = %d, want %d", buf, tt.i, tt.floor, got, tt.want)
+		}
+	}
+}
+
+// TestRunsAtEveryOffset puts a run of each length near MinRun after ordinary
+// text of every length up to a few hundred bytes: Runs looks at such text a
+// word at a time, and must not miss the run.
+func TestRunsAtEveryOffset(t *testing.T) {
+	text := strings.Repeat("the quick (brown) fox. ", 20)
+	secret := base64.StdEncoding.EncodeToString([]byte("ghp_abcdefghijklmnopqrstuvwxyz0123456789"))
+	found := 0
+	for n := MinRun; n <= MinRun+9; n++ {
+		run := strings.TrimRight(secret[:n], "=")
+		for p := 0; p <= 300; p++ {
+			buf := []byte(text[:p] + run + " " + text[:p])
+			sameSpans(t, buf, 0, len(buf))
+			sameSpans(t, buf, p/2, len(buf)-p/3)
+			found += len(Runs(buf, 0, len(buf), nil))
+		}
+	}
+	if found == 0 {
+		t.Fatal("no run decoded: the test proves nothing")
+	}
+}

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"io/fs"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -145,4 +146,81 @@ func BenchmarkPrefilter(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(nh)/float64(b.N), "hits/op")
+}
+
+// deltaVersion is a new version of a file, the ranges it copies from the
+// old one, and the memo matching the old one left.
+type deltaVersion struct {
+	data   []byte
+	copies []Copy
+	memo   *Memo
+}
+
+// deltaVersions edits ~8 MB of Go source as git's deltas of real histories
+// do (mostly short copies, most under 64 bytes, a few long ones, and short
+// inserts between them) and matches the old versions with w.
+func deltaVersions(b *testing.B, w *Worker) ([]deltaVersion, int64) {
+	files := corpus(b, 8<<20)
+	r := rand.New(rand.NewSource(1))
+	var vs []deltaVersion
+	var size int64
+	for _, f := range files {
+		if len(f) > chunkSize {
+			continue
+		}
+		memo := &Memo{}
+		_ = w.ScanBytesFrom(f, "src/file.go", nil, nil, memo, func(finding.Finding) {})
+		var e editor
+		for src := 0; src < len(f); {
+			n := 16 + r.Intn(48)
+			if r.Intn(10) < 3 {
+				n = 500 + r.Intn(4500)
+			}
+			e.copyFrom(f, src, min(n, len(f)-src))
+			src += n
+			if r.Intn(10) < 4 {
+				s := snippets[r.Intn(len(snippets))]
+				e.insert([]byte(s[:1+r.Intn(len(s))]))
+				src += r.Intn(8)
+			}
+		}
+		vs = append(vs, deltaVersion{e.out, e.copies, memo})
+		size += int64(len(e.out))
+	}
+	return vs, size
+}
+
+// BenchmarkScanBytesFrom reports matching (with decoding, as the CLI does)
+// of new versions of Go source from their base's memo (see deltaVersions).
+func BenchmarkScanBytesFrom(b *testing.B) {
+	w := defaultMatcher(b).NewWorker()
+	w.SetExpand(Expand{ArchiveDepth: 3, DecodeDepth: 2})
+	vs, size := deltaVersions(b, w)
+	next := &Memo{}
+	b.SetBytes(size)
+	b.ResetTimer()
+	defer cpuClock(b, size)()
+	for i := 0; i < b.N; i++ {
+		for _, v := range vs {
+			_ = w.ScanBytesFrom(v.data, "src/file.go", v.memo, v.copies, next, func(finding.Finding) {})
+		}
+	}
+}
+
+// BenchmarkDeltaHits reports finding the keyword hits of new versions of Go
+// source from their base's (see deltaVersions).
+func BenchmarkDeltaHits(b *testing.B) {
+	w := defaultMatcher(b).NewWorker()
+	vs, size := deltaVersions(b, w)
+	c, pf := w.cm, w.m.prefilter()
+	b.SetBytes(size)
+	b.ResetTimer()
+	defer cpuClock(b, size)()
+	for i := 0; i < b.N; i++ {
+		for _, v := range vs {
+			c.base, c.copies = v.memo, v.copies
+			c.hits = c.deltaHits(pf, v.data, c.hits[:0])
+		}
+	}
+	c.base, c.copies = nil, nil
 }

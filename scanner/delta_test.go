@@ -46,12 +46,12 @@ var snippets = []string{
 	"ABCDEFGH12345678 ", "\n", "\n\n", "é", "日本", "api_secret = \"Zq8xW3pL0vB7nM2k\"", "api_secret", " = \"",
 	"token = \"QWERTYUIOPASDFGHJ\"", "token: ", "AKIAZ7Q2MLK4V5TRX3NP ", "ghp_", "password=\"hunter2hunter2x\"\n",
 	"-----BEGIN RSA PRIVATE KEY-----\n", "-----END RSA PRIVATE KEY-----\n", "MIIEowIBAAKCAQEA1qK3Zl7bW9dQ+xkPq4\n",
-	"keyhound:allow", "gitleaks:allow", "\t", "  key: ", "secret: ", "xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx",
+	"keyhound:allow", "gitleaks:allow", "(TOKEN=\"QWERTYUIOPASDFGHJ\")", "API_SECRET = \"Zq8xW3pL0vB7nM2k\"", "\t", "  key: ", "secret: ", "xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx",
 }
 
 // randomEdit returns a new version of base with a few random edits: bytes
 // inserted, ranges deleted, ranges moved or duplicated.
-func randomEdit(r *rand.Rand, base []byte) ([]byte, []Copy) {
+func randomEdit(r *rand.Rand, base []byte, snippets []string) ([]byte, []Copy) {
 	var e editor
 	pos := 0
 	for k := 1 + r.Intn(6); k > 0 && pos < len(base); k-- {
@@ -81,7 +81,7 @@ func randomEdit(r *rand.Rand, base []byte) ([]byte, []Copy) {
 }
 
 // randomText returns n bytes of lines with secrets and keywords in them.
-func randomText(r *rand.Rand, n int) []byte {
+func randomText(r *rand.Rand, n int, snippets []string) []byte {
 	var b bytes.Buffer
 	words := []string{"value", "name", "config", "the", "port", "image", "key", "secret", "token", "enabled:", "true", "é"}
 	for b.Len() < n {
@@ -138,27 +138,37 @@ func collect(t testing.TB, scan func(emit func(finding.Finding)) error) ([]findi
 // checks that matching each version from the previous one's memo finds
 // exactly what matching it whole finds, and that the memo was used.
 func TestScanBytesFromMatchesWholeScan(t *testing.T) {
+	enc := encodedSnippets(t)
 	for _, tc := range []struct {
-		name string
-		m    *Matcher
-		size int
+		name     string
+		m        *Matcher
+		size     int
+		decode   bool
+		snippets []string
 	}{
-		{"test rules, small", testMatcher(t), 3000},
-		{"test rules, large", testMatcher(t), 16 << 10},
-		{"built-in rules", builtinRules(t), 8 << 10},
+		{"test rules, small", testMatcher(t), 3000, false, snippets},
+		{"test rules, large", testMatcher(t), 16 << 10, false, snippets},
+		{"built-in rules", builtinRules(t), 8 << 10, false, snippets},
+		{"test rules, decoding", testMatcher(t), 6000, true, enc},
+		{"test rules, decoding, large", testMatcher(t), 24 << 10, true, enc},
+		{"built-in rules, decoding", builtinRules(t), 8 << 10, true, enc},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rand.New(rand.NewSource(int64(tc.size)))
 			whole, delta := tc.m.NewWorker(), tc.m.NewWorker()
-			reused, findings := 0, 0
+			if tc.decode {
+				whole.SetExpand(Expand{DecodeDepth: 2})
+				delta.SetExpand(Expand{DecodeDepth: 2})
+			}
+			reused, findings, decoded, decReused := 0, 0, 0, 0
 			for chain := 0; chain < 4; chain++ {
-				data := randomText(r, tc.size)
+				data := randomText(r, tc.size, tc.snippets)
 				memo, next := &Memo{}, &Memo{}
 				if err := delta.ScanBytesFrom(data, "values.yaml", nil, nil, memo, func(finding.Finding) {}); err != nil {
 					t.Fatal(err)
 				}
 				for v := 0; v < 12; v++ {
-					nd, copies := randomEdit(r, data)
+					nd, copies := randomEdit(r, data, tc.snippets)
 					want, werr := collect(t, func(emit func(finding.Finding)) error { return whole.ScanBytes(nd, "values.yaml", emit) })
 					got, gerr := collect(t, func(emit func(finding.Finding)) error {
 						return delta.ScanBytesFrom(nd, "values.yaml", memo, copies, next, emit)
@@ -170,13 +180,22 @@ func TestScanBytesFromMatchesWholeScan(t *testing.T) {
 						t.Fatalf("chain %d version %d: from the previous version:\n%s\nwhole:\n%s", chain, v, show(got), show(want))
 					}
 					findings += len(want)
+					for _, f := range want {
+						if len(f.Decoded) > 0 {
+							decoded++
+						}
+					}
 					reused += next.reused
+					decReused += next.dec.reused
 					data, memo, next = nd, next, memo
 				}
 			}
-			t.Logf("%d windows reused, %d findings", reused, findings)
+			t.Logf("%d windows reused, %d findings; %d decoded spans reused, %d decoded findings", reused, findings, decReused, decoded)
 			if reused == 0 || findings == 0 {
 				t.Fatalf("nothing reused (%d windows) or nothing found (%d findings): the test proves nothing", reused, findings)
+			}
+			if tc.decode && (decReused == 0 || decoded == 0) {
+				t.Fatalf("no decoded span reused (%d) or no decoded finding (%d): the test proves nothing", decReused, decoded)
 			}
 		})
 	}
@@ -197,8 +216,13 @@ func FuzzScanBytesFrom(f *testing.F) {
 	f.Add([]byte("x kht_abcdefghij0123456789 y\nsk_live_ABCDEFGH12345678\n"), []byte{0, 0, 5, 1, 3, 'k', 'h', 't', 0, 0, 2, 40})
 	f.Add([]byte(pem(3)+"\ntoken = \"QWERTYUIOPASDFGHJ\"\n"), []byte{2, 19, 0, 0, 1, 200, 2, 3, 0, 1, 0, 90})
 	f.Add([]byte(strings.Repeat("é api_secret = \"Zq8xW3pL0vB7nM2k\"\n", 40)), []byte{0, 0, 0, 255, 2, 7, 0, 0, 30, 255})
+	f.Add([]byte("k: "+b64("token = \"QWERTYUIOPASDFGHJ\"\n")+"\nx=\"api_secret\\u003d\\\"Zq8xW3pL0vB7nM2k\\\"\"\n"), []byte{0, 0, 3, 1, 2, 1, '+', 0, 0, 7, 3, 28, 0, 0, 40, 9})
 	m := testMatcher(f)
+	enc := encodedSnippets(f)
 	whole, delta := m.NewWorker(), m.NewWorker()
+	wholeDec, deltaDec := m.NewWorker(), m.NewWorker()
+	wholeDec.SetExpand(Expand{DecodeDepth: 2})
+	deltaDec.SetExpand(Expand{DecodeDepth: 2})
 	f.Fuzz(func(t *testing.T, base, script []byte) {
 		var e editor
 		for i := 0; i < len(script); {
@@ -225,20 +249,23 @@ func FuzzScanBytesFrom(f *testing.F) {
 				if i >= len(script) {
 					break
 				}
-				e.insert([]byte(snippets[int(script[i])%len(snippets)]))
+				e.insert([]byte(enc[int(script[i])%len(enc)]))
 				i++
 			}
 		}
-		memo, next := &Memo{}, &Memo{}
-		if err := delta.ScanBytesFrom(base, "f.txt", nil, nil, memo, func(finding.Finding) {}); err != nil && err != ErrBinary {
-			t.Fatal(err)
-		}
-		want, werr := collect(t, func(emit func(finding.Finding)) error { return whole.ScanBytes(e.out, "f.txt", emit) })
-		got, gerr := collect(t, func(emit func(finding.Finding)) error {
-			return delta.ScanBytesFrom(e.out, "f.txt", memo, e.copies, next, emit)
-		})
-		if werr != gerr || !reflect.DeepEqual(got, want) {
-			t.Fatalf("from base (%v):\n%s\nwhole (%v):\n%s", gerr, show(got), werr, show(want))
+		for _, ws := range [][2]*Worker{{whole, delta}, {wholeDec, deltaDec}} {
+			whole, delta := ws[0], ws[1]
+			memo, next := &Memo{}, &Memo{}
+			if err := delta.ScanBytesFrom(base, "f.txt", nil, nil, memo, func(finding.Finding) {}); err != nil && err != ErrBinary {
+				t.Fatal(err)
+			}
+			want, werr := collect(t, func(emit func(finding.Finding)) error { return whole.ScanBytes(e.out, "f.txt", emit) })
+			got, gerr := collect(t, func(emit func(finding.Finding)) error {
+				return delta.ScanBytesFrom(e.out, "f.txt", memo, e.copies, next, emit)
+			})
+			if werr != gerr || !reflect.DeepEqual(got, want) {
+				t.Fatalf("decoding %d, from base (%v):\n%s\nwhole (%v):\n%s", whole.exp.DecodeDepth, gerr, show(got), werr, show(want))
+			}
 		}
 	})
 }

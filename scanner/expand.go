@@ -226,6 +226,7 @@ type decodeLevel struct {
 	spans []decode.Span
 	esc   decode.Scratch // the text of spans' escapes
 	wins  []span
+	items []decItem // decodeTop's
 	acc   []match
 	also  [][]string
 }
@@ -268,72 +269,88 @@ func (w *Worker) decodeIn(buf []byte, from, to int, enabled []bool, hits []hit, 
 	spans := decode.Runs(buf, from, to, dl.spans[:0])
 	if len(hits) > 0 {
 		dl.wins = escapeWindows(buf, hits, w.m.pf.plen, dl.wins[:0])
-		n := 0
-		for _, win := range dl.wins {
-			n += win.end - win.start + 1
-		}
-		dl.esc.Reset(n) // the spans of the last call are done with
-		for _, win := range dl.wins {
-			if sp, ok := dl.esc.Unescape(buf, win.start, win.end); ok {
-				spans = append(spans, sp)
-			}
-		}
+		spans = dl.unescape(buf, dl.wins, spans)
 	}
 	dl.spans = spans
-	rs := w.m.set.Rules
 	for i := range spans {
-		sp := &spans[i]
-		acc := dl.acc[:0]
-		for _, mt := range dl.cm.find(sp.Text, 0, len(sp.Text), enabled) {
-			if !sp.Escaped(mt.secStart, mt.sEnd) {
-				continue // found in buf as it is
-			}
-			if w.m.accept(rs[mt.rule], sp.Text, &mt, string(sp.Text[mt.secStart:mt.sEnd])) {
-				acc = append(acc, mt)
+		out = w.decodeSpan(&spans[i], from, to, enabled, level, out)
+	}
+	return out
+}
+
+// unescape appends to spans the decoded text of each of wins that holds
+// escapes.
+func (dl *decodeLevel) unescape(buf []byte, wins []span, spans []decode.Span) []decode.Span {
+	n := 0
+	for _, win := range wins {
+		n += win.end - win.start + 1
+	}
+	dl.esc.Reset(n) // the spans of the last call are done with
+	for _, win := range wins {
+		if sp, ok := dl.esc.Unescape(buf, win.start, win.end); ok {
+			spans = append(spans, sp)
+		}
+	}
+	return spans
+}
+
+// decodeSpan matches the decoded text of sp (and, below DecodeDepth, what
+// is encoded in it) and appends the accepted matches that start in [from,
+// to), located in the buffer sp was decoded from, to out. What it appends
+// depends only on sp's kind and text, and moves with sp.
+func (w *Worker) decodeSpan(sp *decode.Span, from, to int, enabled []bool, level int, out []decoded) []decoded {
+	dl := w.decodeAt(level)
+	rs := w.m.set.Rules
+	acc := dl.acc[:0]
+	for _, mt := range dl.cm.find(sp.Text, 0, len(sp.Text), enabled) {
+		if !sp.Escaped(mt.secStart, mt.sEnd) {
+			continue // found in buf as it is
+		}
+		if w.m.accept(rs[mt.rule], sp.Text, &mt, string(sp.Text[mt.secStart:mt.sEnd])) {
+			acc = append(acc, mt)
+		}
+	}
+	dl.cm.err = nil // a rule that failed on decoded text loses nothing of buf's
+	acc, dl.also = w.m.oneFindingPerPlace(acc, dl.also)
+	dl.acc = acc
+	kind := sp.Kind.String()
+	// What is encoded in this text, in its own offsets.
+	var inner []decoded
+	if level+1 < w.exp.DecodeDepth {
+		inner = w.decodeIn(sp.Text, 0, len(sp.Text), enabled, dl.cm.hits, level+1, nil)
+	}
+	overlaps := func(mt *match, d *decoded) bool { return mt.secStart < d.end && d.start < mt.sEnd }
+	for _, d := range inner {
+		dup := false
+		for a := range acc {
+			if overlaps(&acc[a], &d) && (acc[a].rule == d.rule || rs[d.rule].Generic && !rs[acc[a].rule].Generic) {
+				dup = true
+				break
 			}
 		}
-		dl.cm.err = nil // a rule that failed on decoded text loses nothing of buf's
-		acc, dl.also = w.m.oneFindingPerPlace(acc, dl.also)
-		dl.acc = acc
-		kind := sp.Kind.String()
-		// What is encoded in this text, in its own offsets.
-		var inner []decoded
-		if level+1 < w.exp.DecodeDepth {
-			inner = w.decodeIn(sp.Text, 0, len(sp.Text), enabled, dl.cm.hits, level+1, nil)
+		if dup {
+			continue
 		}
-		overlaps := func(mt *match, d *decoded) bool { return mt.secStart < d.end && d.start < mt.sEnd }
-		for _, d := range inner {
-			dup := false
-			for a := range acc {
-				if overlaps(&acc[a], &d) && (acc[a].rule == d.rule || rs[d.rule].Generic && !rs[acc[a].rule].Generic) {
-					dup = true
-					break
-				}
-			}
-			if dup {
-				continue
-			}
-			d.start, d.end = sp.Encoded(d.start, d.end)
-			d.chain = append([]string{kind}, d.chain...)
-			if d.start >= from && d.start < to {
-				out = append(out, d)
+		d.start, d.end = sp.Encoded(d.start, d.end)
+		d.chain = append([]string{kind}, d.chain...)
+		if d.start >= from && d.start < to {
+			out = append(out, d)
+		}
+	}
+	for a, mt := range acc {
+		shadowed := false
+		for k := range inner {
+			if overlaps(&mt, &inner[k]) && mt.rule != inner[k].rule && !(rs[inner[k].rule].Generic && !rs[mt.rule].Generic) {
+				shadowed = true // the manifest-level match of a decoded secret
+				break
 			}
 		}
-		for a, mt := range acc {
-			shadowed := false
-			for k := range inner {
-				if overlaps(&mt, &inner[k]) && mt.rule != inner[k].rule && !(rs[inner[k].rule].Generic && !rs[mt.rule].Generic) {
-					shadowed = true // the manifest-level match of a decoded secret
-					break
-				}
-			}
-			s, e := sp.Encoded(mt.secStart, mt.sEnd)
-			if shadowed || s < from || s >= to {
-				continue
-			}
-			out = append(out, decoded{start: s, end: e, rule: mt.rule, secret: string(sp.Text[mt.secStart:mt.sEnd]),
-				match: string(sp.Text[mt.start:mt.end]), chain: []string{kind}, also: dl.also[a]})
+		s, e := sp.Encoded(mt.secStart, mt.sEnd)
+		if shadowed || s < from || s >= to {
+			continue
 		}
+		out = append(out, decoded{start: s, end: e, rule: mt.rule, secret: string(sp.Text[mt.secStart:mt.sEnd]),
+			match: string(sp.Text[mt.start:mt.end]), chain: []string{kind}, also: dl.also[a]})
 	}
 	return out
 }
@@ -345,7 +362,7 @@ func (w *Worker) decodeIn(buf []byte, from, to int, enabled []bool, hits []hit, 
 // match in buf whose secret is the encoded text of a kept decoded match (a
 // Kubernetes Secret value, a docker auth) gives way to it.
 func (w *Worker) withDecoded(buf []byte, from, to int, enabled []bool, ps []match, also [][]string, path string, pos *position, emit func(finding.Finding)) {
-	ds := w.decodeIn(buf, from, to, enabled, w.cm.hits, 0, w.decodedBuf[:0])
+	ds := w.decodeTop(buf, from, to, enabled, w.cm.hits, w.decodedBuf[:0])
 	w.decodedBuf = ds[:0]
 	if len(ds) == 0 {
 		for i := range ps {

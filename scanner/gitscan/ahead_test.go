@@ -7,6 +7,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/keyhound/keyhound/finding"
+	"github.com/keyhound/keyhound/scanner"
 )
 
 // branchyHistory builds a packed history with a branch, a merge and an
@@ -118,5 +121,34 @@ func TestCorruptPackedCommitIsReported(t *testing.T) {
 	sr := scanRepo(t, r.dir, Options{})
 	if !strings.Contains(strings.Join(sr.warnings, "\n"), head) {
 		t.Errorf("warnings do not name the corrupt commit %s: %v", head, sr.warnings)
+	}
+}
+
+// cancelAt cancels a scan when it enters a phase.
+type cancelAt struct {
+	phase  string
+	cancel context.CancelFunc
+}
+
+func (c cancelAt) Phase(name string, total int64) {
+	if name == c.phase {
+		c.cancel()
+	}
+}
+func (c cancelAt) Add(n, bytes int64) {}
+
+func TestCanceledWhilePacksAreLaidOut(t *testing.T) {
+	r, secrets := branchyHistory(t)
+	for _, phase := range []string{"walking commits", "diffing trees", "scanning blobs"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		run := scanner.Options{Workers: 2}
+		_, err := Scan(ctx, r.dir, matcher(t), run, &scanner.Counters{}, func(finding.Finding) {}, Options{Progress: cancelAt{phase, cancel}})
+		if err != context.Canceled {
+			t.Errorf("canceled at %q: err = %v", phase, err)
+		}
+	}
+	// The packs read whole after all.
+	if got := scanRepo(t, r.dir, Options{}).secrets(); !reflect.DeepEqual(got, sorted(secrets...)) {
+		t.Errorf("secrets = %v", got)
 	}
 }

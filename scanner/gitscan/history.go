@@ -133,10 +133,16 @@ func (s *session) intern(p []byte) int32 {
 	if id, ok := s.pathIdx[string(p)]; ok {
 		return id
 	}
+	return s.internString(string(p))
+}
+
+func (s *session) internString(p string) int32 {
+	if id, ok := s.pathIdx[p]; ok {
+		return id
+	}
 	id := int32(len(s.paths))
-	str := string(p)
-	s.paths = append(s.paths, str)
-	s.pathIdx[str] = id
+	s.paths = append(s.paths, p)
+	s.pathIdx[p] = id
 	return id
 }
 
@@ -225,6 +231,13 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 	}
 	if ctx.Err() != nil {
 		return res, ctx.Err()
+	}
+	// The trees are all read: what they take is better left to the blobs
+	// (the peak of a scan's memory is while blobs are read).
+	s.tc = nil
+	r.db.cache.clear()
+	for _, p := range r.db.packs {
+		dropPages(p.data)
 	}
 	t0 = time.Now()
 	n, known, err := s.scanBlobs(ctx, m, run, cnt)
@@ -356,6 +369,11 @@ func (s *session) walk(ctx context.Context, workers int) error {
 		if cg == nil {
 			wo.ahead = r.db.decodeCommitsAhead(ctx, workers)
 		}
+		if o.Reader != "go-git" && o.Known == nil {
+			// Nearly every blob is read: plan the packs' decoding
+			// while the walk and the diffs run.
+			r.db.prepareLayouts()
+		}
 		wo.names = map[hash]string{}
 		byRoot := map[hash][]string{}
 		for _, ref := range r.allRefs(s.warn) {
@@ -480,74 +498,108 @@ func (s *session) diffNode(n *node) []rawChange {
 	return out
 }
 
-// diffAll diffs every walked node against its parents (in parallel, chunk
-// by chunk), recording in topological order its changes and each blob's
-// first (commit, path).
+// diffAll diffs every walked node against its parents (in parallel) and
+// records, in topological order, its changes and each blob's first
+// (commit, path). Workers diff up to diffWindow nodes ahead of the one
+// being recorded, so recording overlaps the diffing and a costly node
+// holds up no other.
 func (s *session) diffAll(ctx context.Context, workers int) {
 	g := s.g
-	s.chStart = make([]int32, 0, len(g.order)+1)
-	const chunk = 256
-	results := make([][]rawChange, chunk)
-	for base := 0; base < len(g.order); base += chunk {
-		if ctx.Err() != nil {
-			break
-		}
-		end := min(base+chunk, len(g.order))
-		var next atomic.Int64
-		next.Store(int64(base))
-		var wg sync.WaitGroup
-		for k := 0; k < workers; k++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					pos := int(next.Add(1) - 1)
-					if pos >= end {
-						return
-					}
+	n := len(g.order)
+	s.chStart = make([]int32, 0, n+1)
+	type result struct {
+		pos int
+		rc  []rawChange
+	}
+	// A token lets a worker take one more node; the recorder hands it
+	// back once that node is recorded, which bounds the nodes in flight.
+	tokens := make(chan struct{}, diffWindow)
+	for i := 0; i < diffWindow; i++ {
+		tokens <- struct{}{}
+	}
+	out := make(chan result, diffWindow) // never full: at most diffWindow in flight
+	stop := make(chan struct{})
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for k := 0; k < workers; k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-tokens:
+				case <-stop:
+					return
+				}
+				pos := int(next.Add(1) - 1)
+				if pos >= n {
+					return
+				}
+				var rc []rawChange
+				if ctx.Err() == nil {
 					s.r.db.slots.acquire()
-					results[pos-base] = s.diffRecorded(&g.nodes[g.order[pos]])
+					rc = s.diffRecorded(&g.nodes[g.order[pos]])
 					s.r.db.slots.release()
 				}
-			}()
-		}
-		wg.Wait()
-		for pos := base; pos < end; pos++ {
-			s.chStart = append(s.chStart, int32(len(s.changes)))
-			for _, rc := range results[pos-base] {
-				c := change{path: s.intern([]byte(rc.path)), blob: -1, old: -1}
-				if rc.kind == diffDirGone {
-					c.flags |= chDirGone
-				}
-				if !rc.new.IsZero() {
-					c.blob = s.blob(rc.new)
-				}
-				if !rc.old.IsZero() {
-					c.old = s.blob(rc.old)
-					b := &s.blobs[c.old]
-					b.flags |= blobContext
-					if b.path < 0 {
-						b.path = c.path
-					}
-				}
-				if rc.intro {
-					c.flags |= chIntro
-					b := &s.blobs[c.blob]
-					if b.first < 0 {
-						b.first, b.path = int32(pos), c.path
-					}
-					b.flags |= blobScan
-				}
-				s.changes = append(s.changes, c)
+				out <- result{pos, rc}
 			}
-			results[pos-base] = nil
+		}()
+	}
+	ring := make([][]rawChange, diffWindow)
+	have := make([]bool, diffWindow)
+	done := 0
+	for pos := 0; pos < n && ctx.Err() == nil; {
+		r := <-out
+		ring[r.pos%diffWindow], have[r.pos%diffWindow] = r.rc, true
+		for pos < n && have[pos%diffWindow] {
+			s.record(pos, ring[pos%diffWindow])
+			ring[pos%diffWindow], have[pos%diffWindow] = nil, false
+			pos++
+			tokens <- struct{}{}
 		}
-		if s.opts.Progress != nil {
-			s.opts.Progress.Add(int64(end-base), 0)
+		if s.opts.Progress != nil && (pos-done >= 256 || pos == n) {
+			s.opts.Progress.Add(int64(pos-done), 0)
+			done = pos
 		}
 	}
+	close(stop)
+	wg.Wait()
 	for len(s.chStart) < len(g.order)+1 {
 		s.chStart = append(s.chStart, int32(len(s.changes)))
+	}
+}
+
+// diffWindow is how many nodes the diff workers may be ahead of the recorder.
+const diffWindow = 512
+
+// record records the changes of the node at position pos of the order.
+func (s *session) record(pos int, rcs []rawChange) {
+	s.chStart = append(s.chStart, int32(len(s.changes)))
+	for _, rc := range rcs {
+		c := change{path: s.internString(rc.path), blob: -1, old: -1}
+		if rc.kind == diffDirGone {
+			c.flags |= chDirGone
+		}
+		if !rc.new.IsZero() {
+			c.blob = s.blob(rc.new)
+		}
+		if !rc.old.IsZero() {
+			c.old = s.blob(rc.old)
+			b := &s.blobs[c.old]
+			b.flags |= blobContext
+			if b.path < 0 {
+				b.path = c.path
+			}
+		}
+		if rc.intro {
+			c.flags |= chIntro
+			b := &s.blobs[c.blob]
+			if b.first < 0 {
+				b.first, b.path = int32(pos), c.path
+			}
+			b.flags |= blobScan
+		}
+		s.changes = append(s.changes, c)
 	}
 }
 

@@ -29,3 +29,11 @@ func unmapFile(data []byte) {
 		_ = syscall.Munmap(data)
 	}
 }
+
+// dropPages lets the kernel take back the pages of a mapping that were read
+// (they stay in the page cache: reading them again costs a page fault).
+func dropPages(data []byte) {
+	if data != nil {
+		_ = syscall.Madvise(data, syscall.MADV_DONTNEED)
+	}
+}

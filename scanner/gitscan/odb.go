@@ -196,6 +196,9 @@ type pack struct {
 	data []byte // the whole file when mapped, else nil (read with pread)
 	size int64
 	idx  *packIndex
+
+	layoutOnce sync.Once
+	lay        *packLayout
 }
 
 // odb reads objects from a repository's object directories (and their
@@ -215,6 +218,7 @@ type odb struct {
 	// memos, when set, lets the sink match a blob from its delta base's
 	// memo (see blobMemos).
 	memos *blobMemos
+	bg    sync.WaitGroup // background work reading the packs (prepareLayouts)
 }
 
 // errTooLarge is handed to the blob sink for a blob skipped unread.
@@ -304,6 +308,7 @@ func (db *odb) openPacks(dir string) error {
 }
 
 func (db *odb) close() {
+	db.bg.Wait()
 	for _, p := range db.packs {
 		unmapFile(p.data)
 		p.data = nil
@@ -677,6 +682,18 @@ func (c *objCache) get(p *pack, off int64) (objType, []byte, bool) {
 		return ce.typ, ce.data, true
 	}
 	return objBad, nil, false
+}
+
+// clear empties the cache.
+func (c *objCache) clear() {
+	for i := range c.shards {
+		sh := &c.shards[i]
+		sh.mu.Lock()
+		sh.ll.Init()
+		clear(sh.items)
+		sh.size = 0
+		sh.mu.Unlock()
+	}
 }
 
 func (c *objCache) put(p *pack, off int64, t objType, data []byte) {

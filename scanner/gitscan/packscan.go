@@ -36,9 +36,44 @@ type packPlan struct {
 	refBase    map[int32]hash
 }
 
-// planPack reads every object header of p and plans the decoding of the
-// wanted objects it holds (claiming them) and of the delta bases they need.
-func (db *odb) planPack(p *pack, want map[hash]int32, claimed []bool) (*packPlan, error) {
+// packLayout is what planning a pack's decoding needs that does not depend
+// on what is wanted: its objects in pack order, their headers and delta
+// bases. It is computed once per pack, in the background during the walk
+// and the diffs when the whole history is scanned (see prepareLayouts).
+type packLayout struct {
+	pos     []int32 // the object's position in the pack index
+	offs    []int64 // object offsets, ascending
+	ends    []int64 // end of each object's compressed data
+	size    []int64 // header size (delta size for deltas)
+	hdrLen  []uint8
+	typ     []objType
+	parent  []int32 // delta base (index), -1 none, -2 in another pack (see refBase)
+	refBase map[int32]hash
+	err     error
+}
+
+// layout returns p's layout, computing it on the first call.
+func (p *pack) layout() *packLayout {
+	p.layoutOnce.Do(func() { p.lay = p.readLayout() })
+	return p.lay
+}
+
+// prepareLayouts computes every pack's layout in the background; close
+// waits for it.
+func (db *odb) prepareLayouts() {
+	db.bg.Add(1)
+	go func() {
+		defer db.bg.Done()
+		for _, p := range db.packs {
+			db.slots.acquire()
+			p.layout()
+			db.slots.release()
+		}
+	}()
+}
+
+// readLayout reads the index and every object header of p.
+func (p *pack) readLayout() *packLayout {
 	x := p.idx
 	n := x.n
 	type ent struct {
@@ -49,33 +84,98 @@ func (db *odb) planPack(p *pack, want map[hash]int32, claimed []bool) (*packPlan
 	for i := 0; i < n; i++ {
 		off, ok := x.offsetAt(i)
 		if !ok {
-			return nil, fmt.Errorf("pack %s: corrupt index offset", filepath.Base(p.path))
+			return &packLayout{err: fmt.Errorf("pack %s: corrupt index offset", filepath.Base(p.path))}
 		}
 		ents[i] = ent{off, int32(i)}
 	}
 	slices.SortFunc(ents, func(a, b ent) int { return cmp.Compare(a.off, b.off) })
-	pl := &packPlan{p: p, offs: make([]int64, n), ends: make([]int64, n), size: make([]int64, n),
-		hdrLen: make([]uint8, n), typ: make([]objType, n), parent: make([]int32, n), want: make([]int32, n)}
+	lay := &packLayout{pos: make([]int32, n), offs: make([]int64, n), ends: make([]int64, n), size: make([]int64, n),
+		hdrLen: make([]uint8, n), typ: make([]objType, n), parent: make([]int32, n)}
 	end := p.size - 20
 	for i, e := range ents {
-		pl.offs[i] = e.off
-		pl.want[i] = -1
+		lay.offs[i], lay.pos[i] = e.off, e.pos
 		if e.off >= end {
-			return nil, fmt.Errorf("pack %s: index offset %d past the end", filepath.Base(p.path), e.off)
+			return &packLayout{err: fmt.Errorf("pack %s: index offset %d past the end", filepath.Base(p.path), e.off)}
 		}
 	}
 	for i := 0; i < n; i++ {
 		if i+1 < n {
-			pl.ends[i] = pl.offs[i+1]
+			lay.ends[i] = lay.offs[i+1]
 		} else {
-			pl.ends[i] = end
+			lay.ends[i] = end
 		}
 	}
+	// Headers, read sequentially through a window.
+	const win = 1 << 20
+	var buf []byte
+	bufOff, bufLen := int64(-1), 0
+	for i := 0; i < n; i++ {
+		off := lay.offs[i]
+		if p.data != nil {
+			buf, bufOff, bufLen = p.data, 0, len(p.data)
+		} else if bufOff < 0 || off+32 > bufOff+int64(bufLen) {
+			if buf == nil {
+				buf = make([]byte, win)
+			}
+			k, err := p.f.ReadAt(buf, off)
+			if k == 0 && err != nil {
+				return &packLayout{err: fmt.Errorf("pack %s: %w", filepath.Base(p.path), err)}
+			}
+			bufOff, bufLen = off, k
+		}
+		lim := min(int64(bufLen), lay.ends[i]-bufOff)
+		h, err := parseObjHeader(buf[off-bufOff:lim], off)
+		lay.parent[i] = -1
+		if err != nil {
+			lay.typ[i] = objBad // fails when decoded, naming itself
+			continue
+		}
+		lay.typ[i], lay.size[i], lay.hdrLen[i] = h.typ, h.size, uint8(h.hdrLen)
+		switch h.typ {
+		case objOfsDelta:
+			j := sort.Search(i, func(k int) bool { return lay.offs[k] >= h.baseOff })
+			if j < i && lay.offs[j] == h.baseOff {
+				lay.parent[i] = int32(j)
+			} else {
+				lay.typ[i] = objBad
+			}
+		case objRefDelta:
+			if bp, ok := x.find(h.baseRef); ok {
+				boff, _ := x.offsetAt(bp)
+				j := sort.Search(n, func(k int) bool { return lay.offs[k] >= boff })
+				if j < n && lay.offs[j] == boff && j != i {
+					lay.parent[i] = int32(j)
+				} else {
+					lay.typ[i] = objBad
+				}
+			} else {
+				lay.parent[i] = -2
+				if lay.refBase == nil {
+					lay.refBase = map[int32]hash{}
+				}
+				lay.refBase[int32(i)] = h.baseRef
+			}
+		}
+	}
+	return lay
+}
+
+// planPack plans the decoding of the wanted objects p holds (claiming
+// them) and of the delta bases they need.
+func (db *odb) planPack(p *pack, want map[hash]int32, claimed []bool) (*packPlan, error) {
+	lay := p.layout()
+	if lay.err != nil {
+		return nil, lay.err
+	}
+	x := p.idx
+	n := len(lay.offs)
+	pl := &packPlan{p: p, offs: lay.offs, ends: lay.ends, size: lay.size, hdrLen: lay.hdrLen,
+		typ: slices.Clone(lay.typ), parent: lay.parent, refBase: lay.refBase, want: make([]int32, n)}
 	// Wanted objects, each claimed by the first pack that has it.
 	anyWanted := false
-	for i, e := range ents {
-		h := x.hashAt(int(e.pos))
-		if id, ok := want[h]; ok && !claimed[id] {
+	for i, pos := range lay.pos {
+		pl.want[i] = -1
+		if id, ok := want[x.hashAt(int(pos))]; ok && !claimed[id] {
 			claimed[id] = true
 			pl.want[i] = id
 			anyWanted = true
@@ -84,61 +184,6 @@ func (db *odb) planPack(p *pack, want map[hash]int32, claimed []bool) (*packPlan
 	if !anyWanted {
 		return pl, nil
 	}
-	// Headers, read sequentially through a window.
-	const win = 1 << 20
-	buf := make([]byte, win)
-	bufOff, bufLen := int64(-1), 0
-	var badErr error
-	for i := 0; i < n; i++ {
-		off := pl.offs[i]
-		if p.data != nil {
-			buf, bufOff, bufLen = p.data, 0, len(p.data)
-		} else if bufOff < 0 || off+32 > bufOff+int64(bufLen) {
-			k, err := p.f.ReadAt(buf, off)
-			if k == 0 && err != nil {
-				return nil, fmt.Errorf("pack %s: %w", filepath.Base(p.path), err)
-			}
-			bufOff, bufLen = off, k
-		}
-		lim := min(int64(bufLen), pl.ends[i]-bufOff)
-		h, err := parseObjHeader(buf[off-bufOff:lim], off)
-		if err != nil {
-			pl.typ[i] = objBad
-			pl.parent[i] = -1
-			if badErr == nil {
-				badErr = fmt.Errorf("pack %s at %d: %w", filepath.Base(p.path), off, err)
-			}
-			continue
-		}
-		pl.typ[i], pl.size[i], pl.hdrLen[i] = h.typ, h.size, uint8(h.hdrLen)
-		pl.parent[i] = -1
-		switch h.typ {
-		case objOfsDelta:
-			j := sort.Search(i, func(k int) bool { return pl.offs[k] >= h.baseOff })
-			if j < i && pl.offs[j] == h.baseOff {
-				pl.parent[i] = int32(j)
-			} else {
-				pl.typ[i] = objBad
-			}
-		case objRefDelta:
-			if bp, ok := x.find(h.baseRef); ok {
-				boff, _ := x.offsetAt(bp)
-				j := sort.Search(n, func(k int) bool { return pl.offs[k] >= boff })
-				if j < n && pl.offs[j] == boff && j != i {
-					pl.parent[i] = int32(j)
-				} else {
-					pl.typ[i] = objBad
-				}
-			} else {
-				pl.parent[i] = -2
-				if pl.refBase == nil {
-					pl.refBase = map[int32]hash{}
-				}
-				pl.refBase[int32(i)] = h.baseRef
-			}
-		}
-	}
-	_ = badErr // objects with bad headers fail when decoded, naming themselves
 	// Mark what is needed: wanted objects and their delta bases.
 	need := make([]bool, n)
 	for i := 0; i < n; i++ {
