@@ -50,6 +50,18 @@ func (a *commitsAhead) lookup(db *odb, h hash) (aheadCommit, bool) {
 	return pc.info[i], true
 }
 
+// count returns how many commits were decoded ahead.
+func (a *commitsAhead) count() int {
+	if a == nil {
+		return 0
+	}
+	n := 0
+	for _, pc := range a.packs {
+		n += len(pc.offs)
+	}
+	return n
+}
+
 // commitSpan is one whole (not deltified) commit object of a pack.
 type commitSpan struct {
 	off, start, end, size int64
