@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/keyhound/keyhound/finding"
 	"github.com/keyhound/keyhound/rules"
@@ -30,7 +31,7 @@ type GitleaksFile struct {
 	Entries []GitleaksEntry
 }
 
-var commitPrefix = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64}):`)
+var commitPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64}):`) })
 
 // LoadGitleaks reads a .gitleaksignore; errors name the file and line.
 func LoadGitleaks(path string) (*GitleaksFile, error) {
@@ -64,7 +65,7 @@ func ParseGitleaks(name string, data []byte) (*GitleaksFile, error) {
 			return nil, bad("no file and rule id")
 		}
 		e := GitleaksEntry{File: rest, Rule: rule, Line: n, At: i + 1}
-		if m := commitPrefix.FindString(rest); m != "" && len(rest) > len(m) {
+		if m := commitPrefix().FindString(rest); m != "" && len(rest) > len(m) {
 			e.Commit, e.File = m[:len(m)-1], rest[len(m):]
 		}
 		f.Entries = append(f.Entries, e)

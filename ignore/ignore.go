@@ -29,6 +29,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -76,14 +77,14 @@ type rawEntry struct {
 }
 
 var (
-	fingerprintRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
-	sha256RE      = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+	fingerprintRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{32}$`) })
+	sha256RE      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^sha256:[0-9a-f]{64}$`) })
 )
 
 // ValidKey reports whether s is a fingerprint or a sha256:<hex> secret hash,
 // and if not, why.
 func ValidKey(s string) error {
-	if fingerprintRE.MatchString(s) || sha256RE.MatchString(s) {
+	if fingerprintRE().MatchString(s) || sha256RE().MatchString(s) {
 		return nil
 	}
 	if strings.HasPrefix(s, "sha256:") {

@@ -114,6 +114,7 @@ func GenerateBuiltin(data []byte) ([]byte, error) {
 	if _, err := Compile([]string{"rules.toml"}, f); err != nil {
 		return nil, err
 	}
+	f.builtin = true
 	for i := range f.Rules {
 		f.Rules[i].builtin = true
 	}

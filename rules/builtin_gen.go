@@ -11707,5 +11707,6 @@ var generated = builtinForm{
 			Regexes:     []string{"^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==$", `^\$\{[^}]*\}$`, `^\{\{[^}]*\}\}$`, "^<[^>]*>$", "^(?:d41d8cd98f00b204e9800998ecf8427e|da39a3ee5e6b4b0d3255bfef95601890afd80709|e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855)$", "(?i)^(?:0x)?(?:ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80|59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d)$"},
 			Stopwords:   []string{"example", "xxxxx", "changeme", "change_me", "<your", "your_", "your-", "placeholder", "replace_me", "redacted", "dummy", "00000000"},
 		},
+		builtin: true,
 	},
 }

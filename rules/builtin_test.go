@@ -41,6 +41,7 @@ func TestBuiltinGenerated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	parsed.builtin = true
 	for i := range parsed.Rules {
 		parsed.Rules[i].builtin = true
 	}
@@ -125,6 +126,63 @@ func TestBuiltinLazy(t *testing.T) {
 		}
 		if _, err := set.Rules[0].Regexp(); err == nil || !strings.Contains(err.Error(), "rule "+spec.ID) {
 			t.Errorf("%s: error %v, want one naming the rule", spec.ID, err)
+		}
+	}
+}
+
+// TestBuiltinPathsLazy: the generated built-in rules' path regexes and the
+// global allowlist's regexes are compiled on first use, and then match as
+// their source says; a user's are compiled at load, so a bad one is an
+// error naming it before any scan.
+func TestBuiltinPathsLazy(t *testing.T) {
+	set, _, err := Load(LoadOptions{Default: readBuiltin(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []*Regex
+	paths = append(paths, set.Allowlist.Paths...)
+	for _, r := range set.Rules {
+		if r.Path != nil {
+			paths = append(paths, r.Path)
+		}
+		if r.Allowlist != nil {
+			paths = append(paths, r.Allowlist.Paths...)
+		}
+	}
+	if len(paths) < 10 || len(set.Allowlist.regexSrc) == 0 {
+		t.Fatalf("%d path regexes, %d global allowlist regexes", len(paths), len(set.Allowlist.regexSrc))
+	}
+	for _, x := range paths {
+		if x.re != nil {
+			t.Fatalf("path regex %s compiled at load", x)
+		}
+	}
+	if len(set.Allowlist.Regexes) != 0 {
+		t.Fatal("global allowlist regexes compiled at load")
+	}
+	if !set.Allowlist.Paths[0].MatchString("sub/go.sum") || set.Allowlist.Paths[0].MatchString("go.summary") {
+		t.Errorf("allowlist path %s: wrong matches", set.Allowlist.Paths[0])
+	}
+	set.Allowlist.AllowsSecret("x")
+	if len(set.Allowlist.Regexes) != len(set.Allowlist.regexSrc) {
+		t.Fatal("global allowlist regexes not compiled by AllowsSecret")
+	}
+
+	rule := "[[rules]]\nid = \"u\"\nregex = '''kw_[a-z]{8}'''\n"
+	for name, tc := range map[string]struct{ toml, want string }{
+		"rule path":         {rule + "path = '''(?:x'''\n", "rule u: path: "},
+		"rule allowlist":    {rule + "[rules.allowlist]\npaths = ['''a)''']\n", "rule u: allowlist: paths"},
+		"global path":       {rule + "[allowlist]\npaths = ['''[z-a]''']\n", "allowlist: paths"},
+		"global regex":      {rule + "[allowlist]\nregexes = ['''a**''']\n", "allowlist: regexes"},
+		"extends built-ins": {"[extend]\nuse_default = true\n[allowlist]\npaths = ['''(''']\n", "allowlist: paths"},
+	} {
+		cfg := t.TempDir() + "/k.toml"
+		if err := os.WriteFile(cfg, []byte(tc.toml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := Load(LoadOptions{Default: readBuiltin(t), Path: cfg})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one with %q", name, err, tc.want)
 		}
 	}
 }

@@ -6,6 +6,8 @@ type File struct {
 	Rules     []RuleSpec    `toml:"rules"`
 	Allowlist AllowlistSpec `toml:"allowlist"`
 	Webhooks  []WebhookSpec `toml:"webhooks"`
+
+	builtin bool // the generated built-in form (checked when generated): its allowlist is compiled on first use
 }
 
 // Extend says how a user's file combines with the built-in rules.

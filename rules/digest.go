@@ -21,10 +21,10 @@ var digestSkip = map[string]bool{
 	"Rule.re":               true, // compiled from Expr
 	"Rule.reErr":            true,
 	"Rule.reOnce":           true,
-	"Rule.alOnce":           true,
-	"Rule.alErr":            true,
 	"Rule.builtin":          true, // when the regex is compiled, not what it is
 	"Allowlist.Regexes":     true, // compiled from regexSrc (lazily for a built-in rule)
+	"Allowlist.once":        true,
+	"Allowlist.err":         true,
 	"Set.Webhooks":          true, // where findings go, not which
 	"Set.Sources":           true, // file names, for messages
 	"Set.known":             true,
@@ -33,7 +33,10 @@ var digestSkip = map[string]bool{
 // digestUnexported are unexported fields the digest includes.
 var digestUnexported = map[string]bool{"Allowlist.regexSrc": true}
 
-var regexpType = reflect.TypeOf((*regexp.Regexp)(nil))
+var (
+	regexpType = reflect.TypeOf((*regexp.Regexp)(nil))
+	regexType  = reflect.TypeOf((*Regex)(nil))
+)
 
 // Digest returns a hash of everything in the set that decides which
 // findings content yields: each rule's fields in order (not its examples)
@@ -63,6 +66,14 @@ func (d *digester) str(s string) {
 // that no field has today is written as its type, which TestDigestFields
 // catches for a new field.
 func (d *digester) value(name string, v reflect.Value) {
+	if v.Type() == regexType { // written as the regexp it compiles to
+		if v.IsNil() {
+			d.str("-")
+		} else {
+			d.str("re:" + v.Interface().(*Regex).String())
+		}
+		return
+	}
 	if v.Type() == regexpType {
 		switch {
 		case v.IsNil():

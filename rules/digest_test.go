@@ -33,6 +33,9 @@ func changed(v reflect.Value) (reflect.Value, bool) {
 	case v.Type() == regexpType:
 		n.Set(reflect.ValueOf(regexp.MustCompile(`changed`)))
 		return n, true
+	case v.Type() == regexType:
+		n.Set(reflect.ValueOf(lazyRegex(`changed`)))
+		return n, true
 	case v.Type() == reflect.TypeOf((*Allowlist)(nil)):
 		n.Set(reflect.ValueOf(&Allowlist{Stopwords: []string{"changed"}}))
 		return n, true

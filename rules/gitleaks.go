@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/BurntSushi/toml"
@@ -480,11 +481,11 @@ func removeRule(f *File, id string) bool {
 	return false
 }
 
-var nonKebab = regexp.MustCompile(`[^a-z0-9]+`)
+var nonKebab = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9]+`) })
 
 // kebab turns a gitleaks rule id into a keyhound one.
 func kebab(id string) string {
-	return strings.Trim(nonKebab.ReplaceAllString(strings.ToLower(id), "-"), "-")
+	return strings.Trim(nonKebab().ReplaceAllString(strings.ToLower(id), "-"), "-")
 }
 
 // requiredLiterals returns literals (lower-case, 3 characters or more) one

@@ -33,6 +33,7 @@ const (
 type regexBudget struct {
 	used  int64
 	known map[string]compiled
+	lazy  map[string]*Regex // path regexes compiled on first use (compilePathRegex)
 }
 
 type compiled struct {

@@ -28,15 +28,13 @@ type Rule struct {
 	re               *regexp.Regexp
 	reErr            error
 	reOnce           sync.Once // compiles a built-in rule's regex and allowlist regexes on first use
-	alOnce           sync.Once // compiles a built-in rule's allowlist regexes on first use
-	alErr            error
-	builtin          bool // a generated built-in rule: its regex is compiled on first use
+	builtin          bool      // a generated built-in rule: its regex is compiled on first use
 	SecretGroup      int
 	Keywords         []string // lower-case; the rule runs only near one of them
 	Entropy          float64
 	ValidateName     string
 	Validate         func(secret string) bool // nil when the rule has no validator
-	Path             *regexp.Regexp           // nil: every path
+	Path             *Regex                   // nil: every path
 	Allowlist        *Allowlist               // nil: none
 	Generic          bool                     // tagged "generic": yields to a specific rule on the same secret
 	Examples         []string
@@ -45,10 +43,12 @@ type Rule struct {
 
 // Allowlist holds compiled exceptions.
 type Allowlist struct {
-	Paths     []*regexp.Regexp
-	Regexes   []*regexp.Regexp // a built-in rule's: compiled with its regex (Rule.Regexp)
+	Paths     []*Regex
+	Regexes   []*regexp.Regexp // the built-in rules': compiled on first use (AllowsSecret, Rule.Regexp)
 	Stopwords []string         // lower-case
 	regexSrc  []string         // the sources of Regexes
+	once      sync.Once        // compiles the rest of regexSrc into Regexes
+	err       error
 }
 
 // Set is a compiled rule set ready for matching.
@@ -208,23 +208,34 @@ func (r *Rule) Builtin() bool { return r.builtin }
 // yet done (Regexp does it too): a matcher that runs other forms of the
 // rule's regex needs them without the regex itself.
 func (r *Rule) CompileAllowlist() error {
-	r.alOnce.Do(func() {
-		a := r.Allowlist
-		if a == nil || len(a.Regexes) >= len(a.regexSrc) {
+	if r.Allowlist == nil {
+		return nil
+	}
+	if err := r.Allowlist.compile(); err != nil {
+		return fmt.Errorf("rule %s: allowlist: %w", r.ID, err)
+	}
+	return nil
+}
+
+// compile compiles the allowlist's regexes not compiled at load (a
+// built-in allowlist's), once.
+func (a *Allowlist) compile() error {
+	a.once.Do(func() {
+		if len(a.Regexes) >= len(a.regexSrc) {
 			return
 		}
 		var res []*regexp.Regexp
 		for _, src := range a.regexSrc[len(a.Regexes):] {
 			re, err := regexp.Compile(src)
 			if err != nil {
-				r.alErr = fmt.Errorf("rule %s: allowlist: regexes %q: %w", r.ID, abbrev(src), err)
+				a.err = fmt.Errorf("regexes %q: %w", abbrev(src), err)
 				return
 			}
 			res = append(res, re)
 		}
 		a.Regexes = append(a.Regexes, res...)
 	})
-	return r.alErr
+	return a.err
 }
 
 // Merge combines the built-in file def with a user file that extends it: the
@@ -257,7 +268,7 @@ func Compile(names []string, f *File) (*Set, error) {
 	src := strings.Join(names, " + ")
 	set := &Set{Sources: names, Webhooks: f.Webhooks}
 	budget := &regexBudget{}
-	al, err := compileAllowlist(f.Allowlist, budget, false)
+	al, err := compileAllowlist(f.Allowlist, budget, f.builtin)
 	if err != nil {
 		return nil, fmt.Errorf("%s: allowlist: %w", src, err)
 	}
@@ -382,7 +393,7 @@ func compileRule(r *Rule, s *RuleSpec, budget *regexBudget) error {
 		r.Validate = fn
 	}
 	if s.Path != "" {
-		if r.Path, err = compileRegex(s.Path, budget); err != nil {
+		if r.Path, err = compilePathRegex(s.Path, budget, s.builtin); err != nil {
 			return fmt.Errorf("path: %w", err)
 		}
 	}
@@ -429,12 +440,34 @@ func keywords(kw []string) ([]string, error) {
 	return out, nil
 }
 
-// compileAllowlist compiles s; with lazy (a built-in rule's allowlist) its
-// secret regexes are left to Rule.Regexp.
+// compilePathRegex compiles a path regex now, or with lazy (a generated
+// built-in one) on first use.
+func compilePathRegex(expr string, budget *regexBudget, lazy bool) (*Regex, error) {
+	if lazy {
+		if budget.lazy == nil {
+			budget.lazy = map[string]*Regex{}
+		}
+		x := budget.lazy[expr] // rules share allowlist paths: compile each once
+		if x == nil {
+			x = lazyRegex(expr)
+			budget.lazy[expr] = x
+		}
+		return x, nil
+	}
+	re, err := compileRegex(expr, budget)
+	if err != nil {
+		return nil, err
+	}
+	return compiledRegex(re), nil
+}
+
+// compileAllowlist compiles s; with lazy (the generated built-in rules'
+// allowlists) its regexes are compiled on first use (Allowlist.compile,
+// Regex.Regexp).
 func compileAllowlist(s AllowlistSpec, budget *regexBudget, lazy bool) (*Allowlist, error) {
 	a := &Allowlist{regexSrc: s.Regexes}
 	for _, p := range s.Paths {
-		re, err := compileRegex(p, budget)
+		re, err := compilePathRegex(p, budget, lazy)
 		if err != nil {
 			return nil, fmt.Errorf("paths %q: %w", abbrev(p), err)
 		}
@@ -469,6 +502,14 @@ func SeverityRank(s string) int {
 	return -1
 }
 
+// SecretRegexes returns the allowlist's regexes over the secret, compiling
+// a built-in allowlist's on first use (one that does not compile, see
+// Rule.Regexp, is left out).
+func (a *Allowlist) SecretRegexes() []*regexp.Regexp {
+	_ = a.compile()
+	return a.Regexes
+}
+
 // AllowsSecret reports whether secret is allowlisted by a regex or
 // stopword, matched against its KeyMaterial.
 func (a *Allowlist) AllowsSecret(secret string) bool {
@@ -476,7 +517,7 @@ func (a *Allowlist) AllowsSecret(secret string) bool {
 		return false
 	}
 	secret = KeyMaterial(secret)
-	for _, re := range a.Regexes {
+	for _, re := range a.SecretRegexes() {
 		if re.MatchString(secret) {
 			return true
 		}

@@ -88,7 +88,7 @@ func allowedBy(a *rules.Allowlist, secret string) string {
 		return ""
 	}
 	secret = rules.KeyMaterial(secret)
-	for _, re := range a.Regexes {
+	for _, re := range a.SecretRegexes() {
 		if re.MatchString(secret) {
 			return fmt.Sprintf("regex '%s' (a placeholder, example or published test value)", short(re.String()))
 		}

@@ -1,9 +1,10 @@
 package scanner
 
 import (
-	"regexp"
 	"regexp/syntax"
 	"strings"
+
+	"github.com/keyhound/keyhound/rules"
 )
 
 // pathRegex is a path regex with the literals one of which every path it
@@ -11,11 +12,11 @@ import (
 // the regex (Go's unanchored search costs microseconds per path, and an
 // archive's members are as many paths as a tree's files).
 type pathRegex struct {
-	re   *regexp.Regexp
-	lits []string // lower-case ASCII; nil: no literal is required, run re
+	re   *rules.Regex // compiled on first use: the literals rule out most paths
+	lits []string     // lower-case ASCII; nil: no literal is required, run re
 }
 
-func newPathRegex(re *regexp.Regexp) pathRegex {
+func newPathRegex(re *rules.Regex) pathRegex {
 	p := pathRegex{re: re}
 	if t, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
 		if lits, ok := required(t.Simplify()); ok {
@@ -269,8 +270,8 @@ func (m *Matcher) pathFilters() *pathFilters {
 // compilePaths prepares the path regexes of m's set. Rules often share a
 // path allowlist regex: each distinct one is analysed once.
 func (m *Matcher) compilePaths() {
-	seen := map[*regexp.Regexp][]string{} // the rules package compiles each distinct source once
-	prep := func(re *regexp.Regexp) pathRegex {
+	seen := map[*rules.Regex][]string{} // the rules package makes one Regex of each distinct source
+	prep := func(re *rules.Regex) pathRegex {
 		lits, ok := seen[re]
 		if !ok {
 			lits = newPathRegex(re).lits
@@ -278,7 +279,7 @@ func (m *Matcher) compilePaths() {
 		}
 		return pathRegex{re: re, lits: lits}
 	}
-	list := func(res []*regexp.Regexp) pathRegexes {
+	list := func(res []*rules.Regex) pathRegexes {
 		ps := make(pathRegexes, len(res))
 		for i, re := range res {
 			ps[i] = prep(re)

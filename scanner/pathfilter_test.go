@@ -2,9 +2,10 @@ package scanner
 
 import (
 	"math/rand"
-	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/keyhound/keyhound/rules"
 )
 
 // TestPathRegexLiterals: the literal prefilter never changes whether a path
@@ -14,7 +15,7 @@ import (
 // to k in a case-insensitive regex).
 func TestPathRegexLiterals(t *testing.T) {
 	m := defaultMatcher(t)
-	var res []*regexp.Regexp
+	var res []*rules.Regex
 	res = append(res, m.set.Allowlist.Paths...)
 	for _, sp := range m.pathFilters().scoped {
 		if sp.path != nil {
@@ -25,7 +26,11 @@ func TestPathRegexLiterals(t *testing.T) {
 		}
 	}
 	for _, s := range []string{`(?i)(?:^|/)kube/config$`, `secret|(?:tok)+en`, `a{2,}b`, `x?y*`, `(?:^|/)(?:a|)conf$`, `(?i)\.ſh$`, `[._-]conf\.ya?ml$`, `(?i)\bid_[rd]sa\b`, `(?:^|/)\.?(?:x|yz)?rc$`} {
-		res = append(res, regexp.MustCompile(s))
+		re, err := rules.CompileRegex(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res = append(res, re)
 	}
 	if len(res) < 10 {
 		t.Fatalf("only %d path regexes", len(res))

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // looksLikeCode reports values that sit where a credential would but are
@@ -15,10 +16,10 @@ import (
 // format strings, date and time layouts, fragments of a connection string
 // (the value ran past a ';' into the next key), and percent-encoded words.
 func looksLikeCode(v string) bool {
-	if passwordHashRe.MatchString(v) || unsignedJWT(v) || decodesToText(v) {
+	if passwordHashRe().MatchString(v) || unsignedJWT(v) || decodesToText(v) {
 		return true
 	}
-	if formatRe.MatchString(v) || timeLayoutRe.MatchString(v) || fragmentRe.MatchString(v) || filePathRe.MatchString(v) {
+	if formatRe().MatchString(v) || timeLayoutRe().MatchString(v) || fragmentRe().MatchString(v) || filePathRe().MatchString(v) {
 		return true
 	}
 	t := trimCode(v)
@@ -40,20 +41,26 @@ func looksLikeCode(v string) bool {
 
 // formatRe matches printf verbs, Python %(name)s and {}/{0}/{name}
 // placeholders: a template, filled in elsewhere.
-var formatRe = regexp.MustCompile(`%[-+# 0]*[0-9]*(?:\.[0-9]+)?[sdvqifgxXt](?:[^A-Za-z0-9]|$)|%\([A-Za-z_][A-Za-z0-9_]*\)[sdr]|\{[0-9]*\}|\{[A-Za-z_][A-Za-z0-9_.]*\}`)
+var formatRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`%[-+# 0]*[0-9]*(?:\.[0-9]+)?[sdvqifgxXt](?:[^A-Za-z0-9]|$)|%\([A-Za-z_][A-Za-z0-9_]*\)[sdr]|\{[0-9]*\}|\{[A-Za-z_][A-Za-z0-9_.]*\}`)
+})
 
 // timeLayoutRe matches date and time layouts: Go's reference time
 // (2006-01-02T15:04:05Z07:00) and strftime / Java / moment patterns.
-var timeLayoutRe = regexp.MustCompile(`^(?:2006|06|01|1|02|2|_2|03|3|04|4|05|5|15|Jan|January|Mon|Monday|MST|PM|pm|Z07:00|Z0700|Z07|-07:00|-0700|-07|yyyy|YYYY|yy|YY|MM|M|dd|DD|d|D|HH|H|hh|h|mm|m|ss|s|S+|a|A|E+|z+|Z+|X+|x+|T|'T'|%[YmdHMSzZjbBaAp]|[-:./ ,_T']|\.0+|\.9+)+$`)
+var timeLayoutRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:2006|06|01|1|02|2|_2|03|3|04|4|05|5|15|Jan|January|Mon|Monday|MST|PM|pm|Z07:00|Z0700|Z07|-07:00|-0700|-07|yyyy|YYYY|yy|YY|MM|M|dd|DD|d|D|HH|H|hh|h|mm|m|ss|s|S+|a|A|E+|z+|Z+|X+|x+|T|'T'|%[YmdHMSzZjbBaAp]|[-:./ ,_T']|\.0+|\.9+)+$`)
+})
 
 // filePathRe matches an absolute path to a file with an extension
 // ("/Users/me/Documents/project-342713-80000a3b5bdb.json"): where the
 // credential is, not the credential.
-var filePathRe = regexp.MustCompile(`^(?:/|~/|[A-Za-z]:[\\/])(?:[^/\\\s]+[/\\]){2,}[^/\\\s]+\.[A-Za-z][A-Za-z0-9]{0,5}$`)
+var filePathRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:/|~/|[A-Za-z]:[\\/])(?:[^/\\\s]+[/\\]){2,}[^/\\\s]+\.[A-Za-z][A-Za-z0-9]{0,5}$`)
+})
 
 // fragmentRe matches a value that runs on into the next key of a
 // connection string or query ("pass;LANGUAGE=us_english", "%s;Database=%s").
-var fragmentRe = regexp.MustCompile(`;[ \t]*[A-Za-z][A-Za-z0-9_ ]*=`)
+var fragmentRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`;[ \t]*[A-Za-z][A-Za-z0-9_ ]*=`) })
 
 // trimCode strips what surrounds an identifier in code: negation,
 // address-of and dereference, sigils, an escaped newline before it, a
@@ -187,7 +194,9 @@ func pronounceable(w string) bool {
 
 // passwordHashRe matches crypt(3), htpasswd, LDAP and Django password
 // hashes: the hash of a password, not the password.
-var passwordHashRe = regexp.MustCompile(`^(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2i|argon2d|argon2id|scrypt|pbkdf2[-a-z0-9]*|sha1|md5)\$|\{(?:SHA|SSHA|SHA256|SSHA256|SHA512|SSHA512|MD5|SMD5|CRYPT|BCRYPT|PBKDF2[-A-Z0-9]*)\}|(?:pbkdf2_sha256|pbkdf2_sha1|bcrypt_sha256|argon2|scrypt)\$)`)
+var passwordHashRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|argon2i|argon2d|argon2id|scrypt|pbkdf2[-a-z0-9]*|sha1|md5)\$|\{(?:SHA|SSHA|SHA256|SSHA256|SHA512|SSHA512|MD5|SMD5|CRYPT|BCRYPT|PBKDF2[-A-Z0-9]*)\}|(?:pbkdf2_sha256|pbkdf2_sha1|bcrypt_sha256|argon2|scrypt)\$)`)
+})
 
 // unsignedJWT reports a JWT header and payload without a signature
 // ("eyJ….eyJ…" or "eyJ….eyJ….."): no credential, whatever it claims.

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // GrafanaChecksum checks a Grafana service account token: "glsa_", 32
@@ -541,13 +542,15 @@ func trailingAcronym(t string) bool {
 // shell and Make expansions ($VAR, ${VAR}, $(cmd)), Windows and Java
 // properties references (%VAR%, %(name)s, %env(X)%), and code such as
 // pointer dereferences and address-of (*cfg.Token, &token).
-var referenceRe = regexp.MustCompile(`^(?:\$[{(]|\$[A-Za-z_][A-Za-z0-9_]*$|%\(|%[A-Za-z_][A-Za-z0-9_()]*%$|%[sdvq]$)`)
+var referenceRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:\$[{(]|\$[A-Za-z_][A-Za-z0-9_]*$|%\(|%[A-Za-z_][A-Za-z0-9_()]*%$|%[sdvq]$)`)
+})
 
 func isReference(v string) bool {
 	if v != "" && (v[0] == '&' || v[0] == '*') && looksLikeIdentifier(v[1:]) {
 		return true // code: &token, *cfg.Secret
 	}
-	return referenceRe.MatchString(v)
+	return referenceRe().MatchString(v)
 }
 
 // isPath reports a file path or URL path: segments separated by '/', each

@@ -3,6 +3,7 @@ package validate
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // StoredPassword is the value check of rules for files whose format says a
@@ -29,14 +30,16 @@ func StoredPassword(secret string) bool {
 	if strings.IndexByte("_-.=", v[len(v)-1]) >= 0 && alnumCount(v) < 6 {
 		return false // a few characters cut short at a separator: "ghp_", "glpat-.."
 	}
-	if len(v) < 16 && truncatedTokenRe.MatchString(v) {
+	if len(v) < 16 && truncatedTokenRe().MatchString(v) {
 		return false // a token prefix with a short tail: a truncated token
 	}
-	return !isReference(v) && !constNameRe.MatchString(v)
+	return !isReference(v) && !constNameRe().MatchString(v)
 }
 
 // truncatedTokenRe matches the prefixes of provider tokens.
-var truncatedTokenRe = regexp.MustCompile(`^(?:gh[pousr]_|github_pat_|npm_|pypi-|gl[a-z]*-|xox[a-z]-|sk[-_]|AKIA|AGE-)`)
+var truncatedTokenRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:gh[pousr]_|github_pat_|npm_|pypi-|gl[a-z]*-|xox[a-z]-|sk[-_]|AKIA|AGE-)`)
+})
 
 // storedPlaceholders are the exact values documentation and templates put
 // where a password goes.
@@ -51,4 +54,4 @@ var storedPlaceholders = map[string]bool{
 
 // constNameRe matches a constant or environment variable name standing
 // for the password (DB_PASSWORD, MYSQL_ROOT_PASSWORD).
-var constNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9]*(?:[_-][A-Z0-9]+)+$`)
+var constNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z0-9]*(?:[_-][A-Z0-9]+)+$`) })

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -49,7 +50,9 @@ func (o *Options) Check() error {
 	return nil
 }
 
-var relativeDate = regexp.MustCompile(`^(\d+)[ .]?(second|minute|hour|day|week|month|year)s?[ .]ago$`)
+var relativeDate = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d+)[ .]?(second|minute|hour|day|week|month|year)s?[ .]ago$`)
+})
 
 // ParseDate reads a date as git log's --since and --until take the
 // common forms: 2024-05-01, 2024-05-01 13:45[:07], RFC 3339, @UNIX,
@@ -74,7 +77,7 @@ func ParseDate(s string, now time.Time, endOfDay bool) (time.Time, error) {
 		}
 		return day, nil
 	}
-	if m := relativeDate.FindStringSubmatch(t); m != nil {
+	if m := relativeDate().FindStringSubmatch(t); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		switch m[2] {
 		case "second":

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -38,12 +39,12 @@ func (r *repo) close() {
 	}
 }
 
-var scpLike = regexp.MustCompile(`^[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+:`)
+var scpLike = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._~-]+@[A-Za-z0-9.-]+:`) })
 
 // IsURL reports whether target names a remote repository to clone rather
 // than a local path.
 func IsURL(target string) bool {
-	return strings.Contains(target, "://") || scpLike.MatchString(target)
+	return strings.Contains(target, "://") || scpLike().MatchString(target)
 }
 
 // Locate finds the repository holding path (a work tree, a directory inside
