@@ -3,7 +3,9 @@ package scanner
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"math/rand"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -162,5 +164,48 @@ func TestKeywordFree(t *testing.T) {
 	}
 	if !free['\n'] || free['k'] || free['K'] {
 		t.Fatalf("newline free %v, k free %v, K free %v: want true, false, false", free['\n'], free['k'], free['K'])
+	}
+}
+
+// TestDeltaHitsMatchWholeSearch compares the keyword hits of versions found
+// from their base's (moved, with the inserted bytes and seams searched
+// jointly) with a search of each whole version: the same hits in the same
+// order, none twice (a duplicate hit would change no finding).
+func TestDeltaHitsMatchWholeSearch(t *testing.T) {
+	for _, m := range []*Matcher{testMatcher(t), builtinRules(t)} {
+		r := rand.New(rand.NewSource(7))
+		w := m.NewWorker()
+		pf := m.prefilter()
+		c := w.cm
+		enc := encodedSnippets(t)
+		reusedAny := false
+		for chain := 0; chain < 6; chain++ {
+			data := randomText(r, 6000, enc)
+			memo := &Memo{}
+			if err := w.ScanBytesFrom(data, "f.txt", nil, nil, memo, func(finding.Finding) {}); err != nil {
+				t.Fatal(err)
+			}
+			for v := 0; v < 20; v++ {
+				nd, copies := randomEdit(r, data, enc)
+				want := pf.find(nd, nil, new([]hit))
+				c.base, c.copies = memo, copies
+				got := c.deltaHits(pf, nd, nil)
+				c.base, c.copies = nil, nil
+				if !slices.Equal(got, want) {
+					t.Fatalf("chain %d version %d: %d hits from the base, %d searching the whole:\n%v\n%v", chain, v, len(got), len(want), got, want)
+				}
+				for _, p := range c.pieces {
+					reusedAny = reusedAny || !p.rescan && p.lo > p.from
+				}
+				next := &Memo{}
+				if err := w.ScanBytesFrom(nd, "f.txt", memo, copies, next, func(finding.Finding) {}); err != nil {
+					t.Fatal(err)
+				}
+				data, memo = nd, next
+			}
+		}
+		if !reusedAny {
+			t.Fatal("no base hit reused: the test proves nothing")
+		}
 	}
 }

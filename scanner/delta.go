@@ -147,11 +147,17 @@ func (c *chunkMatcher) keywordHits(pf *prefilter, buf []byte) []hit {
 // most punctuation), as it cannot hold that byte. The same byte lets the
 // automaton start from its root just past it instead of L bytes before the
 // first hit it is to report.
+//
+// The stretches to search (inserted bytes and the seams around them, a few
+// dozen bytes each) are searched at once, joined by a byte no keyword
+// holds: one long search runs several times faster per byte than many
+// short ones.
 func (c *chunkMatcher) deltaHits(pf *prefilter, buf []byte, out []hit) []hit {
 	L := pf.maxLen
 	free := c.keywordFree(pf)
 	bh := c.base.hits
-	next := 1                // hits ending before next are done
+	ps := c.pieces[:0]
+	next := 1                // hits ending before next are planned
 	rescan := func(hi int) { // hits ending in [next, hi]
 		if hi < next {
 			return
@@ -163,12 +169,7 @@ func (c *chunkMatcher) deltaHits(pf *prefilter, buf []byte, out []hit) []hit {
 				break
 			}
 		}
-		c.tmpHits = pf.find(buf[rs:hi], c.tmpHits[:0], &c.hits2)
-		for _, h := range c.tmpHits {
-			if h.end += rs; h.end >= next {
-				out = append(out, h)
-			}
-		}
+		ps = append(ps, deltaPiece{rescan: true, from: rs, lo: next, hi: hi})
 		next = hi + 1
 	}
 	i := 0 // base hits before i end before the last copy's clean ends
@@ -196,17 +197,92 @@ func (c *chunkMatcher) deltaHits(pf *prefilter, buf []byte, out []hit) []hit {
 				break
 			}
 		}
-		for ; i < len(bh) && bh[i].end <= b-d; i++ {
-			out = append(out, hit{pat: bh[i].pat, end: bh[i].end + d})
+		i0 := i
+		for i < len(bh) && bh[i].end <= b-d {
+			i++
 		}
+		ps = append(ps, deltaPiece{from: i0, lo: i, hi: d})
 		next = b + 1
 	}
 	rescan(len(buf))
+	c.pieces = ps
+
+	// Search the stretches, joined by sep (one that no keyword holds).
+	sep := -1
+	if free['\n'] {
+		sep = '\n'
+	} else {
+		for b := range free {
+			if free[b] {
+				sep = b
+				break
+			}
+		}
+	}
+	if sep < 0 {
+		return c.rescanEach(pf, buf, out) // no joint: search each on its own
+	}
+	cat := c.cat[:0]
+	for k := range ps {
+		if p := &ps[k]; p.rescan {
+			p.off = len(cat)
+			cat = append(cat, buf[p.from:p.hi]...)
+			cat = append(cat, byte(sep))
+		}
+	}
+	c.cat = cat
+	found := pf.find(cat, c.tmpHits[:0], &c.hits2)
+	c.tmpHits = found
+	for _, p := range ps {
+		if !p.rescan {
+			for _, h := range bh[p.from:p.lo] {
+				out = append(out, hit{pat: h.pat, end: h.end + p.hi})
+			}
+			continue
+		}
+		end := p.off + p.hi - p.from
+		for len(found) > 0 && found[0].end <= end {
+			h := found[0]
+			found = found[1:]
+			if h.end += p.from - p.off; h.end >= p.lo {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}
+
+// deltaPiece is one step of deltaHits' plan: report the hits of
+// buf[from:hi] that end in [lo, hi] (rescan; off: where it lies in the
+// joined search), or the base's hits [from, lo), moved by hi.
+type deltaPiece struct {
+	rescan            bool
+	from, lo, hi, off int
+}
+
+// rescanEach carries out deltaHits' plan searching each stretch on its own.
+func (c *chunkMatcher) rescanEach(pf *prefilter, buf []byte, out []hit) []hit {
+	bh := c.base.hits
+	for _, p := range c.pieces {
+		if !p.rescan {
+			for _, h := range bh[p.from:p.lo] {
+				out = append(out, hit{pat: h.pat, end: h.end + p.hi})
+			}
+			continue
+		}
+		c.tmpHits = pf.find(buf[p.from:p.hi], c.tmpHits[:0], &c.hits2)
+		for _, h := range c.tmpHits {
+			if h.end += p.from; h.end >= p.lo {
+				out = append(out, h)
+			}
+		}
+	}
 	return out
 }
 
 // keywordFree returns the bytes that no keyword of pf holds, in either
-// case: the automaton is at its root past any of them.
+// case: the automaton is at its root past any of them (none when a keyword
+// is empty).
 func (c *chunkMatcher) keywordFree(pf *prefilter) *[256]bool {
 	if c.noKey == nil {
 		var t [256]bool
@@ -214,6 +290,10 @@ func (c *chunkMatcher) keywordFree(pf *prefilter) *[256]bool {
 			t[i] = true
 		}
 		for _, s := range pf.patterns {
+			if s == "" {
+				t = [256]bool{} // a keyword hit everywhere: no byte is free of them
+				break
+			}
 			for i := 0; i < len(s); i++ {
 				t[s[i]], t[lower(s[i])] = false, false
 				if b := lower(s[i]); 'a' <= b && b <= 'z' {
