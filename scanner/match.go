@@ -103,18 +103,38 @@ func NewMatcher(set *rules.Set) *Matcher {
 // first use.
 func (m *Matcher) prefilter() *prefilter {
 	m.pfOnce.Do(func() {
-		index := map[string]int{}
-		var pats []string
-		for ri, r := range m.set.Rules {
+		// Every pattern's rules are parts of one slice, counted first: a
+		// few allocations rather than one or two per keyword.
+		n := 0
+		for _, r := range m.set.Rules {
+			n += len(r.Keywords)
+		}
+		index := make(map[string]int, n)
+		pats := make([]string, 0, n)
+		of := make([]int, 0, n) // the keywords in rule order -> pattern
+		var count []int
+		for _, r := range m.set.Rules {
 			for _, k := range r.Keywords {
 				pi, ok := index[k]
 				if !ok {
 					pi = len(pats)
 					index[k] = pi
 					pats = append(pats, k)
-					m.patRule = append(m.patRule, nil)
+					count = append(count, 0)
 				}
-				m.patRule[pi] = append(m.patRule[pi], ri)
+				of = append(of, pi)
+				count[pi]++
+			}
+		}
+		all := make([]int, n)
+		m.patRule = make([][]int, len(pats))
+		for pi, c := range count {
+			m.patRule[pi], all = all[:0:c], all[c:]
+		}
+		for ri, r := range m.set.Rules {
+			for range r.Keywords {
+				m.patRule[of[0]] = append(m.patRule[of[0]], ri)
+				of = of[1:]
 			}
 		}
 		m.pf = newPrefilter(pats)

@@ -50,6 +50,18 @@ func (a *commitsAhead) lookup(db *odb, h hash) (aheadCommit, bool) {
 	return pc.info[i], true
 }
 
+// count returns how many commits were decoded ahead.
+func (a *commitsAhead) count() int {
+	if a == nil {
+		return 0
+	}
+	n := 0
+	for _, pc := range a.packs {
+		n += len(pc.offs)
+	}
+	return n
+}
+
 // commitSpan is one whole (not deltified) commit object of a pack.
 type commitSpan struct {
 	off, start, end, size int64
@@ -133,16 +145,10 @@ func (db *odb) decodeCommitsAhead(ctx context.Context, workers int) *commitsAhea
 // ascending offset, each with the extent of its compressed data (up to the
 // next object).
 func (p *pack) commitSpans() []commitSpan {
-	x := p.idx
-	offs := make([]int64, 0, x.n)
-	for i := 0; i < x.n; i++ {
-		off, ok := x.offsetAt(i)
-		if !ok || off < 12 || off >= p.size-20 {
-			return nil // a corrupt index: leave it all to the walk
-		}
-		offs = append(offs, off)
+	offs, _, err := p.byOffset()
+	if err != nil || len(offs) > 0 && (offs[0] < 12 || offs[len(offs)-1] >= p.size-20) {
+		return nil // a corrupt index: leave it all to the walk
 	}
-	slices.Sort(offs)
 	var spans []commitSpan
 	for i, off := range offs {
 		end := p.size - 20

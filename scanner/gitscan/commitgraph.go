@@ -197,6 +197,15 @@ func (g *commitGraph) close() {
 	g.layers = nil
 }
 
+// count returns how many commits the graph holds.
+func (g *commitGraph) count() int {
+	if g == nil || len(g.layers) == 0 {
+		return 0
+	}
+	l := g.layers[len(g.layers)-1]
+	return l.base + l.n
+}
+
 // find returns the layer and index within it of commit h.
 func (g *commitGraph) find(h hash) (*graphLayer, int, bool) {
 	for _, l := range g.layers {

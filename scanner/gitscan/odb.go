@@ -199,6 +199,10 @@ type pack struct {
 
 	layoutOnce sync.Once
 	lay        *packLayout
+	orderOnce  sync.Once // byOffset
+	offs       []int64
+	pos        []int32
+	orderErr   error
 }
 
 // odb reads objects from a repository's object directories (and their

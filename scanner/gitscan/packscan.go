@@ -2,7 +2,6 @@ package gitscan
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -75,28 +74,16 @@ func (db *odb) prepareLayouts() {
 // readLayout reads the index and every object header of p.
 func (p *pack) readLayout() *packLayout {
 	x := p.idx
-	n := x.n
-	type ent struct {
-		off int64
-		pos int32
+	offs, pos, err := p.byOffset()
+	if err != nil {
+		return &packLayout{err: err}
 	}
-	ents := make([]ent, n)
-	for i := 0; i < n; i++ {
-		off, ok := x.offsetAt(i)
-		if !ok {
-			return &packLayout{err: fmt.Errorf("pack %s: corrupt index offset", filepath.Base(p.path))}
-		}
-		ents[i] = ent{off, int32(i)}
-	}
-	slices.SortFunc(ents, func(a, b ent) int { return cmp.Compare(a.off, b.off) })
-	lay := &packLayout{pos: make([]int32, n), offs: make([]int64, n), ends: make([]int64, n), size: make([]int64, n),
+	n := len(offs)
+	lay := &packLayout{pos: pos, offs: offs, ends: make([]int64, n), size: make([]int64, n),
 		hdrLen: make([]uint8, n), typ: make([]objType, n), parent: make([]int32, n)}
 	end := p.size - 20
-	for i, e := range ents {
-		lay.offs[i], lay.pos[i] = e.off, e.pos
-		if e.off >= end {
-			return &packLayout{err: fmt.Errorf("pack %s: index offset %d past the end", filepath.Base(p.path), e.off)}
-		}
+	if n > 0 && offs[n-1] >= end {
+		return &packLayout{err: fmt.Errorf("pack %s: index offset %d past the end", filepath.Base(p.path), offs[n-1])}
 	}
 	for i := 0; i < n; i++ {
 		if i+1 < n {

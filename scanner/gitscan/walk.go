@@ -107,12 +107,14 @@ func errOrType(err error, got, want objType) error {
 // walk reads every commit reachable from the roots and not excluded, and
 // orders them topologically.
 func (r *repo) walk(ctx context.Context, o walkOptions, warn func(string), progress func(int64)) (*graph, error) {
-	g := &graph{index: map[hash]int32{}}
+	// Commits known ahead are about as many as will be walked: size for them.
+	hint := min(o.graph.count()+o.ahead.count(), 1<<22)
+	g := &graph{index: make(map[hash]int32, hint), nodes: make([]node, 0, hint)}
 	type pending struct {
 		node    int32
 		parents []hash
 	}
-	var todo []pending
+	todo := make([]pending, 0, hint)
 	stack := []hash{}
 	for _, h := range o.roots {
 		stack = append(stack, h)
