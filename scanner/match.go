@@ -472,7 +472,12 @@ func (c *chunkMatcher) evalWindow(buf []byte, ri int, re *lazyRegexp, w span) (f
 	// Every byte the outcome depends on lies in [lo, hi).
 	w0, lo, hi := w, w.start-1, w.end+1
 	sh := c.m.shape(ri)
-	if (sh.hasNeed && !sh.need.mayHold(buf, w.start, w.end)) || (sh.lits != nil && !sh.lits.mayHold(buf[w.start:w.end], &c.starts)) {
+	// A match starts at or before lastStart (see litNeed).
+	lastStart := w.end - w.start
+	if sh.lits != nil {
+		lastStart = sh.lits.lastStart(buf[w.start:w.end], &c.starts)
+	}
+	if (sh.hasNeed && !sh.need.mayHold(buf, w.start, w.end)) || lastStart < 0 {
 		c.rememberWindow(ri, w0, w, nil, false, lo, hi)
 		return w, nil, false, nil
 	}
@@ -481,7 +486,7 @@ func (c *chunkMatcher) evalWindow(buf []byte, ri int, re *lazyRegexp, w span) (f
 	for {
 		locs, ok := [][]int(nil), false
 		if sh.starts != nil {
-			locs, ok = sh.starts.findAll(buf[w.start:w.end], &c.starts)
+			locs, ok = sh.starts.findAll(buf[w.start:w.end], lastStart, &c.starts)
 		}
 		if !ok {
 			r, err := re.get()
@@ -503,6 +508,9 @@ func (c *chunkMatcher) evalWindow(buf []byte, ri int, re *lazyRegexp, w span) (f
 			lo, hi = min(lo, w.start-2*margin-1), max(hi, w.end+2*margin+1)
 			w = window(buf, w.start, w.end, margin)
 			lo, hi = min(lo, w.start-1), max(hi, w.end+1)
+			if lastStart = w.end - w.start; sh.lits != nil {
+				lastStart = sh.lits.lastStart(buf[w.start:w.end], &c.starts)
+			}
 			continue
 		}
 		c.quads = c.quads[:0]

@@ -855,24 +855,23 @@ func bestSet(sets [][]string) []string {
 	return best
 }
 
-// mayHold reports whether win holds a literal of every set (or a
-// non-ASCII fold of one of their letters).
-func (ln *litNeed) mayHold(win []byte, sc *startScratch) bool {
+// lastStart returns the last offset of win at which a match may start: a
+// match holds a literal of every set, none starting before the match does.
+// -1: some set has no literal in win; len(win) when win holds a non-ASCII
+// fold of one of their letters.
+func (ln *litNeed) lastStart(win []byte, sc *startScratch) int {
 	for _, f := range ln.folds {
 		if bytes.Contains(win, f) {
-			return true
+			return len(win)
 		}
 	}
 	sc.hits = ln.lits.find(win, sc.hits[:0], &sc.hits2)
-	var seen [maxNeedLits]bool
-	n := 0
-	for _, h := range sc.hits {
-		if s := ln.set[h.pat]; !seen[s] {
-			seen[s] = true
-			if n++; n == ln.nsets {
-				return true
-			}
-		}
+	var last [maxNeedLits]int
+	for i := range ln.nsets {
+		last[i] = -1
 	}
-	return false
+	for _, h := range sc.hits {
+		last[ln.set[h.pat]] = max(last[ln.set[h.pat]], h.end-ln.lits.plen[h.pat])
+	}
+	return slices.Min(last[:ln.nsets])
 }

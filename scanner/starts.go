@@ -141,9 +141,10 @@ type startScratch struct {
 // place, seeing the same byte before it (at the window's start, a newline,
 // which \b, \B and (?m)^ take as they take the start of the text; the
 // regex has no \A). An occurrence whose byte before does not suit its
-// literal (see lead) cannot start a match and is not tried. Then it goes
+// literal (see lead), or past lastStart (see litNeed), cannot start a match
+// and is not tried. Then it goes
 // on from the match's end, as FindAll does.
-func (st *startSet) findAll(win []byte, sc *startScratch) ([][]int, bool) {
+func (st *startSet) findAll(win []byte, lastStart int, sc *startScratch) ([][]int, bool) {
 	for _, f := range st.folds {
 		if bytes.Contains(win, f) {
 			return nil, false
@@ -154,7 +155,7 @@ func (st *startSet) findAll(win []byte, sc *startScratch) ([][]int, bool) {
 	for _, h := range sc.hits {
 		// The byte before is the window's own, or (at its start) a
 		// newline, as below.
-		if s := h.end - st.lits.plen[h.pat]; st.ctx[h.pat].holds(win, s) {
+		if s := h.end - st.lits.plen[h.pat]; s <= lastStart && st.ctx[h.pat].holds(win, s) {
 			at = append(at, s)
 		}
 	}

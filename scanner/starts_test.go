@@ -37,7 +37,7 @@ var startsExprs = []string{
 func sameAsFindAll(t *testing.T, id string, re *regexp.Regexp, st *startSet, win []byte) bool {
 	t.Helper()
 	var sc startScratch
-	got, ok := st.findAll(win, &sc)
+	got, ok := st.findAll(win, len(win), &sc)
 	if !ok {
 		return false
 	}
@@ -398,4 +398,52 @@ func FuzzLitNeed(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sameWithoutLeads(t, on, off, data)
 	})
+}
+
+// TestLitNeedLastStart: on random text, the start-set search limited to
+// litNeed's last start finds what FindAll finds, and a window litNeed
+// rules out has no match, for hand-picked regexes whose needed literals
+// may open a match, close it or sit inside.
+func TestLitNeedLastStart(t *testing.T) {
+	rng := rand.New(rand.NewSource(19))
+	for _, tc := range []struct {
+		expr   string
+		pieces []string
+	}{
+		{`(?:ab|xy)tok=(\w+)`, []string{"ab", "xy", "tok=", "tok", "a", "b", "=", "x"}},
+		{`\bhttps?://([a-z]+):([a-z0-9]{3,})@[a-z]+`, []string{"http://", "https://", "user", ":", "pass1", "@", "host", "x", " ", "https://user:", "user:pass1@", "pass1@host", "xhttp://"}},
+		{`(?i)key(?:id|name)?[:=]\s*(?:secret|token)(\w*)`, []string{"key", "KEY", "ID", "name", ":", "=", " ", "secret", "token", "s", "x"}},
+	} {
+		expr, pieces := tc.expr, append(tc.pieces, "_", "\n", "\u017f")
+		re, st, ln := regexp.MustCompile(expr), startsOf(expr), litNeedOf(expr, nil)
+		if st == nil || ln == nil {
+			t.Fatalf("%s: start set %v, needed literals %v", expr, st != nil, ln != nil)
+		}
+		found := 0
+		for i := 0; i < 3000; i++ {
+			var b strings.Builder
+			for n := rng.Intn(16); n > 0; n-- {
+				b.WriteString(pieces[rng.Intn(len(pieces))])
+			}
+			win := []byte(b.String())
+			var sc startScratch
+			last := ln.lastStart(win, &sc)
+			want := re.FindAllSubmatchIndex(win, -1)
+			if last < 0 {
+				if want != nil {
+					t.Fatalf("%s on %q: needed literals missing, FindAll %v", expr, win, want)
+				}
+				continue
+			}
+			if got, ok := st.findAll(win, last, &sc); ok && fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%s on %q (last start %d):\nstart-set search %v\nFindAll          %v", expr, win, last, got, want)
+			}
+			if want != nil {
+				found++
+			}
+		}
+		if found < 50 {
+			t.Errorf("%s: only %d texts with a match", expr, found)
+		}
+	}
 }
