@@ -1,8 +1,12 @@
 package main
 
 import (
+	"math"
+	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/keyhound/keyhound/cmd"
 	"github.com/keyhound/keyhound/rules"
@@ -43,5 +47,37 @@ func TestQuickStart(t *testing.T) {
 		Getenv: func(string) string { return "" }}, []string{"dir", "--no-progress", "."})
 	if code != 0 {
 		t.Errorf("keyhound dir . exited %d, want 0\n%.3000s\n%s", code, stdout.String(), stderr.String())
+	}
+}
+
+// TestHoldGC: the collector is off, under a heap limit, for the window
+// only, and GOGC or GOMEMLIMIT leave it alone.
+func TestHoldGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	gc := func() (percent, limit uint64) {
+		s := []metrics.Sample{{Name: "/gc/gogc:percent"}, {Name: "/gc/gomemlimit:bytes"}}
+		metrics.Read(s)
+		return s[0].Value.Uint64(), s[1].Value.Uint64()
+	}
+	holdGC(func(string) string { return "" }, 100*time.Millisecond)
+	if p, l := gc(); int64(p) != -1 || l != startupHeap { // off reads as -1
+		t.Fatalf("in the window: GC percent %d, limit %d", p, l)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for p, l := gc(); p != 100 || l != math.MaxInt64; p, l = gc() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after the window: GC percent %d, limit %d", p, l)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	holdGC(func(k string) string {
+		if k == "GOMEMLIMIT" {
+			return "1GiB"
+		}
+		return ""
+	}, time.Hour)
+	if p, l := gc(); p != 100 || l != math.MaxInt64 {
+		t.Errorf("with GOMEMLIMIT set: GC percent %d, limit %d", p, l)
 	}
 }

@@ -19,6 +19,7 @@ func (p *Pipeline) Report(res *Result, version string, redact bool) *finding.Rep
 	if rep.Findings == nil {
 		rep.Findings = []finding.Finding{}
 	}
+	rep.Rules = make([]finding.RuleInfo, 0, len(p.Rules().Rules))
 	for _, r := range p.Rules().Rules {
 		rep.Rules = append(rep.Rules, finding.RuleInfo{ID: r.ID, Description: r.Description, Severity: r.Severity, Tags: r.Tags})
 	}

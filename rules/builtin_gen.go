@@ -154,7 +154,7 @@ var generated = builtinForm{
 		{666, 0xd698448d},
 		{829, 0x9a9a45cc},
 		{696, 0xad1df880},
-		{607, 0x2ae3aa4d},
+		{825, 0xd5023c02},
 		{686, 0x5e12d0be},
 		{663, 0xb5c4ef7c},
 		{667, 0xdd807385},
@@ -2810,7 +2810,7 @@ var generated = builtinForm{
 			{
 				ID:               "npmrc-auth",
 				Description:      "Registry credentials in an .npmrc or .yarnrc (_auth base64 user:password, _password, or a non-npm _authToken)",
-				Regex:            `(?i:(?:^|[\s:])_auth[ \t]*=[ \t]*["']?([A-Za-z0-9+/]{8,}={0,2})["']?(?:\s|$))`,
+				Regex:            `(?im:(?:^|[\s:])_auth[ \t]*=[ \t]*["']?([A-Za-z0-9+/]{8,}={0,2})["']?(?:\s|$))`,
 				SecretGroup:      1,
 				Keywords:         []string{"_auth"},
 				Validate:         "basic-auth",

@@ -64,6 +64,7 @@ type lazyShape struct {
 	// match is in the window around the keyword it holds.
 	bounded bool
 	leads   *leadHits // the hits that may lie in a match's lead, or nil (see leadHits)
+	lits    *litNeed  // literals every match holds, or nil (see litNeed)
 }
 
 // shape returns rule ri's regex shape, parsing the regex on first use (most
@@ -80,9 +81,8 @@ func (m *Matcher) shape(ri int) *lazyShape {
 			s.starts = startsOf(r.Expr)
 		}
 		s.bounded = s.withinLine && s.span.ok && holdsKeyword(r.Expr, r.Keywords)
-		if s.withinLine {
-			s.leads = leadHitsOf(r.Expr, r.Keywords)
-		}
+		s.leads = leadHitsOf(r.Expr, r.Keywords)
+		s.lits = litNeedOf(r.Expr, r.Keywords)
 	})
 	return s
 }
@@ -103,18 +103,38 @@ func NewMatcher(set *rules.Set) *Matcher {
 // first use.
 func (m *Matcher) prefilter() *prefilter {
 	m.pfOnce.Do(func() {
-		index := map[string]int{}
-		var pats []string
-		for ri, r := range m.set.Rules {
+		// Every pattern's rules are parts of one slice, counted first: a
+		// few allocations rather than one or two per keyword.
+		n := 0
+		for _, r := range m.set.Rules {
+			n += len(r.Keywords)
+		}
+		index := make(map[string]int, n)
+		pats := make([]string, 0, n)
+		of := make([]int, 0, n) // the keywords in rule order -> pattern
+		var count []int
+		for _, r := range m.set.Rules {
 			for _, k := range r.Keywords {
 				pi, ok := index[k]
 				if !ok {
 					pi = len(pats)
 					index[k] = pi
 					pats = append(pats, k)
-					m.patRule = append(m.patRule, nil)
+					count = append(count, 0)
 				}
-				m.patRule[pi] = append(m.patRule[pi], ri)
+				of = append(of, pi)
+				count[pi]++
+			}
+		}
+		all := make([]int, n)
+		m.patRule = make([][]int, len(pats))
+		for pi, c := range count {
+			m.patRule[pi], all = all[:0:c], all[c:]
+		}
+		for ri, r := range m.set.Rules {
+			for range r.Keywords {
+				m.patRule[of[0]] = append(m.patRule[of[0]], ri)
+				of = of[1:]
 			}
 		}
 		m.pf = newPrefilter(pats)
@@ -141,6 +161,7 @@ type chunkMatcher struct {
 	hits    []hit
 	hits2   []hit    // the prefilter's scratch
 	windows [][]span // per rule
+	live    [][]bool // per rule and window: false if no hit of it may lie in a lead (see find)
 	touched []int    // rules with windows in this buffer
 	matches []match
 	quads   []int // evalWindow's result
@@ -159,7 +180,7 @@ type chunkMatcher struct {
 }
 
 func newChunkMatcher(m *Matcher) *chunkMatcher {
-	return &chunkMatcher{m: m, windows: make([][]span, len(m.set.Rules))}
+	return &chunkMatcher{m: m, windows: make([][]span, len(m.set.Rules)), live: make([][]bool, len(m.set.Rules))}
 }
 
 // lineStart returns the offset of the start of the line holding off, looking
@@ -260,12 +281,16 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 				continue
 			}
 			sh := c.m.shape(ri)
+			live := true
 			if sh.leads != nil {
-				// A match holding this hit but not in its lead holds
-				// another hit there, whose window holds it on a line
-				// the windows are sure to span whole.
-				if ls, le := lines.line(start); le-ls <= maxWiden && !sh.leads.mayStart(buf, start, h.end) {
-					continue
+				live = sh.leads.mayStart(buf, start, h.end)
+				// One line: a match holding this hit but not in its lead
+				// holds another hit there, whose window holds it on a
+				// line the windows are sure to span whole.
+				if !live && sh.withinLine {
+					if ls, le := lines.line(start); le-ls <= maxWiden {
+						continue
+					}
 				}
 			}
 			var w span
@@ -316,17 +341,20 @@ func (c *chunkMatcher) find(buf []byte, from, to int, enabled []bool) []match {
 				if w.end > ws[n-1].end {
 					ws[n-1].end = w.end
 				}
+				c.live[ri][n-1] = c.live[ri][n-1] || live
 				continue
 			}
 			if len(ws) == 0 {
 				c.touched = append(c.touched, ri)
 			}
 			c.windows[ri] = append(ws, w)
+			c.live[ri] = append(c.live[ri], live)
 		}
 	}
 	for _, ri := range c.touched {
 		c.runRule(buf, ri, from, to)
 		c.windows[ri] = c.windows[ri][:0]
+		c.live[ri] = c.live[ri][:0]
 	}
 	c.touched = c.touched[:0]
 	sort.Slice(c.matches, func(i, j int) bool {
@@ -356,8 +384,17 @@ func (c *chunkMatcher) runRule(buf []byte, ri int, from, to int) {
 	// starting later is new even when it starts inside the last window: that
 	// window, widened or not, may have cut it short.
 	lastEnd, lastMatch := -1, -1
-	for _, w := range c.windows[ri] {
+	for i, w := range c.windows[ri] {
 		if w.end <= lastEnd {
+			continue
+		}
+		if !c.live[ri][i] && !c.m.shape(ri).withinLine {
+			// Windows do not overlap, and each holds the hits whose
+			// windows merged into it: a match found here would hold a
+			// hit of this window in its lead (see leadHits), with the
+			// byte before it as FindAll sees it, since a lead is shorter
+			// than windowMargin and so does not start a line-less window.
+			lastEnd = max(lastEnd, w.end)
 			continue
 		}
 		w, quads, mayContain, err := c.evalWindow(buf, ri, &re, w)
@@ -435,7 +472,7 @@ func (c *chunkMatcher) evalWindow(buf []byte, ri int, re *lazyRegexp, w span) (f
 	// Every byte the outcome depends on lies in [lo, hi).
 	w0, lo, hi := w, w.start-1, w.end+1
 	sh := c.m.shape(ri)
-	if sh.hasNeed && !sh.need.mayHold(buf, w.start, w.end) {
+	if (sh.hasNeed && !sh.need.mayHold(buf, w.start, w.end)) || (sh.lits != nil && !sh.lits.mayHold(buf[w.start:w.end], &c.starts)) {
 		c.rememberWindow(ri, w0, w, nil, false, lo, hi)
 		return w, nil, false, nil
 	}

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"regexp/syntax"
+	"slices"
 	"strings"
 
 	"github.com/keyhound/keyhound/rules"
@@ -200,14 +201,25 @@ func cross(a, b []string) []string {
 	return dedup(out)
 }
 
+// dedup returns ss without repeats, in order, in a new slice. The lists
+// analyze makes hold at most a few dozen strings: a linear search beats a
+// map there, and the built-in path regexes are analysed at start-up.
 func dedup(ss []string) []string {
-	seen := map[string]bool{}
-	out := ss[:0:0]
+	out := make([]string, 0, len(ss))
+	var seen map[string]bool // for long lists only
+	if len(ss) > 64 {
+		seen = make(map[string]bool, len(ss))
+	}
 	for _, s := range ss {
-		if !seen[s] {
+		if seen != nil {
+			if seen[s] {
+				continue
+			}
 			seen[s] = true
-			out = append(out, s)
+		} else if slices.Contains(out, s) {
+			continue
 		}
+		out = append(out, s)
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -382,23 +383,28 @@ func newKeywordIndex(patterns []string) *keywordIndex {
 	x.shift = 32 - bits
 	x.head = make([]int32, 1<<bits)
 	for pi := len(patterns) - 1; pi >= 0; pi-- {
-		b := []byte(patterns[pi])
-		for i := range b {
-			b[i] = lower(b[i])
+		low := strings.ToLower(patterns[pi]) // no copy when it is (the matcher's keywords are)
+		if !isASCII(patterns[pi]) {          // ToLower folds more than lower does
+			b := []byte(patterns[pi])
+			for i := range b {
+				b[i] = lower(b[i])
+			}
+			low = string(b)
 		}
-		x.low[pi] = string(b)
-		h := x.hash(b)
+		x.low[pi] = low
+		h := x.hash(low[0], low[1], low[min(2, len(low)-1)])
 		x.next[pi] = x.head[h]
 		x.head[h] = int32(pi + 1)
 	}
 	return x
 }
 
-// hash hashes the first k bytes of b, lower-cased.
-func (x *keywordIndex) hash(b []byte) uint32 {
-	v := uint32(lower(b[0]))<<8 | uint32(lower(b[1]))
+// hash hashes the first k bytes of a keyword or an input position: b0, b1
+// and b2 (ignored when k is 2), lower-cased.
+func (x *keywordIndex) hash(b0, b1, b2 byte) uint32 {
+	v := uint32(lower(b0))<<8 | uint32(lower(b1))
 	if x.k == 3 {
-		v = v<<8 | uint32(lower(b[2]))
+		v = v<<8 | uint32(lower(b2))
 	}
 	return (v * 0x9E3779B1) >> x.shift
 }
@@ -408,7 +414,7 @@ func (x *keywordIndex) hash(b []byte) uint32 {
 func (x *keywordIndex) find(data []byte, hits []hit) []hit {
 	n := len(hits)
 	for i := 0; i+x.k <= len(data); i++ {
-		for c := x.head[x.hash(data[i:])]; c != 0; c = x.next[c-1] {
+		for c := x.head[x.hash(data[i], data[i+1], data[i+x.k-1])]; c != 0; c = x.next[c-1] {
 			pat := x.low[c-1]
 			if len(pat) <= len(data)-i && equalLower(data[i:i+len(pat)], pat) {
 				hits = append(hits, hit{pat: int(c - 1), end: i + len(pat)})

@@ -1,7 +1,9 @@
 package scanner
 
 import (
+	"bytes"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -720,6 +722,157 @@ func (nd *runNeed) mayHold(buf []byte, s, e int) bool {
 			return true
 		}
 		i = j + nd.n
+	}
+	return false
+}
+
+// litNeed says that every match of a rule holds, from each of a few sets,
+// one of its literals (ASCII case-insensitively): `…https?://…:…@…` holds
+// an "@", `(?i)klarna…(?:password|secret)…` a "password" or a "secret". A
+// window lacking every literal of a set holds no match, so its regex need
+// not run.
+type litNeed struct {
+	lits  *prefilter // every literal of every set
+	set   []int      // literal -> its set
+	nsets int
+	// folds are the UTF-8 forms of non-ASCII runes that fold to a letter of
+	// the literals (k, s): a window holding one is searched whole.
+	folds [][]byte
+}
+
+// maxNeedLits bounds the literals of a litNeed.
+const maxNeedLits = 32
+
+// litNeedOf returns the literal sets every match of expr holds one of each
+// of, leaving out those with a literal that one of keywords holds (a
+// window around that keyword has it); nil if none remain.
+func litNeedOf(expr string, keywords []string) *litNeed {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	var lits []string
+	ln := &litNeed{}
+	for _, set := range litSets(re) {
+		if anyHeld(set, keywords) || tooCommon(set) || len(lits)+len(set) > maxNeedLits {
+			continue
+		}
+		for _, l := range set {
+			lits = append(lits, l)
+			ln.set = append(ln.set, ln.nsets)
+		}
+		ln.nsets++
+	}
+	if ln.nsets == 0 {
+		return nil
+	}
+	ln.lits = newAutomaton(lits)
+	for _, r := range wideFolds(lits) {
+		ln.folds = append(ln.folds, utf8.AppendRune(nil, r))
+	}
+	return ln
+}
+
+// tooCommon reports whether a literal of set is a single byte other than
+// "@": nearly every window holds a "=", ":" or newline, and looking for it
+// would only add a pass over the window.
+func tooCommon(set []string) bool {
+	for _, l := range set {
+		if len(l) < 2 && l != "@" {
+			return true
+		}
+	}
+	return false
+}
+
+// anyHeld reports whether a keyword holds one of lits.
+func anyHeld(lits, keywords []string) bool {
+	for _, l := range lits {
+		for _, k := range keywords {
+			if strings.Contains(k, l) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// litSets returns sets of literals (lower-case ASCII) such that every match
+// of re holds one literal of each set.
+func litSets(re *syntax.Regexp) [][]string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		lit := string(re.Rune)
+		if !isASCII(lit) {
+			return nil
+		}
+		return [][]string{{strings.ToLower(lit)}}
+	case syntax.OpCapture, syntax.OpPlus:
+		return litSets(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return litSets(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var out [][]string
+		for _, sub := range re.Sub {
+			out = append(out, litSets(sub)...)
+		}
+		return out
+	case syntax.OpAlternate:
+		// One literal set per alternative (its longest-shortest one);
+		// their union is one set of the whole.
+		var union []string
+		for _, sub := range re.Sub {
+			best := bestSet(litSets(sub))
+			if best == nil {
+				return nil
+			}
+			for _, l := range best {
+				if !slices.Contains(union, l) {
+					union = append(union, l)
+				}
+			}
+		}
+		return [][]string{union}
+	}
+	return nil
+}
+
+// bestSet returns the set whose shortest literal is longest, nil if none.
+func bestSet(sets [][]string) []string {
+	var best []string
+	bestLen := 0
+	for _, set := range sets {
+		short := len(set[0])
+		for _, l := range set {
+			short = min(short, len(l))
+		}
+		if short > bestLen {
+			best, bestLen = set, short
+		}
+	}
+	return best
+}
+
+// mayHold reports whether win holds a literal of every set (or a
+// non-ASCII fold of one of their letters).
+func (ln *litNeed) mayHold(win []byte, sc *startScratch) bool {
+	for _, f := range ln.folds {
+		if bytes.Contains(win, f) {
+			return true
+		}
+	}
+	sc.hits = ln.lits.find(win, sc.hits[:0], &sc.hits2)
+	var seen [maxNeedLits]bool
+	n := 0
+	for _, h := range sc.hits {
+		if s := ln.set[h.pat]; !seen[s] {
+			seen[s] = true
+			if n++; n == ln.nsets {
+				return true
+			}
+		}
 	}
 	return false
 }

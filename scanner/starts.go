@@ -201,15 +201,15 @@ func (st *startSet) findAll(win []byte, sc *startScratch) ([][]int, bool) {
 	return out, true
 }
 
-// leadHits tells which keyword hits can lie in the literal a match of a
-// one-line rule starts with (its lead), for rules whose every lead holds a
-// keyword: a match then holds a hit in its lead, and the window around that
-// hit holds the whole match (on a line no longer than maxWiden). A hit that
-// cannot lie in a lead — its keyword sits where no lead has it, or the
-// bytes around it are not a lead's, or the byte before that lead's place
-// does not suit it (`\balchemy` in "sqlalchemy") — adds only a window
-// whose matches are all found in others, and is dropped before any window
-// or regex work.
+// leadHits tells which keyword hits can lie in the literal a match starts
+// with (its lead), for rules whose every lead holds a keyword: a match then
+// holds a hit in its lead. A hit that cannot lie in a lead — its keyword
+// sits where no lead has it, or the bytes around it are not a lead's, or
+// the byte before that lead's place does not suit it (`\balchemy` in
+// "sqlalchemy") — starts no match. On a one-line rule the window around a
+// hit holds every match holding it, so such a hit is dropped before any
+// window work; otherwise a window none of whose hits may lie in a lead is
+// not searched (see runRule).
 type leadHits struct {
 	at []leadAt // the places keywords have in leads
 }
@@ -221,9 +221,9 @@ type leadAt struct {
 	off     int
 }
 
-// leadHitsOf returns the lead check of a one-line rule, or nil when it has
-// none: some lead holds no keyword, or may start with something else than
-// its ASCII letters (a non-ASCII case fold).
+// leadHitsOf returns the lead check of a rule, or nil when it has none:
+// some lead holds no keyword, is as long as windowMargin, or may start with
+// something else than its ASCII letters (a non-ASCII case fold).
 func leadHitsOf(expr string, keywords []string) *leadHits {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
@@ -235,7 +235,7 @@ func leadHitsOf(expr string, keywords []string) *leadHits {
 	}
 	lh := &leadHits{}
 	for _, l := range leads {
-		if l.wide || !isASCII(l.s) {
+		if l.wide || !isASCII(l.s) || len(l.s) >= windowMargin {
 			return nil
 		}
 		for _, k := range keywords {

@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"os"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
 	"testing"
@@ -200,31 +201,41 @@ func TestStartsBuiltinAllowlists(t *testing.T) {
 }
 
 // leadMatchers returns matchers over the built-in rules with and without
-// the lead check of hits (see leadHits), and how many rules have one.
+// the lead check of hits (see leadHits), and the rules that have one.
 func leadMatchers(t testing.TB) (on, off *Matcher, with []int) {
+	return pairedMatchers(t, func(sh *lazyShape) bool {
+		had := sh.leads != nil
+		sh.leads = nil
+		return had
+	})
+}
+
+// pairedMatchers returns matchers over the built-in rules, the second with
+// each rule's shape changed by drop, and the rules for which drop reported
+// a change.
+func pairedMatchers(t testing.TB, drop func(*lazyShape) bool) (on, off *Matcher, with []int) {
 	set, _, err := rules.Load(rules.LoadOptions{Path: "../rules.toml"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	on, off = NewMatcher(set), NewMatcher(set)
 	for ri := range set.Rules {
-		if on.shape(ri).leads != nil {
+		on.shape(ri)
+		if drop(off.shape(ri)) {
 			with = append(with, ri)
 		}
-		off.shape(ri)
-		off.shapes[ri].leads = nil
 	}
 	return on, off, with
 }
 
-// sameWithoutLeads checks that the matcher finds the same matches in text
-// with and without the lead check, and reports whether there were any.
+// sameWithoutLeads checks that both matchers find the same matches in
+// text, and reports whether there were any.
 func sameWithoutLeads(t testing.TB, on, off *Matcher, text []byte) bool {
 	t.Helper()
 	got := slices.Clone(newChunkMatcher(on).find(text, 0, len(text), nil))
 	want := newChunkMatcher(off).find(text, 0, len(text), nil)
 	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("on %q:\nwith the lead check %v\nwithout            %v", text, got, want)
+		t.Fatalf("on %q:\nwith the check %v\nwithout       %v", text, got, want)
 	}
 	return len(want) > 0
 }
@@ -315,6 +326,73 @@ func TestLeadHitsGenerated(t *testing.T) {
 func FuzzLeadHits(f *testing.F) {
 	on, off, _ := leadMatchers(f)
 	for _, s := range []string{"sqlalchemy_api_key = abc", "are_abcdefgh_abcdefghijklmnopqrstuvwx re_abcdefgh_abcdefghijklmnopqrstuvwx", "user.ser.abcdefghijklmnopqrstuv", "xhttps://u:pw123456@host.io https://u:pw123456@host.io"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sameWithoutLeads(t, on, off, data)
+	})
+}
+
+// litMatchers returns matchers over the built-in rules with and without
+// the literals every match holds (see litNeed), and the rules that have
+// them.
+func litMatchers(t testing.TB) (on, off *Matcher, with []int) {
+	return pairedMatchers(t, func(sh *lazyShape) bool {
+		had := sh.lits != nil
+		sh.lits = nil
+		return had
+	})
+}
+
+// TestLitNeedRules: for every built-in rule whose matches hold literals,
+// skipping the windows that lack them leaves the matches unchanged on its
+// examples and negative examples, with a k or s of theirs replaced by its
+// non-ASCII fold, alone, between contexts, and all on one text.
+func TestLitNeedRules(t *testing.T) {
+	on, off, with := litMatchers(t)
+	if len(with) < 100 {
+		t.Fatalf("only %d rules have needed literals", len(with))
+	}
+	found := 0
+	for _, ri := range with {
+		r := on.set.Rules[ri]
+		texts := append(append([]string{}, r.Examples...), r.NegativeExamples...)
+		re, err := syntax.Parse(r.Expr, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ex := range texts[:len(texts):len(texts)] {
+			texts = append(texts, strings.Replace(ex, "k", "\u212a", 1), strings.Replace(ex, "s", "\u017f", 1))
+			// A needed literal written with a non-ASCII fold, as the
+			// rule's (?i) matches it.
+			for _, set := range litSets(re) {
+				for _, l := range set {
+					if i := strings.Index(strings.ToLower(ex), l); i >= 0 {
+						folded := strings.NewReplacer("k", "\u212a", "s", "\u017f").Replace(l)
+						texts = append(texts, ex[:i]+folded+ex[i+len(l):])
+					}
+				}
+			}
+		}
+		for _, ex := range texts {
+			for _, c := range []string{"", "x"} {
+				if sameWithoutLeads(t, on, off, []byte(c+ex+c)) {
+					found++
+				}
+			}
+		}
+		sameWithoutLeads(t, on, off, []byte(strings.Join(texts, "\n")))
+	}
+	if found == 0 {
+		t.Error("no example found a match")
+	}
+}
+
+// FuzzLitNeed: on any input, skipping windows without the needed literals
+// does not change the matches.
+func FuzzLitNeed(f *testing.F) {
+	on, off, _ := litMatchers(f)
+	for _, s := range []string{"https://user:pa55w0rd@host.io/x", "klarna_password = \"abcdefgh12345678\"", "klarna passwor d", "https://u:pw123456 host.io"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
