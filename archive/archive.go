@@ -11,7 +11,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/bzip2"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +18,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/gzip"
 	"github.com/ulikunitz/xz"
 )
 
@@ -391,6 +392,7 @@ func walkZip(ra io.ReaderAt, size int64, b *Budget, visit func(Member) error, no
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return fmt.Errorf("zip: %w", err)
 	}
+	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser { return flate.NewReader(r) })
 	for _, zf := range zr.File {
 		if zf.FileInfo().IsDir() || !zf.Mode().IsRegular() {
 			continue
