@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"container/list"
 	"fmt"
+	"sort"
+	"strings"
 	"sync"
 )
 
@@ -90,6 +92,61 @@ func (c *treeCache) get(h hash) []treeEntry {
 		}
 	}
 	return entries
+}
+
+// treeLookup finds files in one tree, remembering the directory of the last
+// lookup (paths come in tree order, so most share it).
+type treeLookup struct {
+	set     bool // dir, entries and ok hold a lookup
+	dir     string
+	entries []treeEntry
+	ok      bool // dir exists in the tree
+}
+
+// sameFile reports whether tree t holds at path a regular file with blob h:
+// exactly when diffTrees(t, other, …) reports no file change at path for a
+// tree other holding that file there (an equal subtree, or an equal entry
+// of the same type, is what it skips).
+func (l *treeLookup) sameFile(c *treeCache, t hash, path string, h hash) bool {
+	dir, name := "", path
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		dir, name = path[:i], path[i+1:]
+	}
+	if !l.set || dir != l.dir {
+		l.set, l.dir, l.entries, l.ok = true, dir, c.get(t), true
+		for rest := dir; rest != "" && l.ok; {
+			comp := rest
+			if i := strings.IndexByte(rest, '/'); i >= 0 {
+				comp, rest = rest[:i], rest[i+1:]
+			} else {
+				rest = ""
+			}
+			e := findEntry(l.entries, comp, true)
+			l.ok = e != nil
+			if l.ok {
+				l.entries = c.get(e.hash)
+			}
+		}
+	}
+	if !l.ok {
+		return false
+	}
+	e := findEntry(l.entries, name, false)
+	return e != nil && e.isFile() && e.hash == h
+}
+
+// findEntry returns the entry of es (a tree's, in git order) named name
+// that is a directory (dir) or is not, or nil.
+func findEntry(es []treeEntry, name string, dir bool) *treeEntry {
+	key := treeEntry{name: []byte(name), mode: modeFile}
+	if dir {
+		key.mode = modeDir
+	}
+	i := sort.Search(len(es), func(k int) bool { return compareEntries(&es[k], &key) >= 0 })
+	if i < len(es) && compareEntries(&es[i], &key) == 0 {
+		return &es[i]
+	}
+	return nil
 }
 
 // Kinds of diff records.

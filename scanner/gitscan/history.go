@@ -481,16 +481,14 @@ func (s *session) diffNode(n *node) []rawChange {
 		return out
 	}
 	// A merge: a file is introduced only if it differs from every parent's.
-	others := map[string]hash{}
+	// Looking up the first parent's changes in the other parents costs what
+	// those changes do; diffing against the other parents cost what the
+	// other branch changed, often far more (a pull request merged into a
+	// main branch that moved on since).
 	for _, pk := range n.parents[1:] {
-		clear(others)
-		s.tc.diffTrees(pk.tree, n.tree, nil, false, func(path []byte, old, new hash, kind int) {
-			if kind == diffFile && !new.IsZero() {
-				others[string(path)] = new
-			}
-		})
+		var lk treeLookup
 		for i := range out {
-			if h, ok := others[out[i].path]; !ok || h != out[i].new {
+			if out[i].intro && lk.sameFile(s.tc, pk.tree, out[i].path, out[i].new) {
 				out[i].intro = false
 			}
 		}
