@@ -69,6 +69,9 @@ func TestStartsFindAllRules(t *testing.T) {
 			continue
 		}
 		with++
+		if with%raceStride != 0 {
+			continue
+		}
 		re, err := r.Regexp()
 		if err != nil {
 			t.Fatal(err)
@@ -254,7 +257,10 @@ func TestLeadHitsRules(t *testing.T) {
 		t.Fatalf("only %d rules have a lead check", len(with))
 	}
 	found, skipped := 0, 0
-	for _, ri := range with {
+	for k, ri := range with {
+		if k%raceStride != 0 {
+			continue
+		}
 		r := on.set.Rules[ri]
 		texts := append(append([]string{}, r.Examples...), r.NegativeExamples...)
 		var line []string
@@ -307,8 +313,8 @@ func TestLeadHitsGenerated(t *testing.T) {
 		}
 	}
 	rng := rand.New(rand.NewSource(19))
-	found := 0
-	for i := 0; i < 4000; i++ {
+	found, n := 0, 4000/raceStride
+	for i := 0; i < n; i++ {
 		var b strings.Builder
 		for n := rng.Intn(12); n > 0; n-- {
 			b.WriteString(pieces[rng.Intn(len(pieces))])
@@ -317,8 +323,8 @@ func TestLeadHitsGenerated(t *testing.T) {
 			found++
 		}
 	}
-	if found < 400 {
-		t.Errorf("only %d of 4000 texts had matches", found)
+	if found < n/10 {
+		t.Errorf("only %d of %d texts had matches", found, n)
 	}
 }
 
@@ -354,7 +360,10 @@ func TestLitNeedRules(t *testing.T) {
 		t.Fatalf("only %d rules have needed literals", len(with))
 	}
 	found := 0
-	for _, ri := range with {
+	for k, ri := range with {
+		if k%raceStride != 0 {
+			continue
+		}
 		r := on.set.Rules[ri]
 		texts := append(append([]string{}, r.Examples...), r.NegativeExamples...)
 		re, err := syntax.Parse(r.Expr, syntax.Perl)
