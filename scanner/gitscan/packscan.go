@@ -18,21 +18,16 @@ import (
 // called from several goroutines; worker says which (0..workers-1).
 type blobSink func(worker int, id int32, data []byte, err error)
 
-// packPlan is what decoding one pack needs: its objects in pack order with
-// their delta bases, and which of them are wanted.
+// packPlan is what decoding one pack needs: its layout (objects in pack
+// order with their delta bases), and which of them are wanted.
 type packPlan struct {
-	p          *pack
-	offs       []int64 // object offsets, ascending
-	ends       []int64 // end of each object's compressed data
-	size       []int64 // header size (delta size for deltas)
-	hdrLen     []uint8
-	typ        []objType
-	parent     []int32 // delta base (index), -1 none, -2 in another pack (see refBase)
-	want       []int32 // blob id, or -1
+	p *pack
+	*packLayout
+	typ        []objType // the layout's, with ref-delta cycles marked bad: this plan's own copy
+	want       []int32   // blob id, or -1
 	childStart []int32
 	children   []int32
 	roots      []int32
-	refBase    map[int32]hash
 }
 
 // packLayout is what planning a pack's decoding needs that does not depend
@@ -156,8 +151,7 @@ func (db *odb) planPack(p *pack, want map[hash]int32, claimed []bool) (*packPlan
 	}
 	x := p.idx
 	n := len(lay.offs)
-	pl := &packPlan{p: p, offs: lay.offs, ends: lay.ends, size: lay.size, hdrLen: lay.hdrLen,
-		typ: slices.Clone(lay.typ), parent: lay.parent, refBase: lay.refBase, want: make([]int32, n)}
+	pl := &packPlan{p: p, packLayout: lay, typ: slices.Clone(lay.typ), want: make([]int32, n)}
 	// Wanted objects, each claimed by the first pack that has it.
 	anyWanted := false
 	for i, pos := range lay.pos {
