@@ -255,19 +255,9 @@ func leadHitsOf(expr string, keywords []string) *leadHits {
 func (lh *leadHits) mayStart(buf []byte, start, end int) bool {
 	for _, a := range lh.at {
 		m0 := start - a.off
-		if len(a.keyword) == end-start && m0 >= 0 && m0+len(a.s) <= len(buf) && equalFoldASCII(buf[m0:m0+len(a.s)], a.s) && a.ctx.holds(buf, m0) {
+		if len(a.keyword) == end-start && m0 >= 0 && m0+len(a.s) <= len(buf) && equalLower(buf[m0:m0+len(a.s)], a.s) && a.ctx.holds(buf, m0) {
 			return true
 		}
 	}
 	return false
-}
-
-// equalFoldASCII reports whether b is s (lower-case) but for ASCII case.
-func equalFoldASCII(b []byte, s string) bool {
-	for i := range len(s) {
-		if lower(b[i]) != s[i] {
-			return false
-		}
-	}
-	return true
 }
