@@ -132,7 +132,7 @@ func (w *Worker) decodeTop(buf []byte, from, to int, enabled []bool, hits []hit,
 	escStart := len(items)
 	if len(hits) > 0 {
 		pf := w.m.prefilter()
-		wins = dd.escapeWindows(pf, c.keywordFree(pf), hits, dl.wins[:0], base != nil)
+		wins = dd.escapeWindows(pf, &pf.bounds().free, hits, dl.wins[:0], base != nil)
 		dl.wins = wins
 		n0 := len(spans)
 		spans = dl.unescape(buf, wins, spans)

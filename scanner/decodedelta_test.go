@@ -152,7 +152,7 @@ func TestScanBytesFromCutRuns(t *testing.T) {
 func TestKeywordFree(t *testing.T) {
 	m := builtinRules(t)
 	pf := m.prefilter()
-	free := m.NewWorker().cm.keywordFree(pf)
+	free := &pf.bounds().free
 	for _, s := range pf.patterns {
 		for i := 0; i < len(s); i++ {
 			for _, b := range []byte{s[i], strings.ToUpper(s[i : i+1])[0], strings.ToLower(s[i : i+1])[0]} {

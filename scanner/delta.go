@@ -141,20 +141,19 @@ func (c *chunkMatcher) keywordHits(pf *prefilter, buf []byte) []hit {
 // deltaHits appends buf's keyword hits to out: those that lie inside a
 // copied range are the base's, moved; the automaton finds the others.
 //
-// A hit ending at e holds the bytes [e-len, e) of its keyword: one ending at
-// least the longest keyword's length L inside a copied range lies inside
-// it, and so does one ending past a byte that no keyword holds (a newline,
-// most punctuation), as it cannot hold that byte. The same byte lets the
-// automaton start from its root just past it instead of L bytes before the
-// first hit it is to report.
+// A hit ending at e holds the bytes [e-len, e) of its keyword, and len is
+// at most the automaton's depth at e: the length of the longest suffix of
+// buf[:e] that begins a keyword, which keywordBounds.depth bounds from the
+// two bytes before e. So past the first offset q of a copied range where
+// that depth is at most q's distance from the range's start, every hit
+// ending inside the range lies inside it; and the automaton started at its
+// root depth(q) bytes before q is in its true state from q on.
 //
 // The stretches to search (inserted bytes and the seams around them, a few
-// dozen bytes each) are searched at once, joined by a byte no keyword
-// holds: one long search runs several times faster per byte than many
-// short ones.
+// bytes each) are searched at once, joined by a byte no keyword holds: one
+// long search runs several times faster per byte than many short ones.
 func (c *chunkMatcher) deltaHits(pf *prefilter, buf []byte, out []hit) []hit {
-	L := pf.maxLen
-	free := c.keywordFree(pf)
+	kb := pf.bounds()
 	bh := c.base.hits
 	ps := c.pieces[:0]
 	next := 1                // hits ending before next are planned
@@ -162,27 +161,27 @@ func (c *chunkMatcher) deltaHits(pf *prefilter, buf []byte, out []hit) []hit {
 		if hi < next {
 			return
 		}
-		rs := max(0, next-L)
-		for k := next; k > rs; k-- {
-			if free[buf[k-1]] {
-				rs = k // the automaton is at its root past buf[k-1]
-				break
-			}
+		rs := max(0, next-pf.maxLen)
+		for q := next; q > rs; q-- {
+			rs = max(rs, q-kb.depth(buf, 0, q))
 		}
 		ps = append(ps, deltaPiece{rescan: true, from: rs, lo: next, hi: hi})
 		next = hi + 1
 	}
 	i := 0 // base hits before i end before the last copy's clean ends
 	for _, cp := range c.copies {
-		a, b := cp.Dst+L, cp.Dst+cp.Len // clean ends: [a, b]
-		for k := cp.Dst; k < min(a, b); k++ {
-			if free[buf[k]] {
-				a = k + 1 // a hit ending past buf[k] does not hold it
+		b := cp.Dst + cp.Len // clean ends: [a, b]
+		a := cp.Dst + pf.maxLen
+		for q := cp.Dst + 1; q < a && q <= b; q++ {
+			// Only the range's own bytes, as the base's bytes before
+			// it are not these.
+			if kb.depth(buf, cp.Dst, q) <= q-cp.Dst {
+				a = q // a hit ending at or past q starts in the range, in both contents
 				break
 			}
 		}
-		if a > b || a < next {
-			continue // too short to hold a clean end (or overlapping: rescanned)
+		if a = max(a, next); a > b {
+			continue // too short to hold a clean end: rescanned
 		}
 		rescan(a - 1)
 		d := cp.Dst - cp.Src
@@ -209,11 +208,11 @@ func (c *chunkMatcher) deltaHits(pf *prefilter, buf []byte, out []hit) []hit {
 
 	// Search the stretches, joined by sep (one that no keyword holds).
 	sep := -1
-	if free['\n'] {
+	if kb.free['\n'] {
 		sep = '\n'
 	} else {
-		for b := range free {
-			if free[b] {
+		for b := range kb.free {
+			if kb.free[b] {
 				sep = b
 				break
 			}
@@ -280,30 +279,95 @@ func (c *chunkMatcher) rescanEach(pf *prefilter, buf []byte, out []hit) []hit {
 	return out
 }
 
-// keywordFree returns the bytes that no keyword of pf holds, in either
-// case: the automaton is at its root past any of them (none when a keyword
-// is empty).
-func (c *chunkMatcher) keywordFree(pf *prefilter) *[256]bool {
-	if c.noKey == nil {
-		var t [256]bool
-		for i := range t {
-			t[i] = true
-		}
-		for _, s := range pf.patterns {
-			if s == "" {
-				t = [256]bool{} // a keyword hit everywhere: no byte is free of them
-				break
-			}
-			for i := 0; i < len(s); i++ {
-				t[s[i]], t[lower(s[i])] = false, false
-				if b := lower(s[i]); 'a' <= b && b <= 'z' {
-					t[b-'a'+'A'] = false
-				}
-			}
-		}
-		c.noKey = &t
+// keywordBounds is what deltaHits and decodeTop need to know of the
+// keywords' bytes, built once per prefilter when first needed.
+type keywordBounds struct {
+	// free: the bytes that no keyword holds, in either case: the automaton
+	// is at its root past any of them (none when a keyword is empty).
+	free [256]bool
+	// pair[x<<8|y] bounds the automaton's depth past the bytes x, y: the
+	// longest prefix of a keyword that ends with them, or with y alone
+	// (saturated at 255: then maxLen bounds it).
+	pair [1 << 16]uint8
+	// col[y] bounds it past y, whatever precedes it.
+	col    [256]uint8
+	maxLen int
+}
+
+// bounds returns pf's keywordBounds, building them on first use.
+func (pf *prefilter) bounds() *keywordBounds {
+	pf.boundsOnce.Do(func() { pf.kb = newKeywordBounds(pf.patterns, pf.maxLen) })
+	return pf.kb
+}
+
+func newKeywordBounds(patterns []string, maxLen int) *keywordBounds {
+	kb := &keywordBounds{maxLen: maxLen}
+	for i := range kb.free {
+		kb.free[i] = true
 	}
-	return c.noKey
+	// Every case of a lower-cased byte.
+	cases := func(b byte) []byte {
+		if b = lower(b); 'a' <= b && b <= 'z' {
+			return []byte{b, b - 'a' + 'A'}
+		}
+		return []byte{b}
+	}
+	raise := func(x, y byte, d int) {
+		v := uint8(min(d, 255))
+		for _, x := range cases(x) {
+			for _, y := range cases(y) {
+				kb.pair[int(x)<<8|int(y)] = max(kb.pair[int(x)<<8|int(y)], v)
+			}
+		}
+	}
+	var first [256]uint8 // 1: a keyword starts with the byte
+	for _, s := range patterns {
+		if s == "" {
+			// A keyword hit everywhere: no byte is free of them, and
+			// the depth is bounded by nothing shorter than maxLen.
+			kb.free = [256]bool{}
+			for i := range kb.pair {
+				kb.pair[i], kb.col[i&0xff] = 255, 255
+			}
+			return kb
+		}
+		for i := 0; i < len(s); i++ {
+			for _, b := range cases(s[i]) {
+				kb.free[b] = false
+			}
+			if i == 0 {
+				for _, b := range cases(s[0]) {
+					first[b] = 1
+				}
+			} else {
+				raise(s[i-1], s[i], i+1)
+			}
+		}
+	}
+	for i := range kb.pair {
+		kb.pair[i] = max(kb.pair[i], first[i&0xff])
+		kb.col[i&0xff] = max(kb.col[i&0xff], kb.pair[i])
+	}
+	return kb
+}
+
+// depth bounds the automaton's depth past buf[lo:q] (lo <= q <=
+// len(buf)), from those bytes alone: the length of the longest suffix of
+// buf[:q] that begins a keyword, when what precedes buf[lo] is unknown.
+func (kb *keywordBounds) depth(buf []byte, lo, q int) int {
+	var d int
+	switch q - lo {
+	case 0:
+		return kb.maxLen
+	case 1:
+		d = int(kb.col[buf[q-1]])
+	default:
+		d = int(kb.pair[int(buf[q-2])<<8|int(buf[q-1])])
+	}
+	if d == 255 {
+		return kb.maxLen
+	}
+	return d
 }
 
 // recallWindow returns the outcome of rule ri's window w when the base had

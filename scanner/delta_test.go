@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -379,5 +380,93 @@ func TestScanBytesFromWidenedWindows(t *testing.T) {
 				t.Fatalf("from the base:\n%s\nwhole:\n%s", show(got), show(want))
 			}
 		})
+	}
+}
+
+// TestKeywordBoundsDepth checks keywordBounds.depth against the longest
+// prefix of a keyword that the bytes buf[lo:q] may end, whatever precedes
+// them: deltaHits trusts the automaton started that far before q, and the
+// base's hits past such a q.
+func TestKeywordBoundsDepth(t *testing.T) {
+	for _, m := range []*Matcher{testMatcher(t), builtinRules(t)} {
+		pf := m.prefilter()
+		kb := pf.bounds()
+		r := rand.New(rand.NewSource(3))
+		// Text made of pieces of keywords in either case, and other bytes.
+		var buf []byte
+		for len(buf) < 600 {
+			s := pf.patterns[r.Intn(len(pf.patterns))]
+			i := r.Intn(len(s))
+			piece := []byte(s[i : i+1+r.Intn(len(s)-i)])
+			if r.Intn(2) == 0 {
+				piece = bytes.ToUpper(piece)
+			}
+			buf = append(buf, piece...)
+			if r.Intn(3) == 0 {
+				buf = append(buf, " \n=x_\"'\x00\xff"[r.Intn(9)])
+			}
+		}
+		tight := 0
+		for q := 1; q <= len(buf); q++ {
+			for _, lo := range []int{0, q - 1, q - 2, q - 5} {
+				if lo < 0 {
+					continue
+				}
+				want := 0 // the longest keyword prefix buf[lo:q] may end
+				for _, s := range pf.patterns {
+					for l := len(s); l > want; l-- {
+						known := min(l, q-lo)
+						if bytes.EqualFold(buf[q-known:q], []byte(s[l-known:l])) {
+							want = l
+							break
+						}
+					}
+				}
+				got := kb.depth(buf, lo, q)
+				if got < want {
+					t.Fatalf("depth of %q (after %q) = %d, a keyword prefix of %d bytes ends there", buf[lo:q], buf[max(0, lo-8):lo], got, want)
+				}
+				if got < pf.maxLen {
+					tight++
+				}
+			}
+		}
+		if tight == 0 {
+			t.Fatal("no depth shorter than the longest keyword: the bound saves nothing")
+		}
+	}
+}
+
+// TestDeltaHitsSeams: around an edit of ordinary text, the automaton
+// searches the inserted bytes and a few bytes either side of them, not the
+// longest keyword's length.
+func TestDeltaHitsSeams(t *testing.T) {
+	m := builtinRules(t)
+	pf := m.prefilter()
+	w := m.NewWorker()
+	base := []byte(strings.Repeat("The quick brown fox jumps over the lazy dog (twice).\n", 20))
+	memo := &Memo{}
+	if err := w.ScanBytesFrom(base, "f.txt", nil, nil, memo, func(finding.Finding) {}); err != nil {
+		t.Fatal(err)
+	}
+	var e editor
+	e.copyFrom(base, 0, 500)
+	e.insert([]byte("slow"))
+	e.copyFrom(base, 505, len(base)-505)
+	c := w.cm
+	c.base, c.copies = memo, e.copies
+	got := c.deltaHits(pf, e.out, nil)
+	c.base, c.copies = nil, nil
+	if want := pf.find(e.out, nil, new([]hit)); !slices.Equal(got, want) {
+		t.Fatalf("hits %v, want %v", got, want)
+	}
+	searched := 0
+	for _, p := range c.pieces {
+		if p.rescan {
+			searched += p.hi - p.from
+		}
+	}
+	if searched > 4+2*8 || pf.maxLen < 16 {
+		t.Fatalf("searched %d bytes around 4 inserted (longest keyword %d)", searched, pf.maxLen)
 	}
 }

@@ -173,7 +173,6 @@ type chunkMatcher struct {
 	copies  []Copy
 	rec     *Memo
 	tmpHits []hit
-	noKey   *[256]bool   // the bytes no keyword holds (see keywordFree), once needed
 	pieces  []deltaPiece // deltaHits' plan
 	cat     []byte       // deltaHits' joined search
 	err     error        // a rule whose regex could not be compiled (see rules.Rule.Regexp)

@@ -35,6 +35,9 @@ type prefilter struct {
 	budget atomic.Int64  // bytes the index may still search
 
 	vs *vsPrefilter // the same search on Vectorscan (vectorscan build only), or nil
+
+	boundsOnce sync.Once
+	kb         *keywordBounds // see bounds
 }
 
 // indexBudget is how many bytes the keyword index searches before the
