@@ -2,7 +2,6 @@ package scanner
 
 import (
 	"bytes"
-	"slices"
 	"sort"
 
 	"github.com/keyhound/keyhound/decode"
@@ -54,9 +53,20 @@ func (d *decMemo) reset() {
 	d.decs = d.decs[:0]
 }
 
-// usable reports whether decoding with enabled can reuse d.
-func (d *decMemo) usable(enabled []bool) bool {
-	return d.ok && (enabled == nil) == (d.enabled == nil) && slices.Equal(enabled, d.enabled)
+// usable reports whether decoding with enabled can reuse d. Only the
+// entries of the rules in scoped, those with a path condition, can differ
+// between two contents (see Worker.pathRules): comparing a thousand others
+// for every blob would cost more than some decodings it saves.
+func (d *decMemo) usable(enabled []bool, scoped []int) bool {
+	if !d.ok || (enabled == nil) != (d.enabled == nil) || len(enabled) != len(d.enabled) {
+		return false
+	}
+	for _, ri := range scoped {
+		if enabled[ri] != d.enabled[ri] {
+			return false
+		}
+	}
+	return true
 }
 
 // decItem is one span to decode (sp >= 0: spans[sp]) or to reuse from the
@@ -79,7 +89,7 @@ func (w *Worker) decodeTop(buf []byte, from, to int, enabled []bool, hits []hit,
 	}
 	var copies []Copy
 	var base *decMemo
-	if c.base != nil && c.base.dec.usable(enabled) {
+	if c.base != nil && c.base.dec.usable(enabled, w.m.pathScoped) {
 		copies, base = c.copies, &c.base.dec
 	}
 	var rec *decMemo
@@ -269,7 +279,7 @@ func (dd *deltaDecode) escapeWindows(pf *prefilter, free *[256]bool, hits []hit,
 					if k >= 0 {
 						seg := buf[cs[k].Dst : cs[k].Dst+cs[k].Len]
 						if f := bytes.IndexByte(seg, '\n'); f >= 0 {
-							zlo, zhi = cs[k].Dst+f, cs[k].Dst+bytes.LastIndexByte(seg, '\n')
+							zlo, zhi = cs[k].Dst+f, cs[k].Dst+lastNewline(seg)
 						}
 					}
 				}
@@ -285,7 +295,7 @@ func (dd *deltaDecode) escapeWindows(pf *prefilter, free *[256]bool, hits []hit,
 		}
 		ws, we := max(ls, start-4096), min(le, h.end+maxWiden)
 		lastEnd = we
-		if decode.HasEscape(buf[ws:we]) {
+		if hasEscape(buf[ws:we]) {
 			out = append(out, span{ws, we})
 		}
 	}

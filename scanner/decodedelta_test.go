@@ -209,3 +209,37 @@ func TestDeltaHitsMatchWholeSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestScanBytesFromPathScopedDecode: a base decoded under a path where a
+// path-scoped rule applies leaves decoded spans that rule matched; a new
+// version under a path where it does not apply (or the other way round)
+// must not reuse them.
+func TestScanBytesFromPathScopedDecode(t *testing.T) {
+	m := testMatcher(t)
+	whole, delta := m.NewWorker(), m.NewWorker()
+	whole.SetExpand(Expand{DecodeDepth: 2})
+	delta.SetExpand(Expand{DecodeDepth: 2})
+	filler := strings.Repeat("filler line\n", 10)
+	base := []byte(filler + "conf: " + b64("set cfgpass=qwertyui now") + "\n" + filler)
+	var e editor
+	e.copyFrom(base, 0, 20)
+	e.insert([]byte("edited "))
+	e.copyFrom(base, 20, len(base)-20)
+	for _, paths := range [][2]string{{"a.cfg", "b.txt"}, {"b.txt", "a.cfg"}, {"a.cfg", "c.cfg"}} {
+		memo := &Memo{}
+		if err := delta.ScanBytesFrom(base, paths[0], nil, nil, memo, func(finding.Finding) {}); err != nil {
+			t.Fatal(err)
+		}
+		want, werr := collect(t, func(emit func(finding.Finding)) error { return whole.ScanBytes(e.out, paths[1], emit) })
+		next := &Memo{}
+		got, gerr := collect(t, func(emit func(finding.Finding)) error {
+			return delta.ScanBytesFrom(e.out, paths[1], memo, e.copies, next, emit)
+		})
+		if werr != gerr || !reflect.DeepEqual(got, want) {
+			t.Fatalf("base at %s, version at %s: from the base:\n%s\nwhole:\n%s", paths[0], paths[1], show(got), show(want))
+		}
+		if paths[1] == "c.cfg" && (len(want) != 1 || next.dec.reused == 0) {
+			t.Fatalf("version at %s: %d findings, %d decoded spans reused: want 1 finding, reused", paths[1], len(want), next.dec.reused)
+		}
+	}
+}

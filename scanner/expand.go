@@ -253,11 +253,29 @@ func escapeWindows(buf []byte, hits []hit, plen []int, out []span) []span {
 		ls, le := lines.line(start)
 		ws, we := max(ls, start-4096), min(le, h.end+maxWiden)
 		lastEnd = we
-		if decode.HasEscape(buf[ws:we]) {
+		if hasEscape(buf[ws:we]) {
 			out = append(out, span{ws, we})
 		}
 	}
 	return out
+}
+
+// hasEscape is decode.HasEscape, which reads every byte, asked only where
+// an escape may start: at a '\' or a '%', found many bytes at a time.
+func hasEscape(b []byte) bool {
+	for _, c := range [...]byte{'\\', '%'} {
+		for i := 0; ; i++ {
+			k := bytes.IndexByte(b[i:], c)
+			if k < 0 {
+				break
+			}
+			i += k
+			if decode.HasEscape(b[i:min(i+3, len(b))]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // decodeIn finds the encoded spans of buf that start in [from, to), matches

@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"math/rand"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/keyhound/keyhound/archive"
+	"github.com/keyhound/keyhound/decode"
 	"github.com/keyhound/keyhound/finding"
 )
 
@@ -138,5 +140,23 @@ func TestExpansionStoppedCounted(t *testing.T) {
 	}
 	if strings.Join(skipped, " ") != "a.log.gz c.tgz!x.gz" {
 		t.Errorf("notices for %q, want a.log.gz and c.tgz!x.gz", skipped)
+	}
+}
+
+// TestHasEscape: hasEscape answers as decode.HasEscape, with escapes and
+// near-escapes at every place, the content's end among them.
+func TestHasEscape(t *testing.T) {
+	r := rand.New(rand.NewSource(9))
+	alphabet := []byte(`\%nux/"2F0g a`)
+	for n := 0; n < 12; n++ {
+		for k := 0; k < 2000; k++ {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = alphabet[r.Intn(len(alphabet))]
+			}
+			if got, want := hasEscape(b), decode.HasEscape(b); got != want {
+				t.Fatalf("hasEscape(%q) = %v, decode.HasEscape %v", b, got, want)
+			}
+		}
 	}
 }

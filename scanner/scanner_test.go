@@ -464,3 +464,24 @@ tags = ["generic"]
 		})
 	}
 }
+
+// TestLastNewline: lastNewline finds what bytes.LastIndexByte finds, with
+// bytes near '\n' and with high bits around it.
+func TestLastNewline(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	alphabet := []byte{'\n', 'a', 0x0b, 0x09, 0x8a, 0x00, 0xff, 0x80, 0x7f}
+	for n := 0; n < 40; n++ {
+		for k := 0; k < 200; k++ {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = alphabet[r.Intn(len(alphabet))]
+				if r.Intn(3) > 0 && b[i] == '\n' {
+					b[i] = 'x'
+				}
+			}
+			if got, want := lastNewline(b), bytes.LastIndexByte(b, '\n'); got != want {
+				t.Fatalf("lastNewline(%q) = %d, want %d", b, got, want)
+			}
+		}
+	}
+}
