@@ -738,6 +738,10 @@ type litNeed struct {
 	// folds are the UTF-8 forms of non-ASCII runes that fold to a letter of
 	// the literals (k, s): a window holding one is searched whole.
 	folds [][]byte
+	// plain are the sets whose literals hold no letter (`@`, `://`): no
+	// case or fold to allow for, so a window lacking them all is ruled
+	// out by a byte search, many bytes at a time, before the automaton.
+	plain [][][]byte
 }
 
 // maxNeedLits bounds the literals of a litNeed.
@@ -757,9 +761,18 @@ func litNeedOf(expr string, keywords []string) *litNeed {
 		if anyHeld(set, keywords) || tooCommon(set) || len(lits)+len(set) > maxNeedLits {
 			continue
 		}
+		plain := true
 		for _, l := range set {
 			lits = append(lits, l)
 			ln.set = append(ln.set, ln.nsets)
+			plain = plain && strings.IndexFunc(l, unicode.IsLetter) < 0
+		}
+		if plain {
+			var ps [][]byte
+			for _, l := range set {
+				ps = append(ps, []byte(l))
+			}
+			ln.plain = append(ln.plain, ps)
 		}
 		ln.nsets++
 	}
@@ -857,9 +870,15 @@ func bestSet(sets [][]string) []string {
 
 // lastStart returns the last offset of win at which a match may start: a
 // match holds a literal of every set, none starting before the match does.
-// -1: some set has no literal in win; len(win) when win holds a non-ASCII
-// fold of one of their letters.
+// -1: some set has no literal in win (a set without letters, whatever win
+// holds: no fold stands for one of its bytes); len(win) when win holds a
+// non-ASCII fold of one of their letters.
 func (ln *litNeed) lastStart(win []byte, sc *startScratch) int {
+	for _, set := range ln.plain {
+		if !slices.ContainsFunc(set, func(l []byte) bool { return bytes.Contains(win, l) }) {
+			return -1
+		}
+	}
 	for _, f := range ln.folds {
 		if bytes.Contains(win, f) {
 			return len(win)

@@ -428,6 +428,9 @@ func TestLitNeedLastStart(t *testing.T) {
 		if st == nil || ln == nil {
 			t.Fatalf("%s: start set %v, needed literals %v", expr, st != nil, ln != nil)
 		}
+		if strings.Contains(expr, "@") != (len(ln.plain) > 0) {
+			t.Fatalf("%s: %d literal sets without letters, looked for as bytes", expr, len(ln.plain))
+		}
 		found := 0
 		for i := 0; i < 3000; i++ {
 			var b strings.Builder
