@@ -185,17 +185,7 @@ func (c *chunkMatcher) deltaHits(pf *prefilter, buf []byte, out []hit) []hit {
 		}
 		rescan(a - 1)
 		d := cp.Dst - cp.Src
-		// Copies mostly follow each other in the base too: look forward
-		// from the last copy's hits a few steps before searching.
-		if i > len(bh) || i > 0 && bh[i-1].end >= a-d {
-			i = 0
-		}
-		for steps := 0; i < len(bh) && bh[i].end < a-d; i++ {
-			if steps++; steps == 8 {
-				i += sort.Search(len(bh)-i, func(k int) bool { return bh[i+k].end >= a-d })
-				break
-			}
-		}
+		i = seekEnd(bh, i, a-d)
 		i0 := i
 		for i < len(bh) && bh[i].end <= b-d {
 			i++
@@ -249,6 +239,34 @@ func (c *chunkMatcher) deltaHits(pf *prefilter, buf []byte, out []hit) []hit {
 		}
 	}
 	return out
+}
+
+// seekEnd returns the index of the first hit of hs (sorted by end) that
+// ends at or past x, looking outwards from i: copies mostly follow each
+// other in the base too, so it is usually at i or a few hits after.
+func seekEnd(hs []hit, i, x int) int {
+	i = min(i, len(hs))
+	lo, hi := 0, len(hs) // it lies in [lo, hi]
+	if i < len(hs) && hs[i].end < x {
+		lo = i + 1
+		for step := 1; i+step < len(hs); step *= 2 {
+			if hs[i+step].end >= x {
+				hi = i + step
+				break
+			}
+			lo = i + step + 1
+		}
+	} else {
+		hi = i
+		for step := 1; i-step >= 0; step *= 2 {
+			if hs[i-step].end < x {
+				lo = i - step + 1
+				break
+			}
+			hi = i - step
+		}
+	}
+	return lo + sort.Search(hi-lo, func(k int) bool { return hs[lo+k].end >= x })
 }
 
 // deltaPiece is one step of deltaHits' plan: report the hits of

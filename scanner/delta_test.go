@@ -7,6 +7,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -468,5 +469,27 @@ func TestDeltaHitsSeams(t *testing.T) {
 	}
 	if searched > 4+2*8 || pf.maxLen < 16 {
 		t.Fatalf("searched %d bytes around 4 inserted (longest keyword %d)", searched, pf.maxLen)
+	}
+}
+
+// TestSeekEnd: seekEnd finds the first hit ending at or past x from any
+// starting index, past the end and before the start among them.
+func TestSeekEnd(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	for n := 0; n < 40; n++ {
+		hs := make([]hit, n)
+		end := 0
+		for k := range hs {
+			end += r.Intn(3) // equal ends too
+			hs[k].end = end
+		}
+		for x := -1; x <= end+1; x++ {
+			want := sort.Search(n, func(k int) bool { return hs[k].end >= x })
+			for i := 0; i <= n+1; i++ {
+				if got := seekEnd(hs, i, x); got != want {
+					t.Fatalf("seekEnd(%v, %d, %d) = %d, want %d", hs, i, x, got, want)
+				}
+			}
+		}
 	}
 }
