@@ -75,16 +75,17 @@ func (m *Matcher) shape(ri int) *lazyShape {
 	s := &m.shapes[ri]
 	s.once.Do(func() {
 		r := m.set.Rules[ri]
-		s.regexShape = shapeOf(r.Expr)
-		s.need, s.hasNeed = needOf(r.Expr, r.SecretGroup)
+		re := parseExpr(r.Expr) // once for all the analyses below
+		s.regexShape = shapeOf(re)
+		s.need, s.hasNeed = needOf(re, r.SecretGroup)
 		if r.Builtin() {
 			// A user's regex is compiled already, within the rule file's
 			// budget: a second, anchored form would double its memory.
-			s.starts = startsOf(r.Expr)
+			s.starts = startsOf(r.Expr, re)
 		}
-		s.bounded = s.withinLine && s.span.ok && holdsKeyword(r.Expr, r.Keywords)
-		s.leads = leadHitsOf(r.Expr, r.Keywords)
-		s.lits = litNeedOf(r.Expr, r.Keywords)
+		s.bounded = s.withinLine && s.span.ok && holdsKeyword(r.Expr, re, r.Keywords)
+		s.leads = leadHitsOf(re, r.Keywords)
+		s.lits = litNeedOf(re, r.Keywords)
 	})
 	return s
 }

@@ -30,11 +30,21 @@ type regexShape struct {
 	span matchSpan
 }
 
-// shapeOf parses expr once (not simplified: Simplify expands x{512,600}
-// into copies of x, which would hide a long bounded repeat).
-func shapeOf(expr string) regexShape {
+// parseExpr parses a rule's regex once for every analysis of its shape
+// (not simplified: Simplify expands x{512,600} into copies of x, which
+// would hide a long bounded repeat); nil when it does not parse, which
+// each analysis takes for "nothing known".
+func parseExpr(expr string) *syntax.Regexp {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
+		return nil
+	}
+	return re
+}
+
+// shapeOf returns the shape of the parsed regex re.
+func shapeOf(re *syntax.Regexp) regexShape {
+	if re == nil {
 		return regexShape{}
 	}
 	return regexShape{spansLines: hasLongMultiline(re), withinLine: newlineAt(re) != nlInside, span: spanOf(re)}
@@ -195,17 +205,16 @@ func (sp *matchSpan) reachStart(buf []byte, to, lo int) int {
 	return lo
 }
 
-// holdsKeyword reports whether every match of expr contains one of
+// holdsKeyword reports whether every match of expr (re parsed) contains one of
 // keywords (lower-case), as the prefilter sees them: one of the literals
 // every match contains, or every string a match can start with, holds a
 // keyword. (A literal matched only through a non-ASCII case fold, the
 // Kelvin sign for k, is not seen as a keyword.)
-func holdsKeyword(expr string, keywords []string) bool {
+func holdsKeyword(expr string, re *syntax.Regexp, keywords []string) bool {
 	if allHold(rules.MustContain(expr), keywords) {
 		return true
 	}
-	re, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
+	if re == nil {
 		return false
 	}
 	pre, _ := prefixes(re, []lead{{}})
@@ -581,11 +590,10 @@ type runNeed struct {
 	set [256]bool
 }
 
-// needOf derives the run the secret group (0: the whole match) requires, or
+// needOf derives, from the parsed regex re, the run the secret group (0: the whole match) requires, or
 // reports false when there is none worth checking (shorter than 8).
-func needOf(expr string, group int) (runNeed, bool) {
-	re, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
+func needOf(re *syntax.Regexp, group int) (runNeed, bool) {
+	if re == nil {
 		return runNeed{}, false
 	}
 	node := re
@@ -747,12 +755,11 @@ type litNeed struct {
 // maxNeedLits bounds the literals of a litNeed.
 const maxNeedLits = 32
 
-// litNeedOf returns the literal sets every match of expr holds one of each
+// litNeedOf returns the literal sets every match of re holds one of each
 // of, leaving out those with a literal that one of keywords holds (a
 // window around that keyword has it); nil if none remain.
-func litNeedOf(expr string, keywords []string) *litNeed {
-	re, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
+func litNeedOf(re *syntax.Regexp, keywords []string) *litNeed {
+	if re == nil {
 		return nil
 	}
 	var lits []string

@@ -29,7 +29,7 @@ func TestRegexShapes(t *testing.T) {
 		{`a(?:x\n){0,50}b`, false, false},                       // 50 short lines: at most 100 bytes
 	}
 	for _, tc := range tests {
-		sh := shapeOf(tc.expr)
+		sh := shapeOf(parseExpr(tc.expr))
 		if got := sh.withinLine; got != tc.withinLine {
 			t.Errorf("withinLine(%q) = %v, want %v", tc.expr, got, tc.withinLine)
 		}
@@ -56,12 +56,12 @@ func TestRunNeed(t *testing.T) {
 		{`(?i)k([a-z]{10})`, 1, 10},
 	}
 	for _, tc := range tests {
-		need, ok := needOf(tc.expr, tc.group)
+		need, ok := needOf(parseExpr(tc.expr), tc.group)
 		if (tc.n == 0) != !ok || (ok && need.n != tc.n) {
 			t.Errorf("needOf(%q, %d) = %d %v, want %d", tc.expr, tc.group, need.n, ok, tc.n)
 		}
 	}
-	need, _ := needOf(`(?i)k([a-z]{10})`, 1)
+	need, _ := needOf(parseExpr(`(?i)k([a-z]{10})`), 1)
 	if !need.set['Q'] || !need.set['q'] || need.set['1'] {
 		t.Errorf("case folding of the set is wrong")
 	}

@@ -52,12 +52,11 @@ func (st *startSet) afterRegexp() *regexp.Regexp {
 // occur so often that trying the regex at each costs more than FindAll.
 const minStartLen = 2
 
-// startsOf returns expr's start set, or nil when its matches can start
+// startsOf returns the start set of expr (re parsed), or nil when its matches can start
 // with something other than a few literals of at least minStartLen ASCII
 // bytes.
-func startsOf(expr string) *startSet {
-	re, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
+func startsOf(expr string, re *syntax.Regexp) *startSet {
+	if re == nil {
 		return nil
 	}
 	if hasBeginText(re) {
@@ -222,12 +221,11 @@ type leadAt struct {
 	off     int
 }
 
-// leadHitsOf returns the lead check of a rule, or nil when it has none:
+// leadHitsOf returns the lead check of a rule (re: its parsed regex), or nil when it has none:
 // some lead holds no keyword, is as long as windowMargin, or may start with
 // something else than its ASCII letters (a non-ASCII case fold).
-func leadHitsOf(expr string, keywords []string) *leadHits {
-	re, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
+func leadHitsOf(re *syntax.Regexp, keywords []string) *leadHits {
+	if re == nil {
 		return nil
 	}
 	leads, _ := prefixes(re, []lead{{}})

@@ -64,7 +64,7 @@ func TestStartsFindAllRules(t *testing.T) {
 	}
 	with, answered, asked := 0, 0, 0
 	for _, r := range set.Rules {
-		st := startsOf(r.Expr)
+		st := startsOf(r.Expr, parseExpr(r.Expr))
 		if st == nil {
 			continue
 		}
@@ -107,7 +107,7 @@ func TestStartsFindAllGenerated(t *testing.T) {
 	pieces := append([]string{"_auth=", "key_", "ab=", "sk=", "=:", "fake", "MOCK", "show", "pass", "PassWord", "pwd", "AQE", "aqe", "key", "KEY", "sk", "ab", "abc", "d", "is", "has", "_", "=", ":", "abcd1234", "Zz9+/", "\"", "\t"}, contexts...)
 	rng := rand.New(rand.NewSource(7))
 	for _, expr := range startsExprs {
-		st := startsOf(expr)
+		st := startsOf(expr, parseExpr(expr))
 		if st == nil {
 			t.Fatalf("%s: no start set", expr)
 		}
@@ -146,7 +146,7 @@ func TestStartsOf(t *testing.T) {
 		{`^key=[a-z]{8}`, false},              // \A: the window's start is taken for a line's
 		{`(?m)^key=[a-z]{8}`, true},
 	} {
-		if got := startsOf(tc.expr) != nil; got != tc.want {
+		if got := startsOf(tc.expr, parseExpr(tc.expr)) != nil; got != tc.want {
 			t.Errorf("startsOf(%q) != nil is %v, want %v", tc.expr, got, tc.want)
 		}
 	}
@@ -162,7 +162,7 @@ func FuzzStartsFindAll(f *testing.F) {
 	}
 	exprs := append([]string{}, startsExprs...)
 	for _, r := range set.Rules {
-		if st := startsOf(r.Expr); r.Generic || (st != nil && slices.ContainsFunc(st.ctx, func(c leadCtx) bool { return c != ctxAny })) {
+		if st := startsOf(r.Expr, parseExpr(r.Expr)); r.Generic || (st != nil && slices.ContainsFunc(st.ctx, func(c leadCtx) bool { return c != ctxAny })) {
 			exprs = append(exprs, r.Expr)
 		}
 	}
@@ -172,7 +172,7 @@ func FuzzStartsFindAll(f *testing.F) {
 	}
 	var cs []compiled
 	for _, e := range exprs {
-		if st := startsOf(e); st != nil {
+		if st := startsOf(e, parseExpr(e)); st != nil {
 			cs = append(cs, compiled{regexp.MustCompile(e), st})
 		}
 	}
@@ -424,7 +424,7 @@ func TestLitNeedLastStart(t *testing.T) {
 		{`(?i)key(?:id|name)?[:=]\s*(?:secret|token)(\w*)`, []string{"key", "KEY", "ID", "name", ":", "=", " ", "secret", "token", "s", "x"}},
 	} {
 		expr, pieces := tc.expr, append(tc.pieces, "_", "\n", "\u017f")
-		re, st, ln := regexp.MustCompile(expr), startsOf(expr), litNeedOf(expr, nil)
+		re, st, ln := regexp.MustCompile(expr), startsOf(expr, parseExpr(expr)), litNeedOf(parseExpr(expr), nil)
 		if st == nil || ln == nil {
 			t.Fatalf("%s: start set %v, needed literals %v", expr, st != nil, ln != nil)
 		}
