@@ -507,6 +507,26 @@ type inflater struct {
 	br *bufio.Reader
 	sr io.SectionReader
 	rd bytes.Reader
+	z  *zinflater // for streams held in memory
+}
+
+// inflateBytes inflates the zlib stream at the start of src into a buffer
+// of exactly size bytes (dst is reused when large enough).
+func (in *inflater) inflateBytes(src []byte, size int64, dst []byte) ([]byte, error) {
+	if size > int64(len(src))*maxRatio+4096 {
+		return nil, fmt.Errorf("object header claims %d bytes from at most %d compressed", size, len(src))
+	}
+	if in.z == nil {
+		in.z = new(zinflater)
+	}
+	if int64(cap(dst)) < size {
+		dst = make([]byte, size)
+	}
+	dst = dst[:size]
+	if err := in.z.inflate(dst, src); err != nil {
+		return nil, fmt.Errorf("inflate: %w", err)
+	}
+	return dst, nil
 }
 
 func (in *inflater) reset(r io.Reader) (io.Reader, error) {
@@ -530,8 +550,7 @@ func (db *odb) inflateAt(p *pack, off int64, size int64, dst []byte) ([]byte, er
 	inf := db.pool.Get().(*inflater)
 	defer db.pool.Put(inf)
 	if p.data != nil {
-		inf.rd.Reset(p.data[off:])
-		return inflateInto(inf, &inf.rd, p.size-off, size, dst)
+		return inf.inflateBytes(p.data[off:], size, dst)
 	}
 	inf.sr = *io.NewSectionReader(p.f, off, p.size-off)
 	if inf.br == nil {
