@@ -507,6 +507,28 @@ type inflater struct {
 	br *bufio.Reader
 	sr io.SectionReader
 	rd bytes.Reader
+	z  *zinflater // for streams held in memory
+
+	scratch []byte // a buffer for content used only while it is held
+}
+
+// inflateBytes inflates the zlib stream at the start of src into a buffer
+// of exactly size bytes (dst is reused when large enough).
+func (in *inflater) inflateBytes(src []byte, size int64, dst []byte) ([]byte, error) {
+	if size > int64(len(src))*maxRatio+4096 {
+		return nil, fmt.Errorf("object header claims %d bytes from at most %d compressed", size, len(src))
+	}
+	if in.z == nil {
+		in.z = new(zinflater)
+	}
+	if int64(cap(dst)) < size {
+		dst = make([]byte, size)
+	}
+	dst = dst[:size]
+	if err := in.z.inflate(dst, src); err != nil {
+		return nil, fmt.Errorf("inflate: %w", err)
+	}
+	return dst, nil
 }
 
 func (in *inflater) reset(r io.Reader) (io.Reader, error) {
@@ -529,9 +551,13 @@ func (in *inflater) reset(r io.Reader) (io.Reader, error) {
 func (db *odb) inflateAt(p *pack, off int64, size int64, dst []byte) ([]byte, error) {
 	inf := db.pool.Get().(*inflater)
 	defer db.pool.Put(inf)
+	return db.inflateWith(inf, p, off, size, dst)
+}
+
+// inflateWith is inflateAt with the given inflater.
+func (db *odb) inflateWith(inf *inflater, p *pack, off int64, size int64, dst []byte) ([]byte, error) {
 	if p.data != nil {
-		inf.rd.Reset(p.data[off:])
-		return inflateInto(inf, &inf.rd, p.size-off, size, dst)
+		return inf.inflateBytes(p.data[off:], size, dst)
 	}
 	inf.sr = *io.NewSectionReader(p.f, off, p.size-off)
 	if inf.br == nil {
@@ -626,9 +652,16 @@ func (db *odb) readPacked(p *pack, off int64, depth int) (objType, []byte, error
 	if err != nil {
 		return objBad, nil, err
 	}
-	delta, err := db.inflateAt(p, off+int64(h.hdrLen), h.size, nil)
+	// The delta is needed only while patching: inflate it into a pooled
+	// inflater's scratch buffer.
+	inf := db.pool.Get().(*inflater)
+	defer db.pool.Put(inf)
+	delta, err := db.inflateWith(inf, p, off+int64(h.hdrLen), h.size, inf.scratch)
 	if err != nil {
 		return objBad, nil, fmt.Errorf("%s at %d: %w", filepath.Base(p.path), off, err)
+	}
+	if cap(delta) <= 1<<20 {
+		inf.scratch = delta
 	}
 	data, err := patchDelta(nil, base, delta)
 	if err != nil {

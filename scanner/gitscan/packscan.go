@@ -211,7 +211,6 @@ type packWorker struct {
 	zbuf  []byte
 	delta []byte
 	bufs  [][]byte // content per delta depth
-	rd    bytes.Reader
 
 	memos  *blobMemos     // nil: blobs are matched whole
 	copies []scanner.Copy // what the last delta patched copied from its base
@@ -232,8 +231,7 @@ func (pl *packPlan) inflate(w *packWorker, i int32, dst []byte) ([]byte, error) 
 		return nil, errors.New("corrupt object extent")
 	}
 	if pl.p.data != nil {
-		w.rd.Reset(pl.p.data[start : start+clen])
-		return inflateInto(&w.inf, &w.rd, clen, pl.size[i], dst)
+		return w.inf.inflateBytes(pl.p.data[start:start+clen], pl.size[i], dst)
 	}
 	if int64(cap(w.zbuf)) < clen {
 		w.zbuf = make([]byte, clen)
@@ -242,8 +240,7 @@ func (pl *packPlan) inflate(w *packWorker, i int32, dst []byte) ([]byte, error) 
 	if _, err := pl.p.f.ReadAt(z, start); err != nil {
 		return nil, err
 	}
-	w.rd.Reset(z)
-	return inflateInto(&w.inf, &w.rd, clen, pl.size[i], dst)
+	return w.inf.inflateBytes(z, pl.size[i], dst)
 }
 
 // decodeRoot decodes delta tree root i and everything needed below it.

@@ -14,9 +14,11 @@ package main
 
 import (
 	"bufio"
+	"encoding/asn1"
 	"encoding/base64"
 	"fmt"
 	"math"
+	"math/big"
 	"math/rand"
 	"strings"
 )
@@ -175,10 +177,11 @@ func (g *helmGen) fakeSecret(i int, f *helmFile) []string {
 	case 4:
 		return []string{ind + "apiToken: \"" + g.rnd(alnum, 32) + "\"\n"}
 	default:
-		// A multi-line private key in a block scalar.
-		raw := make([]byte, 600+g.r.Intn(600))
-		g.r.Read(raw)
-		b := base64.StdEncoding.EncodeToString(raw)
+		// A multi-line private key in a block scalar. Its body is a PKCS#1
+		// structure (a SEQUENCE of a version and eight INTEGERs, the sizes
+		// of a 1024- or 2048-bit key) of random numbers: shaped like a key,
+		// as the private-key rules require, but no key at all.
+		b := base64.StdEncoding.EncodeToString(g.fakeRSA(64 << g.r.Intn(2)))
 		out := []string{ind + "tls.key: |\n", ind + "  -----BEGIN RSA PRIVATE KEY-----\n"}
 		for len(b) > 64 {
 			out = append(out, ind+"  "+b[:64]+"\n")
@@ -186,6 +189,26 @@ func (g *helmGen) fakeSecret(i int, f *helmFile) []string {
 		}
 		return append(out, ind+"  "+b+"\n", ind+"  -----END RSA PRIVATE KEY-----\n")
 	}
+}
+
+// fakeRSA returns a DER PKCS#1 RSAPrivateKey of random numbers whose
+// primes are half bytes long.
+func (g *helmGen) fakeRSA(half int) []byte {
+	num := func(n int) *big.Int {
+		b := make([]byte, n)
+		g.r.Read(b)
+		b[0] |= 0x80
+		return new(big.Int).SetBytes(b)
+	}
+	key := struct {
+		Version                     int
+		N, E, D, P, Q, Dp, Dq, Qinv *big.Int
+	}{0, num(2 * half), big.NewInt(65537), num(2 * half), num(half), num(half), num(half), num(half), num(half)}
+	der, err := asn1.Marshal(key)
+	if err != nil {
+		panic(err) // only big.Ints and an int: cannot fail
+	}
+	return der
 }
 
 // edit changes a few lines of f: a value changed, lines inserted, deleted,

@@ -1,0 +1,166 @@
+package gitscan
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestDiffTreesMatchesGit checks the files diffTrees reports changed between
+// two trees against git diff-tree, on random snapshots whose trees mostly
+// start alike (the entries they share are skipped) with nested directories,
+// executable bits, symlinks, and files and directories swapping places.
+func TestDiffTreesMatchesGit(t *testing.T) {
+	r := newTestRepo(t)
+	rnd := newRand(11)
+	names := []string{"a", "b", "a.txt", "a-b", "a0", "lib", "lib.go", "z"}
+	randPath := func() string {
+		p := names[rnd.Intn(len(names))]
+		for d := rnd.Intn(3); d > 0; d-- {
+			p += "/" + names[rnd.Intn(len(names))]
+		}
+		return p
+	}
+	var trees []string
+	for c := 0; c < 24; c++ {
+		for k := 0; k < 1+rnd.Intn(5); k++ {
+			p := filepath.Join(r.dir, randPath())
+			if rnd.Intn(8) == 0 {
+				os.RemoveAll(p)
+				continue
+			}
+			for d := filepath.Dir(p); d != r.dir; d = filepath.Dir(d) {
+				if fi, err := os.Lstat(d); err == nil && !fi.IsDir() {
+					os.Remove(d)
+				}
+			}
+			os.RemoveAll(p)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			content := fmt.Sprintf("v%d", rnd.Intn(5))
+			var err error
+			switch rnd.Intn(6) {
+			case 0:
+				err = os.Symlink(content, p)
+			case 1:
+				err = os.WriteFile(p, []byte(content), 0o755)
+			default:
+				err = os.WriteFile(p, []byte(content), 0o644)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.commit(fmt.Sprint(c))
+		trees = append(trees, r.git("rev-parse", "HEAD^{tree}"))
+	}
+	rp, err := openRepo(context.Background(), r.dir, func(string) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rp.close()
+	tc := newTreeCache(rp.db, 1<<20, func(msg string) { t.Error(msg) })
+	empty := r.git("hash-object", "-t", "tree", "-w", "/dev/null")
+	pairs := [][2]string{{empty, trees[0]}, {trees[len(trees)-1], empty}}
+	for i := 1; i < len(trees); i++ {
+		pairs = append(pairs, [2]string{trees[i-1], trees[i]}, [2]string{trees[i], trees[rnd.Intn(len(trees))]})
+	}
+	for _, pr := range pairs {
+		a, _ := parseHash([]byte(pr[0]))
+		b, _ := parseHash([]byte(pr[1]))
+		if pr[0] == empty {
+			a = zeroHash
+		}
+		if pr[1] == empty {
+			b = zeroHash
+		}
+		for _, prefix := range []string{"", "top/dir"} {
+			var got []string
+			tc.diffTrees(a, b, []byte(prefix), true, func(path []byte, old, new hash, kind int) {
+				got = append(got, fmt.Sprintf("%s %s %s", path, old, new))
+			})
+			sort.Strings(got)
+			want := gitFileChanges(t, r, pr[0], pr[1], prefix)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("diff %s..%s (prefix %q):\ngot  %q\nwant %q", pr[0], pr[1], prefix, got, want)
+			}
+		}
+	}
+}
+
+// gitFileChanges lists what git diff-tree reports changed between trees a
+// and b as diffTrees does: "path old new", where old and new are the
+// regular files' blobs (zero for anything else) and only content changes
+// count.
+func gitFileChanges(t *testing.T, r *testRepo, a, b, prefix string) []string {
+	t.Helper()
+	var out []string
+	for _, line := range strings.Split(r.git("diff-tree", "-r", "--no-renames", a, b), "\n") {
+		meta, path, ok := strings.Cut(line, "\t")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(strings.TrimPrefix(meta, ":"))
+		if len(f) != 5 {
+			t.Fatalf("diff-tree line %q", line)
+		}
+		old, new := zeroHash.String(), zeroHash.String()
+		if strings.HasPrefix(f[0], "100") {
+			old = f[2]
+		}
+		if strings.HasPrefix(f[1], "100") {
+			new = f[3]
+		}
+		if old == new {
+			continue // not a regular file on either side, or only its mode changed
+		}
+		if prefix != "" {
+			path = prefix + "/" + path
+		}
+		out = append(out, fmt.Sprintf("%s %s %s", path, old, new))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestParseTreeEntries checks that the tree cache's parser reads what
+// parseTree reads and rejects what it rejects, with the same error.
+func TestParseTreeEntries(t *testing.T) {
+	h := strings.Repeat("\x01", 20)
+	for _, tc := range []struct{ name, data string }{
+		{"empty", ""},
+		{"entries", "100644 a.txt\x00" + h + "40000 lib\x00" + h + "120000 z\x00" + h},
+		{"hash holding NUL and space", "100644 a\x00" + strings.Repeat("\x00 ", 10) + "40000 b\x00" + h},
+		{"mode of 7 digits", "1000644 a\x00" + h},
+		{"mode too long", "10000644 a\x00" + h},
+		{"no mode", " a\x00" + h},
+		{"bad mode digit", "100844 a\x00" + h},
+		{"no space", "100644"},
+		{"no name", "100644 \x00" + h},
+		{"short hash", "100644 a\x00" + h[:19]},
+		{"slash in name", "100644 a/b\x00" + h},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, wantErr := parseTree([]byte(tc.data), nil)
+			ents, err := parseTreeEntries([]byte(tc.data))
+			if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Fatalf("error %v, want %v", err, wantErr)
+			}
+			tr := &tree{data: []byte(tc.data), ents: ents}
+			var got []treeEntry
+			for i := range ents {
+				e := &ents[i]
+				got = append(got, treeEntry{name: tr.name(e), mode: e.mode, hash: tr.hash(e)})
+			}
+			if len(got) != len(want) || len(got) > 0 && !reflect.DeepEqual(got, want) {
+				t.Errorf("entries %v, want %v", got, want)
+			}
+		})
+	}
+}
