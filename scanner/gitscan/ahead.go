@@ -1,7 +1,6 @@
 package gitscan
 
 import (
-	"bytes"
 	"context"
 	"slices"
 	"sync"
@@ -109,7 +108,6 @@ func (db *odb) decodeCommitsAhead(ctx context.Context, workers int) *commitsAhea
 		go func() {
 			defer wg.Done()
 			var inf inflater
-			var rd bytes.Reader
 			var buf []byte
 			for j := range ch {
 				if ctx.Err() != nil {
@@ -117,8 +115,7 @@ func (db *odb) decodeCommitsAhead(ctx context.Context, workers int) *commitsAhea
 				}
 				db.slots.acquire()
 				for n, s := range j.spans {
-					rd.Reset(j.p.data[s.start:s.end])
-					data, err := inflateInto(&inf, &rd, s.end-s.start, s.size, buf)
+					data, err := inf.inflateBytes(j.p.data[s.start:s.end], s.size, buf)
 					if err != nil {
 						continue
 					}
