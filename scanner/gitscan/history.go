@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -163,22 +164,37 @@ func Scan(ctx context.Context, target string, m *scanner.Matcher, run scanner.Op
 	var missing missingObjects
 	warn := func(msg string) {
 		cnt.Errors.Add(1)
-		if strings.Contains(msg, errNotFound.Error()) && !missing.name() {
+		if strings.Contains(msg, errNotFound.Error()) {
+			missing.add(missingNote{key: msg, msg: msg})
 			return
 		}
 		if opts.Warn != nil {
 			opts.Warn(msg)
 		}
 	}
-	if onError := run.OnError; onError != nil {
+	onError := run.OnError
+	if onError != nil {
 		run.OnError = func(path string, err error) {
-			if errors.Is(err, errNotFound) && !missing.name() {
+			if errors.Is(err, errNotFound) {
+				missing.add(missingNote{key: path + "\x00" + err.Error(), path: path, err: err})
 				return
 			}
 			onError(path, err)
 		}
 	}
 	defer func() {
+		// Named at the end, the same few whatever order workers met them in.
+		missing.mu.Lock()
+		named := missing.named
+		missing.mu.Unlock()
+		for _, m := range named {
+			switch {
+			case m.err != nil && onError != nil:
+				onError(m.path, m.err)
+			case m.err == nil && opts.Warn != nil:
+				opts.Warn(m.msg)
+			}
+		}
 		if msg := missing.summary(); msg != "" && opts.Warn != nil {
 			opts.Warn(msg)
 		}
@@ -283,18 +299,35 @@ const namedMissing = 5
 
 // missingObjects counts one repository's missing objects, so that a
 // snapshot missing thousands of them does not flood stderr. Every one is
-// still counted in the scan's errors.
+// still counted in the scan's errors; the namedMissing first by key are
+// named when the scan ends, so that the same ones are named every run.
 type missingObjects struct {
-	mu sync.Mutex
-	n  int
+	mu    sync.Mutex
+	n     int
+	named []missingNote // sorted by key, at most namedMissing
 }
 
-// name counts one more missing object and reports whether to name it.
-func (m *missingObjects) name() bool {
+// missingNote is a missing object's notice: a warning (msg) or a failed
+// path (path, err).
+type missingNote struct {
+	key, msg, path string
+	err            error
+}
+
+// add counts one more missing object, keeping it if it is among the
+// namedMissing first by key.
+func (m *missingObjects) add(note missingNote) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.n++
-	return m.n <= namedMissing
+	i := sort.Search(len(m.named), func(k int) bool { return m.named[k].key > note.key })
+	if i == namedMissing {
+		return
+	}
+	m.named = slices.Insert(m.named, i, note)
+	if len(m.named) > namedMissing {
+		m.named = m.named[:namedMissing]
+	}
 }
 
 // summary is the line summing up the objects not named ("" if none).

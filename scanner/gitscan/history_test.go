@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -691,5 +692,21 @@ func TestManyMissingObjectsSummarised(t *testing.T) {
 	}
 	if summaries != 1 {
 		t.Errorf("want one summary line %q, warnings:\n%s", want, strings.Join(sr.warnings, "\n"))
+	}
+	// The same ones are named whatever order the workers meet them in:
+	// the first by path.
+	for i, e := range sr.errs {
+		if want := fmt.Sprintf("f%02d.txt", i); !strings.HasPrefix(e, want) {
+			t.Errorf("named missing object %d: %q, want one of %s", i, e, want)
+		}
+	}
+	for _, workers := range []int{1, 3, 8} {
+		other, err := tryScanWorkers(r.dir, Options{}, workers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(other.errs, sr.errs) {
+			t.Errorf("-j %d names other missing objects:\n%s\nthan -j 2:\n%s", workers, strings.Join(other.errs, "\n"), strings.Join(sr.errs, "\n"))
+		}
 	}
 }
