@@ -2,7 +2,6 @@ package gitscan
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -95,29 +94,11 @@ func TestCommitsDecodedAhead(t *testing.T) {
 func TestCorruptPackedCommitIsReported(t *testing.T) {
 	r, _ := branchyHistory(t)
 	head := r.git("rev-parse", "HEAD~1")
-	db, err := openODB(filepath.Join(r.dir, ".git", "objects"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, _ := parseHash([]byte(head))
-	p, off, ok := db.locate(h)
-	if !ok {
-		t.Fatal("commit not in a pack")
-	}
-	db.close()
-	data, err := os.ReadFile(p.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := off + 4; i < off+10; i++ {
-		data[i] ^= 0x55
-	}
-	if err := os.Chmod(p.path, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p.path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	r.corruptPacked(head, func(data []byte, x packedExtent) {
+		for i := x.off + 4; i < x.off+10; i++ {
+			data[i] ^= 0x55
+		}
+	})
 	sr := scanRepo(t, r.dir, Options{})
 	if !strings.Contains(strings.Join(sr.warnings, "\n"), head) {
 		t.Errorf("warnings do not name the corrupt commit %s: %v", head, sr.warnings)

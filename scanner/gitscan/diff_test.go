@@ -3,8 +3,6 @@ package gitscan
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -18,48 +16,7 @@ import (
 func TestDiffTreesMatchesGit(t *testing.T) {
 	r := newTestRepo(t)
 	rnd := newRand(11)
-	names := []string{"a", "b", "a.txt", "a-b", "a0", "lib", "lib.go", "z"}
-	randPath := func() string {
-		p := names[rnd.Intn(len(names))]
-		for d := rnd.Intn(3); d > 0; d-- {
-			p += "/" + names[rnd.Intn(len(names))]
-		}
-		return p
-	}
-	var trees []string
-	for c := 0; c < 24; c++ {
-		for k := 0; k < 1+rnd.Intn(5); k++ {
-			p := filepath.Join(r.dir, randPath())
-			if rnd.Intn(8) == 0 {
-				os.RemoveAll(p)
-				continue
-			}
-			for d := filepath.Dir(p); d != r.dir; d = filepath.Dir(d) {
-				if fi, err := os.Lstat(d); err == nil && !fi.IsDir() {
-					os.Remove(d)
-				}
-			}
-			os.RemoveAll(p)
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			content := fmt.Sprintf("v%d", rnd.Intn(5))
-			var err error
-			switch rnd.Intn(6) {
-			case 0:
-				err = os.Symlink(content, p)
-			case 1:
-				err = os.WriteFile(p, []byte(content), 0o755)
-			default:
-				err = os.WriteFile(p, []byte(content), 0o644)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-		r.commit(fmt.Sprint(c))
-		trees = append(trees, r.git("rev-parse", "HEAD^{tree}"))
-	}
+	trees := r.randomTrees(rnd, []string{"a", "b", "a.txt", "a-b", "a0", "lib", "lib.go", "z"}, 24, 5, 5)
 	rp, err := openRepo(context.Background(), r.dir, func(string) {})
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -88,6 +89,48 @@ func newTestRepo(t testing.TB) *testRepo {
 	r.git("init", "-q", "-b", "main")
 	r.git("config", "gc.auto", "0")
 	return r
+}
+
+// packedExtent is where an object lies in its pack: [off, end), header
+// included, and its type there (a delta's is the delta type).
+type packedExtent struct {
+	off, end int64
+	typ      objType
+}
+
+// corruptPacked rewrites the pack holding the object rev names, after
+// mangle has changed the pack's bytes around that object.
+func (r *testRepo) corruptPacked(rev string, mangle func(data []byte, x packedExtent)) {
+	r.t.Helper()
+	db, err := openODB(filepath.Join(r.dir, ".git", "objects"))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	h, _ := parseHash([]byte(r.git("rev-parse", rev)))
+	p, off, ok := db.locate(h)
+	if !ok {
+		db.close()
+		r.t.Fatalf("%s is not in a pack", rev)
+	}
+	lay := p.layout()
+	i := slices.Index(lay.offs, off)
+	if i < 0 {
+		db.close()
+		r.t.Fatalf("%s at %d is not in its pack's layout", rev, off)
+	}
+	x, path := packedExtent{off: off, end: lay.ends[i], typ: lay.typ[i]}, p.path
+	db.close()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	mangle(data, x)
+	if err := os.Chmod(path, 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		r.t.Fatal(err)
+	}
 }
 
 // git runs git in the repository with a fixed identity and a clock that
@@ -206,3 +249,56 @@ func sorted(s ...string) []string {
 }
 
 func newRand(seed int64) *rand.Rand { return rand.New(rand.NewSource(seed)) }
+
+// randomTrees commits n random snapshots and returns their trees: each
+// commit changes 1 to maxEdits paths made of names (up to three deep),
+// removing them or writing one of contents values as a file, an executable
+// file or a symlink, with files and directories swapping places.
+func (r *testRepo) randomTrees(rnd *rand.Rand, names []string, n, maxEdits, contents int) []string {
+	r.t.Helper()
+	randPath := func() string {
+		p := names[rnd.Intn(len(names))]
+		for d := rnd.Intn(3); d > 0; d-- {
+			p += "/" + names[rnd.Intn(len(names))]
+		}
+		return p
+	}
+	var trees []string
+	for c := 0; c < n; c++ {
+		for k := 0; k < 1+rnd.Intn(maxEdits); k++ {
+			p := filepath.Join(r.dir, randPath())
+			op := rnd.Intn(10)
+			if op < 2 {
+				os.RemoveAll(p)
+				continue
+			}
+			// A path may have to become a directory or a file: clear
+			// whatever stands in the way.
+			for d := filepath.Dir(p); d != r.dir; d = filepath.Dir(d) {
+				if fi, err := os.Lstat(d); err == nil && !fi.IsDir() {
+					os.Remove(d)
+				}
+			}
+			os.RemoveAll(p)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				r.t.Fatal(err)
+			}
+			content := fmt.Sprintf("v%d", rnd.Intn(contents)) // equal blobs at other paths, as symlinks, and back
+			var err error
+			switch op {
+			case 2:
+				err = os.Symlink(content, p) // the same blob as a file holding content
+			case 3:
+				err = os.WriteFile(p, []byte(content), 0o755)
+			default:
+				err = os.WriteFile(p, []byte(content), 0o644)
+			}
+			if err != nil {
+				r.t.Fatal(err)
+			}
+		}
+		r.commit(fmt.Sprint(c))
+		trees = append(trees, r.git("rev-parse", "HEAD^{tree}"))
+	}
+	return trees
+}

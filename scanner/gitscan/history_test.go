@@ -441,30 +441,11 @@ func TestCorruptPack(t *testing.T) {
 	r.git("repack", "-adq")
 	badHash := r.git("rev-parse", "HEAD:bad.txt")
 	// Flip bytes in the middle of bad.txt's compressed data.
-	db, err := openODB(filepath.Join(r.dir, ".git", "objects"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, _ := parseHash([]byte(badHash))
-	p, off, ok := db.locate(h)
-	if !ok {
-		t.Fatal("blob not in a pack")
-	}
-	packPath := p.path
-	db.close()
-	data, err := os.ReadFile(packPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := off + 6; i < off+12; i++ {
-		data[i] ^= 0x55
-	}
-	if err := os.Chmod(packPath, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(packPath, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	r.corruptPacked("HEAD:bad.txt", func(data []byte, x packedExtent) {
+		for i := x.off + 6; i < x.off+12; i++ {
+			data[i] ^= 0x55
+		}
+	})
 	sr := scanRepo(t, r.dir, Options{})
 	if got := sr.secrets(); !reflect.DeepEqual(got, []string{good}) {
 		t.Errorf("secrets = %v, want only %s", got, good)

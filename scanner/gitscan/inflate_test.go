@@ -7,10 +7,7 @@ import (
 	"errors"
 	"io"
 	"math/rand"
-	"os"
-	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -149,34 +146,12 @@ func TestPackedBlobChecksumIsChecked(t *testing.T) {
 	r.write("bad.txt", strings.Repeat("more filler\n", 20)+bad+"\n")
 	r.commit("two files")
 	r.git("repack", "-adq")
-	badHash := r.git("rev-parse", "HEAD:bad.txt")
-	db, err := openODB(filepath.Join(r.dir, ".git", "objects"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, _ := parseHash([]byte(badHash))
-	p, off, ok := db.locate(h)
-	if !ok {
-		t.Fatal("blob not in a pack")
-	}
-	lay := p.layout()
-	i := slices.Index(lay.offs, off)
-	if i < 0 || lay.typ[i] != objBlob {
-		t.Fatalf("blob at %d not found whole in the layout", off)
-	}
-	end, packPath := lay.ends[i], p.path
-	db.close()
-	data, err := os.ReadFile(packPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data[end-1] ^= 0x01 // the last byte of the adler32 trailer
-	if err := os.Chmod(packPath, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(packPath, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	r.corruptPacked("HEAD:bad.txt", func(data []byte, x packedExtent) {
+		if x.typ != objBlob {
+			t.Fatalf("bad.txt is a %s in the pack, not a whole blob", x.typ)
+		}
+		data[x.end-1] ^= 0x01 // the last byte of the adler32 trailer
+	})
 	sr := scanRepo(t, r.dir, Options{})
 	if got := sr.secrets(); !reflect.DeepEqual(got, []string{good}) {
 		t.Errorf("secrets = %v, want only %s", got, good)

@@ -2,9 +2,6 @@ package gitscan
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -17,50 +14,9 @@ import (
 func TestSameFileMatchesDiff(t *testing.T) {
 	r := newTestRepo(t)
 	rnd := newRand(7)
-	names := []string{"a", "b", "a.txt", "a-b", "a0", "lib", "lib.go"}
-	randPath := func() string {
-		p := names[rnd.Intn(len(names))]
-		for d := rnd.Intn(3); d > 0; d-- {
-			p += "/" + names[rnd.Intn(len(names))]
-		}
-		return p
-	}
 	var trees []hash
-	for c := 0; c < 40; c++ {
-		for k := 0; k < 1+rnd.Intn(6); k++ {
-			p := filepath.Join(r.dir, randPath())
-			switch op := rnd.Intn(10); {
-			case op < 2:
-				os.RemoveAll(p)
-			default:
-				// A path may have to become a directory or a file: clear
-				// whatever stands in the way.
-				for d := filepath.Dir(p); d != r.dir; d = filepath.Dir(d) {
-					if fi, err := os.Lstat(d); err == nil && !fi.IsDir() {
-						os.Remove(d)
-					}
-				}
-				os.RemoveAll(p)
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				content := fmt.Sprintf("v%d", rnd.Intn(4)) // equal blobs at other paths, as symlinks, and back
-				var err error
-				switch {
-				case op == 2:
-					err = os.Symlink(content, p) // the same blob as a file holding content
-				case op == 3:
-					err = os.WriteFile(p, []byte(content), 0o755)
-				default:
-					err = os.WriteFile(p, []byte(content), 0o644)
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		r.commit(fmt.Sprint(c))
-		h, ok := parseHash([]byte(r.git("rev-parse", "HEAD^{tree}")))
+	for _, id := range r.randomTrees(rnd, []string{"a", "b", "a.txt", "a-b", "a0", "lib", "lib.go"}, 40, 6, 4) {
+		h, ok := parseHash([]byte(id))
 		if !ok {
 			t.Fatal("no tree")
 		}
