@@ -506,7 +506,6 @@ type inflater struct {
 	zr io.ReadCloser
 	br *bufio.Reader
 	sr io.SectionReader
-	rd bytes.Reader
 	z  *zinflater // for streams held in memory
 
 	scratch []byte // a buffer for content used only while it is held
