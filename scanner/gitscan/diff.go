@@ -59,8 +59,8 @@ func sameHash(t *tree, x *tent, u *tree, y *tent) bool {
 	return string(t.data[x.end+1:x.end+21]) == string(u.data[y.end+1:y.end+21])
 }
 
-// parseTreeEntries parses a tree object as parseTree does (with the same
-// errors), into entries that point into data by offset.
+// parseTreeEntries parses a tree object into entries that point into data
+// by offset.
 func parseTreeEntries(data []byte) ([]tent, error) {
 	if int64(len(data)) >= 1<<32-21 {
 		return nil, errors.New("corrupt tree: too large")
@@ -341,14 +341,10 @@ func commonPrefix(a, b []byte) int {
 	return i
 }
 
-// compareEntries orders tree entries as git does: by name, a directory
-// sorting as if its name ended with '/'. Entries compare equal only when
-// both name and directory-ness match.
-func compareEntries(a, b *treeEntry) int {
-	return compareNames(a.name, a.isDir(), b.name, b.isDir())
-}
-
-// compareNames is compareEntries on names and directory-ness.
+// compareNames orders tree entries as git does, given their names and
+// whether they are directories: by name, a directory sorting as if its name
+// ended with '/'. Entries compare equal only when both name and
+// directory-ness match.
 func compareNames(an []byte, aDir bool, bn []byte, bDir bool) int {
 	n := min(len(an), len(bn))
 	if c := bytes.Compare(an[:n], bn[:n]); c != 0 {

@@ -1,7 +1,9 @@
 package gitscan
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -103,21 +105,63 @@ func TestParseTreeEntries(t *testing.T) {
 		{"short hash", "100644 a\x00" + h[:19]},
 		{"slash in name", "100644 a/b\x00" + h},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			want, wantErr := parseTree([]byte(tc.data), nil)
-			ents, err := parseTreeEntries([]byte(tc.data))
-			if fmt.Sprint(err) != fmt.Sprint(wantErr) {
-				t.Fatalf("error %v, want %v", err, wantErr)
+		t.Run(tc.name, func(t *testing.T) { sameAsParseTree(t, []byte(tc.data)) })
+	}
+}
+
+// parseTree is the plain reading of a tree object (names share data's
+// memory) that parseTreeEntries must agree with, entries and errors.
+func parseTree(data []byte, out []treeEntry) ([]treeEntry, error) {
+	out = out[:0]
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		if sp <= 0 || sp > 7 {
+			return nil, errors.New("corrupt tree: bad mode")
+		}
+		var mode uint32
+		for _, c := range data[:sp] {
+			if c < '0' || c > '7' {
+				return nil, errors.New("corrupt tree: bad mode")
 			}
-			tr := &tree{data: []byte(tc.data), ents: ents}
-			var got []treeEntry
-			for i := range ents {
-				e := &ents[i]
-				got = append(got, treeEntry{name: tr.name(e), mode: e.mode, hash: tr.hash(e)})
-			}
-			if len(got) != len(want) || len(got) > 0 && !reflect.DeepEqual(got, want) {
-				t.Errorf("entries %v, want %v", got, want)
-			}
-		})
+			mode = mode<<3 | uint32(c-'0')
+		}
+		data = data[sp+1:]
+		nul := bytes.IndexByte(data, 0)
+		if nul <= 0 || nul+21 > len(data) {
+			return nil, errors.New("corrupt tree: bad entry")
+		}
+		e := treeEntry{name: data[:nul:nul], mode: mode}
+		copy(e.hash[:], data[nul+1:nul+21])
+		data = data[nul+21:]
+		if bytes.IndexByte(e.name, '/') >= 0 {
+			return nil, fmt.Errorf("corrupt tree: entry name %q has a slash", e.name)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// compareEntries is compareNames on two entries.
+func compareEntries(a, b *treeEntry) int {
+	return compareNames(a.name, a.isDir(), b.name, b.isDir())
+}
+
+// sameAsParseTree fails t when parseTreeEntries reads data otherwise than
+// parseTree: other entries, or another error.
+func sameAsParseTree(t *testing.T, data []byte) {
+	t.Helper()
+	want, wantErr := parseTree(data, nil)
+	ents, err := parseTreeEntries(data)
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+		t.Fatalf("error %v, want %v", err, wantErr)
+	}
+	tr := &tree{data: data, ents: ents}
+	var got []treeEntry
+	for i := range ents {
+		e := &ents[i]
+		got = append(got, treeEntry{name: tr.name(e), mode: e.mode, hash: tr.hash(e)})
+	}
+	if len(got) != len(want) || len(got) > 0 && !reflect.DeepEqual(got, want) {
+		t.Errorf("entries %v, want %v", got, want)
 	}
 }

@@ -3,7 +3,6 @@ package gitscan
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 )
@@ -26,37 +25,6 @@ type treeEntry struct {
 
 func (e *treeEntry) isDir() bool  { return e.mode&modeTypeMask == modeDir }
 func (e *treeEntry) isFile() bool { return e.mode&modeTypeMask == modeFile }
-
-// parseTree parses a tree object. Entry names share data's memory.
-func parseTree(data []byte, out []treeEntry) ([]treeEntry, error) {
-	out = out[:0]
-	for len(data) > 0 {
-		sp := bytes.IndexByte(data, ' ')
-		if sp <= 0 || sp > 7 {
-			return nil, errors.New("corrupt tree: bad mode")
-		}
-		var mode uint32
-		for _, c := range data[:sp] {
-			if c < '0' || c > '7' {
-				return nil, errors.New("corrupt tree: bad mode")
-			}
-			mode = mode<<3 | uint32(c-'0')
-		}
-		data = data[sp+1:]
-		nul := bytes.IndexByte(data, 0)
-		if nul <= 0 || nul+21 > len(data) {
-			return nil, errors.New("corrupt tree: bad entry")
-		}
-		e := treeEntry{name: data[:nul:nul], mode: mode}
-		copy(e.hash[:], data[nul+1:nul+21])
-		data = data[nul+21:]
-		if bytes.IndexByte(e.name, '/') >= 0 {
-			return nil, fmt.Errorf("corrupt tree: entry name %q has a slash", e.name)
-		}
-		out = append(out, e)
-	}
-	return out, nil
-}
 
 // commitData is what a commit object holds that the scan uses.
 type commitData struct {

@@ -60,7 +60,7 @@ func FuzzParsers(f *testing.F) {
 	f.Add([]byte("DIRC\x00\x00\x00\x02\x00\x00\x00\x00TREE\x00\x00\x00\x06\x00-1 0\n01234567890123456789"))
 	f.Add([]byte{0x95, 0x0a, 0x20})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		_, _ = parseTree(b, nil)
+		sameAsParseTree(t, b)
 		_, _ = parseCommit(b, true)
 		_, _ = parseTag(b)
 		_, _ = parseIndex(b)
